@@ -1,0 +1,97 @@
+/* The node runtime: what every Centinela process shares.
+ *
+ * A node has at most one input socket (SUB, connected or bound to any number of endpoints) and
+ * one output socket (XPUB) on which it publishes its data topics and its `stats` heartbeat.
+ * Endpoints are written CZMQ-style: "@tcp://127.0.0.1:5555" binds, ">ipc://x" connects, several
+ * separated by commas; "${run_dir}" expands to $CENTINELA_RUN_DIR (default /tmp/centinela).
+ *
+ * Delivery: with `lossless = true` (replays) a publisher waits for its expected subscribers before
+ * the first message and then blocks when a subscriber's queue is full (XPUB_NODROP), so nothing is
+ * dropped; with `lossless = false` (live) it never blocks: full queues drop and the drops are
+ * counted.  Subscribers count sequence gaps per publisher and every refused frame by class.
+ *
+ * End of stream: a node that has finished publishes a message with WIRE_FLAG_EOS on each of its
+ * data topics, then keeps re-sending it once a second while anyone is still subscribed (so a
+ * restarted downstream node still learns the stream ended), and exits when its subscribers have
+ * gone or after `eos_linger_s`.  A node with inputs ends when it has seen EOS from `eos_inputs`
+ * distinct publishers (default: the number of input endpoints).
+ *
+ * SIGINT/SIGTERM stop the loop; the node's finish handler flushes before it exits.
+ */
+#ifndef CENTINELA_NODE_H
+#define CENTINELA_NODE_H
+
+#include "centinela/config.h"
+#include "centinela/wire.h"
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+typedef struct node node;
+
+typedef struct node_handlers {
+    /* One valid data message (header checked, payload not yet decoded).  Return 0, or -1 to
+     * count the payload as malformed (the node keeps running). */
+    int (*on_message)(void *ctx, const wire_header *h, const uint8_t *payload, size_t len);
+    /* Sources (no input socket): produce some output; return 0 to be called again, 1 when the
+     * stream is finished, -1 on a fatal error.  The runtime checks signals between calls. */
+    int (*produce)(void *ctx);
+    /* Called about every 100 ms of wall-clock time (housekeeping, never event logic). */
+    void (*on_tick)(void *ctx);
+    /* Called once when all inputs ended (EOS) or a source finished, or on SIGINT/SIGTERM:
+     * flush everything.  end_of_stream tells which; the runtime then publishes EOS on every
+     * declared output type (only when end_of_stream). */
+    void (*on_finish)(void *ctx, bool end_of_stream);
+} node_handlers;
+
+/* Options every node has; a node lists its own table beside this one. */
+extern const opt_spec node_common_options[];
+
+/* Parse the configuration (common options + the node's own), set up logging and signals, open
+ * the sockets.  Returns NULL and sets *exit_code (0 after --help/--dump-config, 2 on a bad
+ * configuration, 1 on another failure). */
+node *node_create(const char *name, const opt_spec *options, const char *summary, int argc,
+                  char **argv, int *exit_code);
+void node_destroy(node **n);
+
+const config *node_config(const node *n);
+const char *node_name(const node *n);
+uint32_t node_source_id(const node *n);
+
+/* Declare a data type this node publishes (used for EOS and subscriber counting). */
+void node_declare_output(node *n, enum wire_type type);
+
+/* Declare a data type this node consumes (subscribed unless `topics` overrides). */
+void node_declare_input(node *n, enum wire_type type);
+
+/* Register a named counter reported in every stats message; returns a pointer the node bumps. */
+uint64_t *node_counter(node *n, const char *name);
+/* A named gauge (progress fraction, vessels...) reported in stats. */
+void node_gauge(node *n, const char *name, double value);
+/* A named text value reported in stats (e.g. the archive path). */
+void node_info(node *n, const char *name, const char *value);
+
+/* Publish one message: the runtime writes the header (source id, per-type sequence number,
+ * version) and sends [topic, header+payload].  Returns 0, or -1 when dropped (live mode, queue
+ * full: counted) or on a socket error (logged). */
+int node_publish(node *n, enum wire_type type, int64_t event_time_ns, uint16_t flags,
+                 const uint8_t *payload, size_t len);
+/* Event time of the latest message handled or published (for stats and EOS headers). */
+int64_t node_event_time(const node *n);
+
+/* Run the loop until end of stream, a fatal error or a signal.  Returns the process exit code. */
+int node_run(node *n, const node_handlers *h, void *ctx);
+/* True once SIGINT/SIGTERM was received (long handlers may poll it). */
+bool node_stopping(const node *n);
+/* Publish stats now (also done every stats_interval_s and at exit). */
+void node_publish_stats(node *n);
+
+/* Endpoint helpers, exposed for the launcher and the tap. */
+/* Expand ${run_dir} in s; result malloc'd. */
+char *node_expand_endpoint(const char *s);
+/* Attach socket to every endpoint in the comma-separated list ("@" binds, ">" connects, bare
+ * defaults to default_bind ? bind : connect).  Returns the count attached, or -1 (logged). */
+int node_attach(void *socket, const char *endpoints, bool default_bind);
+
+#endif

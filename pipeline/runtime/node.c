@@ -1,0 +1,762 @@
+/* The node runtime: configuration, sockets, the event loop, stats, EOS and signals.
+ * See centinela/node.h for the behaviour each node can rely on. */
+#include "centinela/node.h"
+#include "centinela/log.h"
+
+#include <errno.h>
+#include <jansson.h>
+#include <math.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <zmq.h>
+
+const opt_spec node_common_options[] = {
+    {"sub", 0, OPT_STR, "", 0, -1,
+     "input endpoints, comma-separated (>connect, @bind); empty: no input"},
+    {"topics", 0, OPT_STR, "", 0, -1,
+     "input topics to subscribe, comma-separated; empty: the node's own inputs"},
+    {"pub", 0, OPT_STR, "@ipc://${run_dir}/${node}", 0, -1,
+     "output endpoints, comma-separated (@bind, >connect); empty: no output"},
+    {"source_id", 0, OPT_INT, "0", 0, 4294967295.0,
+     "publisher id in message headers; 0: derived from the section name"},
+    {"log_level", 0, OPT_STR, "info", 0, -1, "error, warn, info or debug"},
+    {"stats_interval_s", 0, OPT_REAL, "1", 0.05, 3600, "seconds between stats messages"},
+    {"hwm", 0, OPT_INT, "10000", 1, 10000000, "high-water mark (messages) of each socket queue"},
+    {"lossless", 0, OPT_BOOL, "true", 0, -1,
+     "block when a subscriber's queue is full instead of dropping (replays); false for live"},
+    {"subscribers", 0, OPT_INT, "0", 0, 1000,
+     "data subscriptions to wait for before publishing (lossless mode)"},
+    {"subscribers_timeout_s", 0, OPT_REAL, "30", 0, 3600,
+     "give up waiting for subscribers after this many seconds (then warn and go on)"},
+    {"eos_inputs", 0, OPT_INT, "0", 0, 1000,
+     "publishers whose end of stream ends this node; 0: one per input endpoint"},
+    {"eos_linger_s", 0, OPT_REAL, "30", 0, 3600,
+     "after end of stream, keep announcing it this long while subscribers remain"},
+    {NULL, 0, 0, NULL, 0, 0, NULL},
+};
+
+#define MAX_NAMED 64
+
+struct named_value {
+    char name[48];
+    uint64_t count;
+    double gauge;
+    char *text;
+    int kind; /* 0 counter, 1 gauge, 2 text */
+};
+
+struct node {
+    char name[64];
+    char section[96];
+    config *cfg;
+    void *zctx;
+    void *in;  /* SUB */
+    void *out; /* XPUB */
+    int n_inputs;
+    uint32_t source_id;
+    bool lossless;
+    int hwm;
+
+    uint32_t outputs; /* bit per declared wire_type */
+    uint32_t inputs;
+    uint64_t seq[WIRE_TYPE_MAX + 1];
+    int data_subs;    /* live data subscriptions on the output (subscribe - unsubscribe) */
+    bool subs_waited;
+    int64_t event_time_ns;
+
+    wire_seq_tracker *seqs;
+    uint32_t eos_sources[256];
+    int n_eos;
+
+    uint64_t rx_messages, rx_bytes, rx_rejected[WIRE_STATUS_COUNT], rx_bad_frames,
+        rx_bad_topic, rx_handler_rejects, rx_stats_ignored;
+    uint64_t tx_messages, tx_drops, tx_errors;
+
+    struct named_value named[MAX_NAMED];
+    int n_named;
+
+    struct timespec started;
+    double next_stats, next_tick;
+    uint8_t *buf;
+    size_t buf_cap;
+};
+
+static volatile sig_atomic_t g_stop;
+
+static void on_signal(int sig)
+{
+    (void)sig;
+    g_stop = 1;
+}
+
+static double now_s(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + ts.tv_nsec * 1e-9;
+}
+
+char *node_expand_endpoint(const char *s)
+{
+    const char *run_dir = getenv("CENTINELA_RUN_DIR");
+    if (!run_dir || !*run_dir)
+        run_dir = "/tmp/centinela";
+    size_t cap = strlen(s) + 1, len = 0;
+    char *out = x_malloc(cap);
+    for (const char *p = s; *p;) {
+        if (strncmp(p, "${run_dir}", 10) == 0) {
+            size_t k = strlen(run_dir);
+            cap += k;
+            out = x_realloc(out, cap);
+            memcpy(out + len, run_dir, k);
+            len += k;
+            p += 10;
+        } else {
+            out[len++] = *p++;
+        }
+    }
+    out[len] = 0;
+    return out;
+}
+
+/* Replace ${node} by the section name (only in the default pub endpoint). */
+static char *expand_node(const char *s, const char *section)
+{
+    const char *at = strstr(s, "${node}");
+    if (!at)
+        return x_strdup(s);
+    size_t k = strlen(s) - 7 + strlen(section) + 1;
+    char *out = x_malloc(k);
+    snprintf(out, k, "%.*s%s%s", (int)(at - s), s, section, at + 7);
+    return out;
+}
+
+/* mkdir -p of the directory holding path (ipc sockets live under the run directory). */
+static void make_parent_dirs(const char *path)
+{
+    char *dir = x_strdup(path);
+    for (char *q = dir + 1; *q; q++) {
+        if (*q != '/')
+            continue;
+        *q = 0;
+        if (mkdir(dir, 0755) != 0 && errno != EEXIST)
+            log_warn("cannot create %s: %s", dir, strerror(errno));
+        *q = '/';
+    }
+    free(dir);
+}
+
+int node_attach(void *socket, const char *endpoints, bool default_bind)
+{
+    char *list = x_strdup(endpoints);
+    int count = 0, rc = 0;
+    char *save = NULL;
+    for (char *tok = strtok_r(list, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
+        while (*tok == ' ' || *tok == '\t')
+            tok++;
+        size_t k = strlen(tok);
+        while (k && (tok[k - 1] == ' ' || tok[k - 1] == '\t'))
+            tok[--k] = 0;
+        if (!*tok)
+            continue;
+        bool bind = default_bind;
+        if (*tok == '@' || *tok == '>') {
+            bind = *tok == '@';
+            tok++;
+        }
+        char *ep = node_expand_endpoint(tok);
+        if (strncmp(ep, "ipc://", 6) == 0 && bind)
+            make_parent_dirs(ep + 6);
+        int r = bind ? zmq_bind(socket, ep) : zmq_connect(socket, ep);
+        if (r != 0) {
+            log_error("cannot %s %s: %s", bind ? "bind" : "connect", ep, zmq_strerror(errno));
+            rc = -1;
+        } else {
+            count++;
+        }
+        free(ep);
+    }
+    free(list);
+    return rc ? -1 : count;
+}
+
+static uint32_t name_hash(const char *s)
+{
+    uint32_t h = 2166136261u; /* FNV-1a */
+    for (; *s; s++)
+        h = (h ^ (uint8_t)*s) * 16777619u;
+    return h ? h : 1;
+}
+
+static void *make_socket(node *n, int type)
+{
+    void *s = zmq_socket(n->zctx, type);
+    if (!s) {
+        log_error("zmq_socket: %s", zmq_strerror(errno));
+        return NULL;
+    }
+    int linger_ms = 2000;
+    if (zmq_setsockopt(s, ZMQ_LINGER, &linger_ms, sizeof linger_ms) != 0 ||
+        zmq_setsockopt(s, ZMQ_SNDHWM, &n->hwm, sizeof n->hwm) != 0 ||
+        zmq_setsockopt(s, ZMQ_RCVHWM, &n->hwm, sizeof n->hwm) != 0) {
+        log_error("zmq_setsockopt: %s", zmq_strerror(errno));
+        zmq_close(s);
+        return NULL;
+    }
+    return s;
+}
+
+node *node_create(const char *name, const opt_spec *options, const char *summary, int argc,
+                  char **argv, int *exit_code)
+{
+    *exit_code = 1;
+    const opt_spec *tables[] = {node_common_options, options, NULL};
+    config *cfg = config_create(tables);
+    if (!cfg)
+        return NULL;
+    log_set_ident(name);
+    const char *section = name;
+    int rc = config_parse_args(cfg, argc, argv, name, summary, &section);
+    if (rc != 0) {
+        *exit_code = rc > 0 ? 0 : 2;
+        config_destroy(&cfg);
+        return NULL;
+    }
+    enum log_level lvl;
+    if (log_level_parse(config_str(cfg, "log_level"), &lvl) != 0) {
+        log_error("log_level '%s' is not one of error, warn, info, debug",
+                  config_str(cfg, "log_level"));
+        *exit_code = 2;
+        config_destroy(&cfg);
+        return NULL;
+    }
+    log_set_level(lvl);
+
+    node *n = x_calloc(1, sizeof *n);
+    snprintf(n->name, sizeof n->name, "%s", name);
+    snprintf(n->section, sizeof n->section, "%s", section);
+    log_set_ident(n->section);
+    n->cfg = cfg;
+    n->source_id = (uint32_t)config_int(cfg, "source_id");
+    if (n->source_id == 0)
+        n->source_id = name_hash(n->section);
+    n->lossless = config_bool(cfg, "lossless");
+    n->hwm = (int)config_int(cfg, "hwm");
+    n->seqs = wire_seq_tracker_create();
+    n->buf_cap = WIRE_MAX_FRAME;
+    n->buf = x_malloc(n->buf_cap);
+    clock_gettime(CLOCK_MONOTONIC, &n->started);
+
+    n->zctx = zmq_ctx_new();
+    if (!n->zctx) {
+        log_error("zmq_ctx_new: %s", zmq_strerror(errno));
+        node_destroy(&n);
+        return NULL;
+    }
+    const char *sub = config_str(cfg, "sub");
+    if (*sub) {
+        n->in = make_socket(n, ZMQ_SUB);
+        if (!n->in || (n->n_inputs = node_attach(n->in, sub, false)) < 0) {
+            *exit_code = 2;
+            node_destroy(&n);
+            return NULL;
+        }
+    }
+    char *pub = expand_node(config_str(cfg, "pub"), n->section);
+    if (*pub) {
+        n->out = make_socket(n, ZMQ_XPUB);
+        int one = 1;
+        /* VERBOSER: every subscribe and unsubscribe reaches us, so we can count subscribers. */
+        if (n->out && (zmq_setsockopt(n->out, ZMQ_XPUB_VERBOSER, &one, sizeof one) != 0 ||
+                       (n->lossless &&
+                        zmq_setsockopt(n->out, ZMQ_XPUB_NODROP, &one, sizeof one) != 0))) {
+            log_error("zmq_setsockopt(XPUB): %s", zmq_strerror(errno));
+            zmq_close(n->out);
+            n->out = NULL;
+        }
+        if (!n->out || node_attach(n->out, pub, true) < 0) {
+            free(pub);
+            *exit_code = 2;
+            node_destroy(&n);
+            return NULL;
+        }
+    }
+    free(pub);
+
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = on_signal;
+    sigaction(SIGINT, &sa, NULL);
+    sigaction(SIGTERM, &sa, NULL);
+    signal(SIGPIPE, SIG_IGN);
+    *exit_code = 0;
+    return n;
+}
+
+void node_destroy(node **pn)
+{
+    if (!pn || !*pn)
+        return;
+    node *n = *pn;
+    if (n->in)
+        zmq_close(n->in);
+    if (n->out)
+        zmq_close(n->out);
+    if (n->zctx)
+        zmq_ctx_term(n->zctx);
+    for (int i = 0; i < n->n_named; i++)
+        free(n->named[i].text);
+    wire_seq_tracker_destroy(&n->seqs);
+    config_destroy(&n->cfg);
+    free(n->buf);
+    free(n);
+    *pn = NULL;
+}
+
+const config *node_config(const node *n)
+{
+    return n->cfg;
+}
+
+const char *node_name(const node *n)
+{
+    return n->section;
+}
+
+uint32_t node_source_id(const node *n)
+{
+    return n->source_id;
+}
+
+void node_declare_output(node *n, enum wire_type type)
+{
+    n->outputs |= 1u << type;
+}
+
+void node_declare_input(node *n, enum wire_type type)
+{
+    n->inputs |= 1u << type;
+}
+
+bool node_stopping(const node *n)
+{
+    (void)n;
+    return g_stop != 0;
+}
+
+int64_t node_event_time(const node *n)
+{
+    return n->event_time_ns;
+}
+
+static struct named_value *named(node *n, const char *name, int kind)
+{
+    for (int i = 0; i < n->n_named; i++)
+        if (strcmp(n->named[i].name, name) == 0)
+            return &n->named[i];
+    if (n->n_named == MAX_NAMED) {
+        log_error("internal: more than %d stats values", MAX_NAMED);
+        abort();
+    }
+    struct named_value *v = &n->named[n->n_named++];
+    snprintf(v->name, sizeof v->name, "%s", name);
+    v->kind = kind;
+    return v;
+}
+
+uint64_t *node_counter(node *n, const char *name)
+{
+    return &named(n, name, 0)->count;
+}
+
+void node_gauge(node *n, const char *name, double value)
+{
+    named(n, name, 1)->gauge = value;
+}
+
+void node_info(node *n, const char *name, const char *value)
+{
+    struct named_value *v = named(n, name, 2);
+    free(v->text);
+    v->text = x_strdup(value);
+}
+
+/* Read pending subscription messages from the XPUB socket and keep the count of data
+ * subscriptions (topics this node publishes, not "stats"). */
+static void poll_subscriptions(node *n)
+{
+    if (!n->out)
+        return;
+    uint8_t msg[256];
+    for (;;) {
+        int k = zmq_recv(n->out, msg, sizeof msg, ZMQ_DONTWAIT);
+        if (k < 0)
+            break;
+        if (k < 1 || k > (int)sizeof msg)
+            continue;
+        int type = wire_type_from_topic(msg + 1, (size_t)k - 1);
+        bool data = type && type != WIRE_STATS && (n->outputs & (1u << type));
+        if (k == 1)
+            data = true; /* an empty prefix subscribes to everything, data included */
+        if (!data)
+            continue;
+        if (msg[0] == 1)
+            n->data_subs++;
+        else if (msg[0] == 0 && n->data_subs > 0)
+            n->data_subs--;
+    }
+}
+
+static void wait_subscribers(node *n)
+{
+    n->subs_waited = true;
+    int want = (int)config_int(n->cfg, "subscribers");
+    if (!n->lossless || want == 0)
+        return;
+    double deadline = now_s() + config_real(n->cfg, "subscribers_timeout_s");
+    poll_subscriptions(n);
+    while (n->data_subs < want && !g_stop) {
+        if (now_s() > deadline) {
+            log_warn("only %d of %d subscribers after %.0f s; publishing anyway", n->data_subs,
+                     want, config_real(n->cfg, "subscribers_timeout_s"));
+            return;
+        }
+        zmq_pollitem_t it = {n->out, 0, ZMQ_POLLIN, 0};
+        zmq_poll(&it, 1, 50);
+        poll_subscriptions(n);
+    }
+    log_debug("%d subscribers present", n->data_subs);
+}
+
+static int send_frames(node *n, enum wire_type type, const uint8_t *frame, size_t len, bool block)
+{
+    const char *topic = wire_topic(type);
+    for (;;) {
+        int flags = block ? 0 : ZMQ_DONTWAIT;
+        if (zmq_send(n->out, topic, strlen(topic), ZMQ_SNDMORE | flags) >= 0) {
+            /* The second frame of a multipart message is queued atomically with the first. */
+            if (zmq_send(n->out, frame, len, 0) < 0) {
+                n->tx_errors++;
+                log_error("zmq_send: %s", zmq_strerror(errno));
+                return -1;
+            }
+            return 0;
+        }
+        if (errno == EAGAIN && !block) {
+            n->tx_drops++;
+            return -1;
+        }
+        if (errno == EAGAIN || errno == EINTR) {
+            if (g_stop && !block)
+                return -1;
+            /* Blocking send timed out (subscriber slow): keep waiting unless stopping. */
+            if (g_stop) {
+                n->tx_drops++;
+                return -1;
+            }
+            continue;
+        }
+        n->tx_errors++;
+        log_error("zmq_send: %s", zmq_strerror(errno));
+        return -1;
+    }
+}
+
+int node_publish(node *n, enum wire_type type, int64_t event_time_ns, uint16_t flags,
+                 const uint8_t *payload, size_t len)
+{
+    if (!n->out)
+        return 0;
+    if (len + WIRE_HEADER_LEN > n->buf_cap) {
+        log_error("payload of %zu bytes exceeds the frame limit", len);
+        return -1;
+    }
+    if (type != WIRE_STATS && !n->subs_waited)
+        wait_subscribers(n);
+    wire_header h = {WIRE_VERSION, (uint8_t)type, flags, n->source_id, (uint32_t)len,
+                     ++n->seq[type], event_time_ns};
+    wire_header_encode(&h, n->buf);
+    if (len)
+        memcpy(n->buf + WIRE_HEADER_LEN, payload, len);
+    if (type != WIRE_STATS && event_time_ns > n->event_time_ns)
+        n->event_time_ns = event_time_ns;
+    /* Data blocks in lossless mode; stats never block a node. */
+    bool block = n->lossless && type != WIRE_STATS;
+    if (block) {
+        int timeout_ms = 200;
+        zmq_setsockopt(n->out, ZMQ_SNDTIMEO, &timeout_ms, sizeof timeout_ms);
+    }
+    int rc = send_frames(n, type, n->buf, WIRE_HEADER_LEN + len, block);
+    if (rc == 0 && type != WIRE_STATS)
+        n->tx_messages++;
+    return rc;
+}
+
+void node_publish_stats(node *n)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    double uptime = (double)(ts.tv_sec - n->started.tv_sec) +
+                    (ts.tv_nsec - n->started.tv_nsec) * 1e-9;
+    json_t *o = json_object();
+    json_object_set_new(o, "node", json_string(n->name));
+    json_object_set_new(o, "section", json_string(n->section));
+    json_object_set_new(o, "source_id", json_integer(n->source_id));
+    json_object_set_new(o, "pid", json_integer(getpid()));
+    json_object_set_new(o, "uptime_s", json_real(uptime));
+    json_object_set_new(o, "event_time_ns", json_integer(n->event_time_ns));
+    json_t *rx = json_object();
+    json_object_set_new(rx, "messages", json_integer((json_int_t)n->rx_messages));
+    json_object_set_new(rx, "bytes", json_integer((json_int_t)n->rx_bytes));
+    json_t *rej = json_object();
+    for (int s = 1; s < WIRE_STATUS_COUNT; s++)
+        json_object_set_new(rej, wire_status_name(s), json_integer((json_int_t)n->rx_rejected[s]));
+    json_object_set_new(rej, "frames", json_integer((json_int_t)n->rx_bad_frames));
+    json_object_set_new(rej, "topic", json_integer((json_int_t)n->rx_bad_topic));
+    json_object_set_new(rej, "content", json_integer((json_int_t)n->rx_handler_rejects));
+    json_object_set_new(rx, "rejected", rej);
+    json_object_set_new(rx, "seq_missing", json_integer((json_int_t)wire_seq_total_missing(n->seqs)));
+    json_object_set_new(rx, "seq_restarts", json_integer((json_int_t)wire_seq_restarts(n->seqs)));
+    json_object_set_new(rx, "eos", json_integer(n->n_eos));
+    json_object_set_new(o, "rx", rx);
+    json_t *tx = json_object();
+    json_object_set_new(tx, "messages", json_integer((json_int_t)n->tx_messages));
+    json_object_set_new(tx, "hwm_drops", json_integer((json_int_t)n->tx_drops));
+    json_object_set_new(tx, "errors", json_integer((json_int_t)n->tx_errors));
+    json_object_set_new(tx, "subscribers", json_integer(n->data_subs));
+    json_object_set_new(o, "tx", tx);
+    json_t *counters = json_object(), *gauges = json_object(), *info = json_object();
+    for (int i = 0; i < n->n_named; i++) {
+        struct named_value *v = &n->named[i];
+        if (v->kind == 0)
+            json_object_set_new(counters, v->name, json_integer((json_int_t)v->count));
+        else if (v->kind == 1)
+            json_object_set_new(gauges, v->name, isfinite(v->gauge) ? json_real(v->gauge) : json_null());
+        else
+            json_object_set_new(info, v->name, json_string(v->text ? v->text : ""));
+    }
+    json_object_set_new(o, "counters", counters);
+    json_object_set_new(o, "gauges", gauges);
+    json_object_set_new(o, "info", info);
+    char *text = json_dumps(o, JSON_COMPACT);
+    json_decref(o);
+    if (text && strlen(text) <= WIRE_STATS_MAX)
+        node_publish(n, WIRE_STATS, n->event_time_ns, 0, (const uint8_t *)text, strlen(text));
+    free(text);
+}
+
+static bool seen_eos(node *n, uint32_t source)
+{
+    for (int i = 0; i < n->n_eos; i++)
+        if (n->eos_sources[i] == source)
+            return true;
+    return false;
+}
+
+/* Receive and dispatch one message from the input socket; returns false when none waited. */
+static bool receive_one(node *n, const node_handlers *h, void *ctx)
+{
+    char topic[64];
+    int tk = zmq_recv(n->in, topic, sizeof topic, ZMQ_DONTWAIT);
+    if (tk < 0)
+        return false;
+    int more = 0;
+    size_t sz = sizeof more;
+    zmq_getsockopt(n->in, ZMQ_RCVMORE, &more, &sz);
+    if (!more) {
+        n->rx_bad_frames++;
+        return true;
+    }
+    int k = zmq_recv(n->in, n->buf, n->buf_cap, 0);
+    zmq_getsockopt(n->in, ZMQ_RCVMORE, &more, &sz);
+    if (more) {
+        /* Extra frames: drain them and refuse the whole message. */
+        while (more) {
+            zmq_recv(n->in, n->buf, n->buf_cap, 0);
+            zmq_getsockopt(n->in, ZMQ_RCVMORE, &more, &sz);
+        }
+        n->rx_bad_frames++;
+        return true;
+    }
+    if (k < 0) {
+        n->rx_bad_frames++;
+        return true;
+    }
+    if ((size_t)k > n->buf_cap) {
+        n->rx_rejected[WIRE_ERR_TOO_BIG]++;
+        return true;
+    }
+    int ttype = (tk > 0 && tk <= (int)sizeof topic) ? wire_type_from_topic(topic, (size_t)tk) : 0;
+    wire_header hd;
+    enum wire_status st = wire_header_decode(n->buf, (size_t)k, &hd);
+    if (st != WIRE_OK) {
+        n->rx_rejected[st]++;
+        return true;
+    }
+    if (ttype == 0 || ttype != hd.type) {
+        n->rx_bad_topic++;
+        return true;
+    }
+    if (hd.type == WIRE_STATS) {
+        n->rx_stats_ignored++;
+        return true;
+    }
+    n->rx_messages++;
+    n->rx_bytes += (uint64_t)k;
+    wire_seq_observe(n->seqs, &hd);
+    if (hd.event_time_ns > n->event_time_ns)
+        n->event_time_ns = hd.event_time_ns;
+    if (hd.flags & WIRE_FLAG_EOS) {
+        if (!seen_eos(n, hd.source_id) && n->n_eos < (int)(sizeof n->eos_sources / 4))
+            n->eos_sources[n->n_eos++] = hd.source_id;
+        if (hd.payload_len == 0)
+            return true;
+    }
+    if (h->on_message && h->on_message(ctx, &hd, n->buf + WIRE_HEADER_LEN, hd.payload_len) != 0)
+        n->rx_handler_rejects++;
+    return true;
+}
+
+static void housekeeping(node *n, const node_handlers *h, void *ctx)
+{
+    double t = now_s();
+    if (t >= n->next_tick) {
+        n->next_tick = t + 0.1;
+        if (h->on_tick)
+            h->on_tick(ctx);
+    }
+    if (t >= n->next_stats) {
+        n->next_stats = t + config_real(n->cfg, "stats_interval_s");
+        node_publish_stats(n);
+    }
+    poll_subscriptions(n);
+}
+
+/* After end of stream: announce EOS on every output type until subscribers leave. */
+static void announce_eos(node *n)
+{
+    if (!n->out || !n->outputs)
+        return;
+    double deadline = now_s() + config_real(n->cfg, "eos_linger_s");
+    double next = 0;
+    bool first = true;
+    for (;;) {
+        poll_subscriptions(n);
+        if (!first && n->data_subs <= 0)
+            break;
+        if (now_s() > deadline || (g_stop && !first))
+            break;
+        if (now_s() >= next) {
+            for (int t = 1; t <= WIRE_TYPE_MAX; t++)
+                if (t != WIRE_STATS && (n->outputs & (1u << t)))
+                    node_publish(n, (enum wire_type)t, n->event_time_ns, WIRE_FLAG_EOS, NULL, 0);
+            node_publish_stats(n);
+            next = now_s() + 1.0;
+            first = false;
+        }
+        zmq_pollitem_t it = {n->out, 0, ZMQ_POLLIN, 0};
+        zmq_poll(&it, 1, 50);
+    }
+}
+
+static int subscribe_inputs(node *n)
+{
+    const char *topics = config_str(n->cfg, "topics");
+    char *list = NULL;
+    if (*topics) {
+        list = x_strdup(topics);
+    } else {
+        char buf[128] = "";
+        for (int t = 1; t <= WIRE_TYPE_MAX; t++) {
+            if (n->inputs & (1u << t)) {
+                strcat(buf, wire_topic((enum wire_type)t));
+                strcat(buf, ",");
+            }
+        }
+        list = x_strdup(buf);
+    }
+    int count = 0;
+    char *save = NULL;
+    for (char *tok = strtok_r(list, ", ", &save); tok; tok = strtok_r(NULL, ", ", &save)) {
+        if (!wire_type_from_topic(tok, strlen(tok))) {
+            log_error("topics: unknown topic '%s'", tok);
+            free(list);
+            return -1;
+        }
+        if (zmq_setsockopt(n->in, ZMQ_SUBSCRIBE, tok, strlen(tok)) != 0) {
+            log_error("zmq_setsockopt(SUBSCRIBE): %s", zmq_strerror(errno));
+            free(list);
+            return -1;
+        }
+        count++;
+    }
+    free(list);
+    if (count == 0) {
+        log_error("input endpoints given but no topic to subscribe");
+        return -1;
+    }
+    return 0;
+}
+
+int node_run(node *n, const node_handlers *h, void *ctx)
+{
+    if (n->in && subscribe_inputs(n) != 0)
+        return 2;
+    int eos_needed = (int)config_int(n->cfg, "eos_inputs");
+    if (eos_needed == 0)
+        eos_needed = n->n_inputs;
+    bool eos = false;
+    int rc = 0;
+    n->next_stats = now_s() + 0.2;
+    if (n->in) {
+        while (!g_stop) {
+            zmq_pollitem_t items[2] = {{n->in, 0, ZMQ_POLLIN, 0}, {n->out, 0, ZMQ_POLLIN, 0}};
+            int ni = n->out ? 2 : 1;
+            if (zmq_poll(items, ni, 100) < 0 && errno != EINTR) {
+                log_error("zmq_poll: %s", zmq_strerror(errno));
+                rc = 1;
+                break;
+            }
+            /* Drain a bounded batch, then do housekeeping, so stats keep flowing under load. */
+            for (int i = 0; i < 4096 && receive_one(n, h, ctx); i++)
+                ;
+            housekeeping(n, h, ctx);
+            if (n->n_eos >= eos_needed) {
+                eos = true;
+                break;
+            }
+        }
+    } else if (h->produce) {
+        while (!g_stop) {
+            int r = h->produce(ctx);
+            if (r < 0) {
+                rc = 1;
+                break;
+            }
+            housekeeping(n, h, ctx);
+            if (r == 1) {
+                eos = true;
+                break;
+            }
+        }
+    }
+    if (h->on_finish)
+        h->on_finish(ctx, eos);
+    if (eos)
+        announce_eos(n);
+    node_publish_stats(n);
+    log_info("%s: rx %llu messages (%llu rejected, %llu missing by sequence), tx %llu (%llu dropped)",
+             eos ? "end of stream" : (g_stop ? "stopped" : "stopped on error"),
+             (unsigned long long)n->rx_messages,
+             (unsigned long long)(n->rx_bad_frames + n->rx_bad_topic + n->rx_handler_rejects +
+                                  n->rx_rejected[1] + n->rx_rejected[2] + n->rx_rejected[3] +
+                                  n->rx_rejected[4] + n->rx_rejected[5] + n->rx_rejected[6]),
+             (unsigned long long)wire_seq_total_missing(n->seqs),
+             (unsigned long long)n->tx_messages, (unsigned long long)n->tx_drops);
+    return rc;
+}
