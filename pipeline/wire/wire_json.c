@@ -27,6 +27,35 @@ void wire_format_time(int64_t t_ns, char *out, size_t cap)
              tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, (int)ms);
 }
 
+int wire_parse_time(const char *text, int64_t *t_ns)
+{
+    if (!text || !*text) {
+        *t_ns = 0;
+        return 0;
+    }
+    int Y, M, D, h = 0, m = 0, n = 0;
+    double sec = 0;
+    if (sscanf(text, "%4d-%2d-%2dT%2d:%2d:%n", &Y, &M, &D, &h, &m, &n) == 5 && n > 0) {
+        char *end;
+        sec = strtod(text + n, &end);
+        if (end == text + n || (*end && strcmp(end, "Z") != 0) || sec < 0 || sec >= 61)
+            return -1;
+        if (M < 1 || M > 12 || D < 1 || D > 31 || h > 23 || m > 59)
+            return -1;
+        struct tm tm = {.tm_year = Y - 1900, .tm_mon = M - 1, .tm_mday = D, .tm_hour = h,
+                        .tm_min = m};
+        time_t t = timegm(&tm);
+        *t_ns = (int64_t)t * 1000000000 + (int64_t)llround(sec * 1e9);
+        return 0;
+    }
+    char *end;
+    double unix_s = strtod(text, &end);
+    if (end == text || *end || !isfinite(unix_s) || fabs(unix_s) > 9e9)
+        return -1;
+    *t_ns = (int64_t)llround(unix_s * 1e9);
+    return 0;
+}
+
 static void set_real(json_t *o, const char *key, double v)
 {
     json_object_set_new(o, key, isfinite(v) ? json_real(v) : json_null());

@@ -209,5 +209,8 @@ uint64_t wire_seq_restarts(const wire_seq_tracker *t);
 char *wire_frame_to_json(const uint8_t *frame, size_t n, enum wire_status *status);
 /* Format event time ns as ISO 8601 UTC with milliseconds, "1970-01-01T00:00:00.000Z". */
 void wire_format_time(int64_t t_ns, char *out, size_t cap);
+/* Parse ISO 8601 UTC "YYYY-MM-DDThh:mm:ss[.fff][Z]" (or a plain number of Unix seconds) into
+ * ns since 1970.  An empty string gives 0.  Returns 0, or -1 when the text is not a time. */
+int wire_parse_time(const char *text, int64_t *t_ns);
 
 #endif

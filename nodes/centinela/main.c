@@ -1,0 +1,503 @@
+/* centinela: start a graph of nodes from one config file, supervise it, and report.
+ *
+ *   centinela -c configs/centinela.conf          run the graph (a replay ends by itself)
+ *   centinela -c configs/centinela.conf --status print the health of a running graph
+ *
+ * Each node runs as its own process: `<node> --config FILE --section NAME` plus the source id
+ * and subscriber count the launcher derives from the graph.  A node that crashes (non-zero
+ * exit or a signal the launcher did not send) is restarted with exponential back-off; a node
+ * that exits 0 has finished its stream.  SIGINT/SIGTERM are forwarded as SIGTERM so every node
+ * flushes; a node still running after `stop_timeout_s` is killed.  The launcher subscribes to
+ * every node's `stats` and shows progress on a terminal, writes health.json in the run
+ * directory, and prints a summary at the end. */
+#include "graph.h"
+#include "centinela/config.h"
+#include "centinela/log.h"
+#include "centinela/node.h"
+#include "centinela/wire.h"
+
+#include <errno.h>
+#include <jansson.h>
+#include <libgen.h>
+#include <limits.h>
+#include <math.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+#include <zmq.h>
+
+static const opt_spec launcher_options[] = {
+    {"nodes", 0, OPT_STR, "", 0, -1, "sections of the nodes to run, comma-separated"},
+    {"bin_dir", 0, OPT_STR, "", 0, -1, "where node executables are; empty: beside the launcher"},
+    {"run_dir", 0, OPT_STR, "", 0, -1,
+     "directory for ipc sockets and health.json; empty: /tmp/centinela-<uid>/<config name>"},
+    {"restart_max", 0, OPT_INT, "5", 0, 1000, "restarts of one node before the graph gives up"},
+    {"backoff_initial_s", 0, OPT_REAL, "0.5", 0, 600, "first restart delay, doubled each time"},
+    {"backoff_max_s", 0, OPT_REAL, "30", 0, 3600, "longest restart delay"},
+    {"stop_timeout_s", 0, OPT_REAL, "15", 0, 600, "SIGKILL nodes still running this long after SIGTERM"},
+    {"progress", 0, OPT_STR, "auto", 0, -1, "progress line on stderr: auto (on a terminal), on, off"},
+    {"status", 0, OPT_BOOL, "false", 0, -1, "print the health of a running graph and exit"},
+    {"log_level", 0, OPT_STR, "info", 0, -1, "error, warn, info or debug"},
+    {NULL, 0, 0, NULL, 0, 0, NULL},
+};
+
+enum child_state { CHILD_WAITING, CHILD_RUNNING, CHILD_DONE, CHILD_FAILED };
+
+struct child {
+    graph_node *gn;
+    pid_t pid;
+    enum child_state state;
+    int restarts;
+    double restart_at;
+    double backoff_s;
+    json_t *stats; /* latest stats object */
+    double stats_at;
+};
+
+static volatile sig_atomic_t g_stop;
+static void on_signal(int sig)
+{
+    (void)sig;
+    g_stop = 1;
+}
+
+static double now_s(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + ts.tv_nsec * 1e-9;
+}
+
+static pid_t spawn(const struct child *c, const char *config_path, int index)
+{
+    char source_id[32], subscribers[32];
+    snprintf(source_id, sizeof source_id, "--source_id=%d", index + 1);
+    snprintf(subscribers, sizeof subscribers, "--subscribers=%d", c->gn->subscribers);
+    char *argv[12];
+    int k = 0;
+    argv[k++] = c->gn->path;
+    argv[k++] = "--config";
+    argv[k++] = (char *)config_path;
+    argv[k++] = "--section";
+    argv[k++] = c->gn->section;
+    if (!c->gn->sets_source_id)
+        argv[k++] = source_id;
+    if (!c->gn->sets_subscribers)
+        argv[k++] = subscribers;
+    argv[k] = NULL;
+    pid_t pid = fork();
+    if (pid == 0) {
+        signal(SIGINT, SIG_IGN); /* a terminal's ^C reaches the launcher, which forwards it */
+        execv(argv[0], argv);
+        fprintf(stderr, "centinela: cannot run %s: %s\n", argv[0], strerror(errno));
+        _exit(127);
+    }
+    if (pid < 0)
+        log_error("fork: %s", strerror(errno));
+    return pid;
+}
+
+static json_int_t stat_int(json_t *stats, const char *group, const char *key)
+{
+    json_t *g = stats ? json_object_get(stats, group) : NULL;
+    json_t *v = g ? json_object_get(g, key) : NULL;
+    return json_is_integer(v) ? json_integer_value(v) : (json_is_real(v) ? (json_int_t)json_real_value(v) : -1);
+}
+
+/* Sum a named counter or gauge over the nodes that report it; -1 when none does. */
+static long long graph_figure(struct child *cs, int n, const char *key)
+{
+    long long sum = -1;
+    for (int i = 0; i < n; i++) {
+        json_int_t v = stat_int(cs[i].stats, "counters", key);
+        if (v < 0)
+            v = stat_int(cs[i].stats, "gauges", key);
+        if (v >= 0)
+            sum = (sum < 0 ? 0 : sum) + v;
+    }
+    return sum;
+}
+
+static double graph_progress(struct child *cs, int n)
+{
+    double p = -1;
+    for (int i = 0; i < n; i++) {
+        json_t *g = cs[i].stats ? json_object_get(cs[i].stats, "gauges") : NULL;
+        json_t *v = g ? json_object_get(g, "progress") : NULL;
+        if (json_is_number(v))
+            p = fmax(p, json_number_value(v));
+    }
+    return p;
+}
+
+static const char *state_name(enum child_state s)
+{
+    static const char *const names[] = {"restarting", "running", "done", "failed"};
+    return names[s];
+}
+
+static void write_health(const char *run_dir, struct child *cs, int n)
+{
+    json_t *o = json_object();
+    json_t *arr = json_array();
+    double t = now_s();
+    for (int i = 0; i < n; i++) {
+        json_t *e = json_object();
+        json_object_set_new(e, "node", json_string(cs[i].gn->section));
+        json_object_set_new(e, "pid", json_integer(cs[i].pid));
+        json_object_set_new(e, "state", json_string(state_name(cs[i].state)));
+        json_object_set_new(e, "restarts", json_integer(cs[i].restarts));
+        json_object_set_new(e, "stats_age_s", cs[i].stats ? json_real(t - cs[i].stats_at) : json_null());
+        if (cs[i].stats)
+            json_object_set(e, "stats", cs[i].stats);
+        json_array_append_new(arr, e);
+    }
+    json_object_set_new(o, "launcher_pid", json_integer(getpid()));
+    json_object_set_new(o, "nodes", arr);
+    char path[PATH_MAX], tmp[PATH_MAX];
+    snprintf(path, sizeof path, "%s/health.json", run_dir);
+    snprintf(tmp, sizeof tmp, "%s/health.json.tmp", run_dir);
+    if (json_dump_file(o, tmp, JSON_INDENT(1)) == 0)
+        rename(tmp, path);
+    json_decref(o);
+}
+
+static void print_progress(struct child *cs, int n, double started, long long *last_msgs,
+                           double *last_t)
+{
+    double p = graph_progress(cs, n);
+    long long msgs = graph_figure(cs, n, "messages");
+    long long vessels = graph_figure(cs, n, "vessels");
+    long long tracks = graph_figure(cs, n, "tracks");
+    long long alerts = graph_figure(cs, n, "alerts");
+    double t = now_s();
+    double rate = (msgs >= 0 && t > *last_t) ? (double)(msgs - *last_msgs) / (t - *last_t) : 0;
+    *last_msgs = msgs < 0 ? 0 : msgs;
+    *last_t = t;
+    int up = 0;
+    for (int i = 0; i < n; i++)
+        up += cs[i].state == CHILD_RUNNING;
+    char pbuf[16] = "  -";
+    if (p >= 0)
+        snprintf(pbuf, sizeof pbuf, "%3.0f%%", 100 * fmin(p, 1));
+    fprintf(stderr, "\r\033[K%s | %lld msgs (%.0f/s) | %lld vessels | %lld tracks | %lld alerts | %d/%d nodes up | %.0f s",
+            pbuf, msgs < 0 ? 0 : msgs, rate, vessels < 0 ? 0 : vessels, tracks < 0 ? 0 : tracks,
+            alerts < 0 ? 0 : alerts, up, n, t - started);
+    fflush(stderr);
+}
+
+static void drain_stats(void *sub, struct child *cs, int n)
+{
+    uint8_t *frame = NULL;
+    for (;;) {
+        char topic[16];
+        if (zmq_recv(sub, topic, sizeof topic, ZMQ_DONTWAIT) < 0)
+            break;
+        if (!frame)
+            frame = x_malloc(WIRE_STATS_MAX + WIRE_HEADER_LEN + 1);
+        int more = 0;
+        size_t sz = sizeof more;
+        zmq_getsockopt(sub, ZMQ_RCVMORE, &more, &sz);
+        if (!more)
+            continue;
+        int k = zmq_recv(sub, frame, WIRE_STATS_MAX + WIRE_HEADER_LEN, 0);
+        wire_header h;
+        if (k < 0 || k > WIRE_STATS_MAX + WIRE_HEADER_LEN ||
+            wire_header_decode(frame, (size_t)k, &h) != WIRE_OK || h.type != WIRE_STATS)
+            continue;
+        json_error_t e;
+        json_t *o = json_loadb((const char *)frame + WIRE_HEADER_LEN, h.payload_len, 0, &e);
+        const char *section = json_string_value(json_object_get(o, "section"));
+        for (int i = 0; section && i < n; i++) {
+            if (strcmp(cs[i].gn->section, section) == 0) {
+                json_decref(cs[i].stats);
+                cs[i].stats = json_incref(o);
+                cs[i].stats_at = now_s();
+            }
+        }
+        json_decref(o);
+    }
+    free(frame);
+}
+
+static void print_summary(struct child *cs, int n, double elapsed)
+{
+    fprintf(stderr, "\n");
+    printf("centinela: graph finished in %.1f s\n", elapsed);
+    for (int i = 0; i < n; i++) {
+        json_t *st = cs[i].stats;
+        printf("  %-18s %-8s restarts %d  rx %lld  tx %lld  rejected", cs[i].gn->section,
+               state_name(cs[i].state), cs[i].restarts, (long long)stat_int(st, "rx", "messages"),
+               (long long)stat_int(st, "tx", "messages"));
+        json_t *rej = st ? json_object_get(json_object_get(st, "rx"), "rejected") : NULL;
+        long long total = 0;
+        const char *k;
+        json_t *v;
+        json_object_foreach(rej, k, v) total += json_integer_value(v);
+        printf(" %lld  missing %lld  dropped %lld\n", total,
+               (long long)stat_int(st, "rx", "seq_missing"),
+               (long long)stat_int(st, "tx", "hwm_drops"));
+    }
+    long long msgs = graph_figure(cs, n, "messages");
+    long long vessels = graph_figure(cs, n, "vessels");
+    long long tracks = graph_figure(cs, n, "tracks");
+    long long alerts = graph_figure(cs, n, "alerts");
+    const char *archive = NULL;
+    for (int i = 0; i < n && !archive; i++) {
+        json_t *info = cs[i].stats ? json_object_get(cs[i].stats, "info") : NULL;
+        archive = json_string_value(json_object_get(info, "path"));
+    }
+    printf("summary: messages %lld, vessels %lld, tracks %lld, alerts %lld, archive %s\n",
+           msgs < 0 ? 0 : msgs, vessels < 0 ? 0 : vessels, tracks < 0 ? 0 : tracks,
+           alerts < 0 ? 0 : alerts, archive ? archive : "(none)");
+    fflush(stdout);
+}
+
+static int show_status(const char *run_dir)
+{
+    char path[PATH_MAX];
+    snprintf(path, sizeof path, "%s/health.json", run_dir);
+    json_error_t e;
+    json_t *o = json_load_file(path, 0, &e);
+    if (!o) {
+        fprintf(stderr, "centinela: no running graph (cannot read %s: %s)\n", path, e.text);
+        return 1;
+    }
+    pid_t lp = (pid_t)json_integer_value(json_object_get(o, "launcher_pid"));
+    bool alive = lp > 0 && kill(lp, 0) == 0;
+    printf("graph in %s: launcher %d %s\n", run_dir, (int)lp, alive ? "running" : "not running");
+    size_t i;
+    json_t *nd;
+    json_array_foreach(json_object_get(o, "nodes"), i, nd)
+    {
+        json_t *st = json_object_get(nd, "stats");
+        printf("  %-18s %-10s pid %-7lld restarts %lld  rx %lld  tx %lld  stats %.1f s old\n",
+               json_string_value(json_object_get(nd, "node")),
+               json_string_value(json_object_get(nd, "state")),
+               (long long)json_integer_value(json_object_get(nd, "pid")),
+               (long long)json_integer_value(json_object_get(nd, "restarts")),
+               (long long)stat_int(st, "rx", "messages"), (long long)stat_int(st, "tx", "messages"),
+               json_number_value(json_object_get(nd, "stats_age_s")));
+    }
+    json_decref(o);
+    return alive ? 0 : 3;
+}
+
+int main(int argc, char **argv)
+{
+    const opt_spec *tables[] = {launcher_options, NULL};
+    config *cfg = config_create(tables);
+    log_set_ident("centinela");
+    const char *section;
+    int rc = config_parse_args(cfg, argc, argv, "centinela",
+                               "Run a graph of Centinela nodes from one config file.", &section);
+    if (rc != 0) {
+        config_destroy(&cfg);
+        return rc > 0 ? 0 : 2;
+    }
+    /* The node sections are not the launcher's; read only [centinela] strictly. */
+    const char *config_path = config_file_path(cfg);
+    if (!config_path) {
+        log_error("give the graph's config file with -c FILE (e.g. configs/centinela.conf)");
+        return 2;
+    }
+    enum log_level lvl;
+    if (log_level_parse(config_str(cfg, "log_level"), &lvl) != 0) {
+        log_error("log_level '%s' is not one of error, warn, info, debug", config_str(cfg, "log_level"));
+        return 2;
+    }
+    log_set_level(lvl);
+
+    char run_dir[PATH_MAX];
+    if (*config_str(cfg, "run_dir")) {
+        snprintf(run_dir, sizeof run_dir, "%s", config_str(cfg, "run_dir"));
+    } else {
+        char *copy = x_strdup(config_path);
+        char *base = basename(copy);
+        char *dot = strrchr(base, '.');
+        if (dot)
+            *dot = 0;
+        snprintf(run_dir, sizeof run_dir, "/tmp/centinela-%d/%s", (int)getuid(), base);
+        free(copy);
+    }
+    if (config_bool(cfg, "status"))
+        return show_status(run_dir);
+
+    char exe[PATH_MAX];
+    ssize_t el = readlink("/proc/self/exe", exe, sizeof exe - 1);
+    if (el <= 0) {
+        log_error("cannot find my own executable: %s", strerror(errno));
+        return 1;
+    }
+    exe[el] = 0;
+    char *launcher_dir = dirname(exe);
+
+    graph g;
+    if (graph_load(&g, config_path, config_str(cfg, "nodes"), config_str(cfg, "bin_dir"),
+                   launcher_dir) != 0)
+        return 2;
+
+    /* Run directory: ipc sockets and health.json.  Children inherit it through the environment. */
+    char *mk = x_strdup(run_dir);
+    for (char *q = mk + 1; *q; q++)
+        if (*q == '/') {
+            *q = 0;
+            mkdir(mk, 0700);
+            *q = '/';
+        }
+    mkdir(mk, 0700);
+    free(mk);
+    setenv("CENTINELA_RUN_DIR", run_dir, 1);
+
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = on_signal;
+    sigaction(SIGINT, &sa, NULL);
+    sigaction(SIGTERM, &sa, NULL);
+    signal(SIGPIPE, SIG_IGN);
+
+    void *zctx = zmq_ctx_new();
+    void *sub = zctx ? zmq_socket(zctx, ZMQ_SUB) : NULL;
+    if (!sub || zmq_setsockopt(sub, ZMQ_SUBSCRIBE, "stats", 5) != 0) {
+        log_error("zmq: %s", zmq_strerror(errno));
+        return 1;
+    }
+    for (int i = 0; i < g.n; i++) {
+        /* Connect to every endpoint a node binds (connect-side pubs cannot be reached). */
+        char *pubs = x_strdup(g.nodes[i].pub);
+        char *save = NULL;
+        for (char *tok = strtok_r(pubs, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
+            while (*tok == ' ')
+                tok++;
+            if (*tok == '>')
+                continue;
+            if (*tok == '@')
+                tok++;
+            char ep[600];
+            const char *at = strstr(tok, "${node}");
+            if (at)
+                snprintf(ep, sizeof ep, ">%.*s%s%s", (int)(at - tok), tok, g.nodes[i].section, at + 7);
+            else
+                snprintf(ep, sizeof ep, ">%s", tok);
+            if (node_attach(sub, ep, false) < 0)
+                log_warn("cannot watch %s", ep);
+        }
+        free(pubs);
+    }
+
+    struct child cs[GRAPH_MAX_NODES];
+    memset(cs, 0, sizeof cs);
+    double backoff0 = config_real(cfg, "backoff_initial_s");
+    /* Start sinks first so they are listening before the sources have anything to say; the
+     * runtime's subscriber wait makes this an optimisation, not a requirement. */
+    for (int i = g.n - 1; i >= 0; i--) {
+        cs[i].gn = &g.nodes[i];
+        cs[i].backoff_s = backoff0;
+        cs[i].pid = spawn(&cs[i], config_path, i);
+        cs[i].state = cs[i].pid > 0 ? CHILD_RUNNING : CHILD_FAILED;
+        log_debug("started %s (pid %d, %d subscribers)", g.nodes[i].section, (int)cs[i].pid,
+                  g.nodes[i].subscribers);
+    }
+    log_info("graph of %d nodes running; run directory %s", g.n, run_dir);
+
+    const char *pmode = config_str(cfg, "progress");
+    bool progress = strcmp(pmode, "on") == 0 || (strcmp(pmode, "auto") == 0 && isatty(2));
+    double started = now_s(), next_report = started + 1, stop_deadline = 0;
+    long long last_msgs = 0;
+    double last_t = started;
+    bool stopping = false, failed = false;
+    int restart_max = (int)config_int(cfg, "restart_max");
+
+    for (;;) {
+        if (g_stop && !stopping) {
+            stopping = true;
+            stop_deadline = now_s() + config_real(cfg, "stop_timeout_s");
+            log_info("stopping the graph");
+            for (int i = 0; i < g.n; i++)
+                if (cs[i].state == CHILD_RUNNING)
+                    kill(cs[i].pid, SIGTERM);
+        }
+        int status;
+        pid_t pid;
+        while ((pid = waitpid(-1, &status, WNOHANG)) > 0) {
+            for (int i = 0; i < g.n; i++) {
+                struct child *c = &cs[i];
+                if (c->pid != pid || c->state != CHILD_RUNNING)
+                    continue;
+                bool ok = WIFEXITED(status) && WEXITSTATUS(status) == 0;
+                if (ok || stopping) {
+                    c->state = ok ? CHILD_DONE : CHILD_FAILED;
+                    log_debug("%s finished (status %d)", c->gn->section, status);
+                } else if (WIFEXITED(status) && WEXITSTATUS(status) == 2) {
+                    /* Exit 2 is a configuration error: restarting cannot help. */
+                    log_error("%s refused its configuration; stopping the graph", c->gn->section);
+                    c->state = CHILD_FAILED;
+                    failed = true;
+                    g_stop = 1;
+                } else if (c->restarts >= restart_max) {
+                    log_error("%s failed %d times; stopping the graph", c->gn->section, c->restarts + 1);
+                    c->state = CHILD_FAILED;
+                    failed = true;
+                    g_stop = 1;
+                } else {
+                    if (WIFSIGNALED(status))
+                        log_warn("%s killed by signal %d; restarting in %.1f s", c->gn->section,
+                                 WTERMSIG(status), c->backoff_s);
+                    else
+                        log_warn("%s exited with %d; restarting in %.1f s", c->gn->section,
+                                 WEXITSTATUS(status), c->backoff_s);
+                    c->state = CHILD_WAITING;
+                    c->restart_at = now_s() + c->backoff_s;
+                    c->backoff_s = fmin(c->backoff_s * 2, config_real(cfg, "backoff_max_s"));
+                }
+            }
+        }
+        int active = 0;
+        for (int i = 0; i < g.n; i++) {
+            struct child *c = &cs[i];
+            if (c->state == CHILD_WAITING && !stopping && now_s() >= c->restart_at) {
+                c->restarts++;
+                c->pid = spawn(c, config_path, i);
+                c->state = c->pid > 0 ? CHILD_RUNNING : CHILD_FAILED;
+            }
+            if (c->state == CHILD_WAITING && stopping)
+                c->state = CHILD_FAILED;
+            active += c->state == CHILD_RUNNING || c->state == CHILD_WAITING;
+        }
+        zmq_pollitem_t it = {sub, 0, ZMQ_POLLIN, 0};
+        zmq_poll(&it, 1, 100);
+        drain_stats(sub, cs, g.n);
+        if (now_s() >= next_report || active == 0) {
+            next_report = now_s() + 1;
+            write_health(run_dir, cs, g.n);
+            if (progress)
+                print_progress(cs, g.n, started, &last_msgs, &last_t);
+        }
+        if (active == 0)
+            break;
+        if (stopping && now_s() > stop_deadline) {
+            for (int i = 0; i < g.n; i++)
+                if (cs[i].state == CHILD_RUNNING) {
+                    log_warn("%s did not stop; killing it", cs[i].gn->section);
+                    kill(cs[i].pid, SIGKILL);
+                }
+            stop_deadline = now_s() + 5;
+        }
+    }
+    drain_stats(sub, cs, g.n);
+    print_summary(cs, g.n, now_s() - started);
+    for (int i = 0; i < g.n; i++) {
+        failed |= cs[i].state == CHILD_FAILED && !stopping;
+        json_decref(cs[i].stats);
+    }
+    zmq_close(sub);
+    zmq_ctx_term(zctx);
+    graph_free(&g);
+    config_destroy(&cfg);
+    return failed ? 1 : (stopping ? 130 : 0);
+}
