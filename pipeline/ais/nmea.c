@@ -406,11 +406,11 @@ nmea_status nmea_parse_line(const char *line, size_t len, bool check_checksum, n
     out->sentence_len = (size_t)(star - s) + 3;
     /* trailing receiver fields after "*hh" */
     size_t after = (size_t)(star - s) + 3;
-    if (after < slen) {
-        if (s[after] != ',')
-            return NMEA_BAD_SYNTAX;
+    if (after < slen && s[after] == ',') {
         parse_receiver_fields(s + after, slen - after, &out->rx);
     } else {
+        /* Anything else after the checksum (some logs carry an escaped "\x0d\x0a") is
+         * ignored: the checksum already vouches for the sentence. */
         out->rx.present = false;
         out->rx.has_unix = false;
     }
