@@ -1,6 +1,7 @@
 /* The node runtime: configuration, sockets, the event loop, stats, EOS and signals.
  * See centinela/node.h for the behaviour each node can rely on. */
 #include "centinela/node.h"
+#include "centinela/curve.h"
 #include "centinela/log.h"
 
 #include <errno.h>
@@ -37,6 +38,13 @@ const opt_spec node_common_options[] = {
      "publishers whose end of stream ends this node; 0: one per input endpoint"},
     {"eos_linger_s", 0, OPT_REAL, "30", 0, 3600,
      "after end of stream, keep announcing it this long while subscribers remain"},
+    {"curve_secret_key", 0, OPT_STR, "", 0, -1,
+     "this node's CURVE secret key (Z85, from centinela_keygen); set: tcp links are encrypted"},
+    {"curve_public_key", 0, OPT_STR, "", 0, -1, "this node's CURVE public key (optional, checked)"},
+    {"curve_server_key", 0, OPT_STR, "", 0, -1,
+     "public key of the upstream node this node connects to"},
+    {"curve_allow", 0, OPT_STR, "", 0, -1,
+     "client public keys allowed to connect, comma-separated; empty: any CURVE client"},
     {NULL, 0, 0, NULL, 0, 0, NULL},
 };
 
@@ -55,6 +63,8 @@ struct node {
     char section[96];
     config *cfg;
     void *zctx;
+    curve_auth *auth;
+    curve_keys keys;
     void *in;  /* SUB */
     void *out; /* XPUB */
     int n_inputs;
@@ -185,6 +195,26 @@ int node_attach(void *socket, const char *endpoints, bool default_bind)
     return rc ? -1 : count;
 }
 
+/* Whether a socket's endpoint list binds (CURVE server) or connects (client); a socket that
+ * does both cannot have one CURVE role, so the first endpoint decides and a mix is logged. */
+static bool endpoints_bind(const char *list, bool default_bind)
+{
+    bool first = default_bind, seen = false, mixed = false;
+    char *copy = x_strdup(list);
+    char *save = NULL;
+    for (char *t = strtok_r(copy, ", \t", &save); t; t = strtok_r(NULL, ", \t", &save)) {
+        bool b = *t == '@' ? true : (*t == '>' ? false : default_bind);
+        if (!seen)
+            first = b, seen = true;
+        else if (b != first)
+            mixed = true;
+    }
+    free(copy);
+    if (mixed)
+        log_warn("'%s' both binds and connects; CURVE role taken from the first endpoint", list);
+    return first;
+}
+
 static uint32_t name_hash(const char *s)
 {
     uint32_t h = 2166136261u; /* FNV-1a */
@@ -258,9 +288,25 @@ node *node_create(const char *name, const opt_spec *options, const char *summary
         node_destroy(&n);
         return NULL;
     }
+    n->keys = (curve_keys){config_str(cfg, "curve_public_key"), config_str(cfg, "curve_secret_key"),
+                           config_str(cfg, "curve_server_key"), config_str(cfg, "curve_allow")};
+    if (curve_check(&n->keys) != 0) {
+        *exit_code = 2;
+        node_destroy(&n);
+        return NULL;
+    }
+    bool secure = *n->keys.secret_key;
+    if (secure && !(n->auth = curve_auth_start(n->zctx, n->keys.allow))) {
+        node_destroy(&n);
+        return NULL;
+    }
     const char *sub = config_str(cfg, "sub");
     if (*sub) {
         n->in = make_socket(n, ZMQ_SUB);
+        if (n->in && secure && curve_apply(n->in, &n->keys, endpoints_bind(sub, false)) != 0) {
+            zmq_close(n->in);
+            n->in = NULL;
+        }
         if (!n->in || (n->n_inputs = node_attach(n->in, sub, false)) < 0) {
             *exit_code = 2;
             node_destroy(&n);
@@ -276,6 +322,10 @@ node *node_create(const char *name, const opt_spec *options, const char *summary
                        (n->lossless &&
                         zmq_setsockopt(n->out, ZMQ_XPUB_NODROP, &one, sizeof one) != 0))) {
             log_error("zmq_setsockopt(XPUB): %s", zmq_strerror(errno));
+            zmq_close(n->out);
+            n->out = NULL;
+        }
+        if (n->out && secure && curve_apply(n->out, &n->keys, endpoints_bind(pub, true)) != 0) {
             zmq_close(n->out);
             n->out = NULL;
         }
@@ -307,8 +357,11 @@ void node_destroy(node **pn)
         zmq_close(n->in);
     if (n->out)
         zmq_close(n->out);
-    if (n->zctx)
+    if (n->zctx) {
+        zmq_ctx_shutdown(n->zctx);
+        curve_auth_stop(&n->auth);
         zmq_ctx_term(n->zctx);
+    }
     for (int i = 0; i < n->n_named; i++)
         free(n->named[i].text);
     wire_seq_tracker_destroy(&n->seqs);
@@ -530,6 +583,12 @@ void node_publish_stats(node *n)
     json_object_set_new(tx, "errors", json_integer((json_int_t)n->tx_errors));
     json_object_set_new(tx, "subscribers", json_integer(n->data_subs));
     json_object_set_new(o, "tx", tx);
+    if (n->auth) {
+        json_t *sec = json_object();
+        json_object_set_new(sec, "accepted", json_integer((json_int_t)curve_auth_accepted(n->auth)));
+        json_object_set_new(sec, "refused", json_integer((json_int_t)curve_auth_refused(n->auth)));
+        json_object_set_new(o, "curve", sec);
+    }
     json_t *counters = json_object(), *gauges = json_object(), *info = json_object();
     for (int i = 0; i < n->n_named; i++) {
         struct named_value *v = &n->named[i];

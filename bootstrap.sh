@@ -1,0 +1,58 @@
+#!/usr/bin/env bash
+# Centinela set-up and entry point for a Debian 12 machine.
+#
+#   ./bootstrap.sh run     install what is missing, build (Release), run the main job
+#   ./bootstrap.sh test    install what is missing, build (Debug: ASan+UBSan, clang, fuzzers),
+#                          run every test under CTest
+#   ./bootstrap.sh bench   install, build (Release), run the benchmarks
+#
+# Missing Debian packages are installed with apt-get (through sudo when not root).  Nothing is
+# downloaded at build or run time beyond those packages.
+set -euo pipefail
+cd "$(dirname "$0")"
+
+BUILD_PACKAGES=(build-essential cmake pkg-config libzmq3-dev libliquid-dev libhdf5-dev
+                librtlsdr-dev libjansson-dev libinih-dev)
+TEST_PACKAGES=(clang libclang-rt-14-dev python3 python3-h5py python3-numpy iproute2 procps)
+
+install_missing() {
+  local missing=()
+  for p in "$@"; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
+  done
+  [ ${#missing[@]} -eq 0 ] && return 0
+  echo "bootstrap: installing ${missing[*]}"
+  local sudo=()
+  [ "$(id -u)" -ne 0 ] && sudo=(sudo)
+  "${sudo[@]}" apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive "${sudo[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}"
+}
+
+jobs=$(nproc 2>/dev/null || echo 2)
+
+case "${1:-}" in
+  run)
+    shift
+    install_missing "${BUILD_PACKAGES[@]}"
+    cmake -S . -B build -DCMAKE_BUILD_TYPE=Release > /dev/null
+    cmake --build build -j"$jobs"
+    mkdir -p out
+    exec ./build/nodes/centinela/centinela -c configs/centinela.conf "$@"
+    ;;
+  test)
+    install_missing "${BUILD_PACKAGES[@]}" "${TEST_PACKAGES[@]}"
+    CC=clang cmake -S . -B build-test -DCMAKE_BUILD_TYPE=Debug > /dev/null
+    cmake --build build-test -j"$jobs"
+    cd build-test && ctest --output-on-failure -j"$jobs"
+    ;;
+  bench)
+    install_missing "${BUILD_PACKAGES[@]}" "${TEST_PACKAGES[@]}"
+    cmake -S . -B build -DCMAKE_BUILD_TYPE=Release > /dev/null
+    cmake --build build -j"$jobs"
+    cmake --build build --target bench
+    ;;
+  *)
+    sed -n '2,10p' "$0" | sed 's/^# \{0,1\}//'
+    exit 2
+    ;;
+esac
