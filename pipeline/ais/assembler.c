@@ -262,8 +262,10 @@ int nmea_assembler_push(nmea_assembler *a, const char *line, size_t len, int64_t
     int64_t t_ms = time_ms;
     if (s.has_tagblock && (s.tag.present & NMEA_TAG_C))
         t_ms = s.tag.c_ms;
-    else if (s.rx.present && s.rx.has_unix)
+    else if (s.rx.present && s.rx.has_unix && s.rx.unix_s >= 0 && s.rx.unix_s < 100000000000LL)
         t_ms = s.rx.unix_s * 1000;
+    if (t_ms != NMEA_TIME_NONE && (t_ms < 0 || t_ms > 100000000000000LL))
+        t_ms = NMEA_TIME_NONE; /* outside any plausible event time: ignore it */
     if (t_ms != NMEA_TIME_NONE && (a->now_ms == NMEA_TIME_NONE || t_ms > a->now_ms)) {
         a->now_ms = t_ms;
         expire(a);

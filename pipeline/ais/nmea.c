@@ -165,6 +165,8 @@ int nmea_tagblock_parse(const char *s, size_t len, bool check_checksum, nmea_tag
             if (parse_i64(v, vl, &out->c_raw) < 0)
                 return -1;
             /* Seconds per the standard; some feeds send milliseconds. */
+            if (out->c_raw < 0 || out->c_raw > 100000000000000LL)
+                return -1; /* not a time after 1970 and before year 5138 */
             out->c_ms = out->c_raw > 100000000000LL ? out->c_raw : out->c_raw * 1000;
             out->present |= NMEA_TAG_C;
             break;
