@@ -1,0 +1,62 @@
+/* position_on_land: a ship reporting a position on land (TRACK_FLAG_ON_LAND from fusion's land
+ * mask, or the land zone bit).  Ports are excluded (berths sit inside coarse land masks), and
+ * so are AtoN, base stations and SAR aircraft.  min_reports consecutive states on land are
+ * needed; the alert closes at the first state back at sea. */
+#include "../rule.h"
+
+#include <stdio.h>
+
+enum { P_MIN_REPORTS, P_REFRESH_S };
+static const detect_param_spec params[] = {
+    {"min_reports", DP_REAL, "2", 1, 100, "consecutive states on land before the alert"},
+    {"refresh_s", DP_REAL, "60", 1, 86400, "extend the open alert at most this often (s)"},
+    {NULL, 0, NULL, 0, 0, NULL},
+};
+
+struct st {
+    uint32_t count;
+    int64_t first_ns, last_ns, last_raise_ns;
+};
+
+static void process(void *self, rule_env *env, const detect_track *v, void *state)
+{
+    struct st *s = state;
+    const wire_track *t = v->t;
+    if (t->mmsi == 0 || rule_not_a_ship(t) || t->update == TRACK_UPD_STATIC)
+        return;
+    bool land = ((t->flags & TRACK_FLAG_ON_LAND) || (t->zones & DZ_BIT(DZ_LAND))) &&
+                !(t->zones & DZ_BIT(DZ_PORT));
+    if (!land) {
+        if (s->count)
+            rule_alert_close(env, SUBJECT_TRACK(t->track_id), s->last_ns, NULL);
+        s->count = 0;
+        return;
+    }
+    if (s->count++ == 0)
+        s->first_ns = t->time_ns;
+    s->last_ns = t->time_ns;
+    if (s->count < rule_param(env, t->zones, P_MIN_REPORTS))
+        return;
+    if (s->last_raise_ns && t->time_ns - s->last_raise_ns < S_TO_NS(rule_param(env, t->zones, P_REFRESH_S)) &&
+        rule_alert_is_open(env, SUBJECT_TRACK(t->track_id)))
+        return;
+    s->last_raise_ns = t->time_ns;
+    rule_alert_info a;
+    rule_info_track(&a, t);
+    a.start_ns = s->first_ns;
+    char ev[200];
+    snprintf(ev, sizeof ev,
+             "{\"reports_on_land\":%u,\"dist_shore_m\":%.0f,\"source\":\"%s\"}", s->count,
+             isfinite(t->dist_shore_m) ? t->dist_shore_m : -1.0,
+             (t->flags & TRACK_FLAG_ON_LAND) ? "land_mask" : "land_zone");
+    a.evidence = ev;
+    rule_alert(env, SUBJECT_TRACK(t->track_id), &a);
+}
+
+const detect_rule rule_position_on_land = {
+    .name = "position_on_land",
+    .severity = 55,
+    .params = params,
+    .track_state_size = sizeof(struct st),
+    .process = process,
+};
