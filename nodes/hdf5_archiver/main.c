@@ -1,0 +1,251 @@
+/* hdf5_archiver: subscribe to ais, track, alert and radar (and stats) and append everything to
+ * the HDF5 archive (pipeline/archive; layout in pipeline/archive/LAYOUT.md).
+ *
+ *   hdf5_archiver --sub '>ipc://${run_dir}/ais_demod,>ipc://${run_dir}/track_fusion' \
+ *                 --stats_sub '>ipc://${run_dir}/ais_demod' --path /data/ais/
+ *
+ * Rows are flushed every flush_interval_s of wall-clock time (a killed archiver loses at most
+ * that much) and at the end of stream or on SIGINT/SIGTERM.  Node statistics arrive on a SUB
+ * socket of its own (stats_sub), because the runtime's input socket leaves `stats` aside. */
+#include "centinela/archive.h"
+#include "centinela/config.h"
+#include "centinela/log.h"
+#include "centinela/node.h"
+#include "centinela/wire.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <zmq.h>
+
+static const opt_spec archiver_options[] = {
+    {"path", 'o', OPT_STR, "archive/", 0, -1,
+     "directory for the files (named by period), or a file pattern with strftime codes of the "
+     "period start in UTC, e.g. /data/ais-%Y%m%d.h5"},
+    {"rotate", 0, OPT_STR, "hour", 0, -1, "new file every event-time 'hour' or 'day', or 'none'"},
+    {"rotate_size_mb", 0, OPT_REAL, "0", 0, 1e7,
+     "also start a new file of the period beyond this size (live use); 0: never"},
+    {"flush_interval_s", 0, OPT_REAL, "1", 0.01, 60,
+     "seconds (wall-clock) between flushes: the most a killed archiver loses"},
+    {"deflate", 0, OPT_INT, "4", 0, 9, "deflate level of every dataset (with shuffle)"},
+    {"index_on_close", 0, OPT_BOOL, "true", 0, -1,
+     "build the MMSI and time index when a file is closed"},
+    {"max_open_files", 0, OPT_INT, "2", 1, 16,
+     "periods kept open for late rows (an older period is reopened and appended to)"},
+    {"stats_sub", 0, OPT_STR, "", 0, -1,
+     "endpoints whose `stats` messages are archived, comma-separated (>connect, @bind); empty: none"},
+    {NULL, 0, 0, NULL, 0, 0, NULL},
+};
+
+typedef struct archiver {
+    node *n;
+    archive_writer *w;
+    void *zctx, *stats_sock;
+    double flush_interval_s;
+    struct timespec last_flush;
+    uint64_t *rows[ARCHIVE_TABLE_COUNT];
+    uint64_t *write_errors, *flushes;
+    uint8_t *frame;
+    char *json;
+} archiver;
+
+static double since_s(const struct timespec *t0)
+{
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return (double)(t.tv_sec - t0->tv_sec) + (t.tv_nsec - t0->tv_nsec) * 1e-9;
+}
+
+static void update_stats(archiver *a)
+{
+    for (int t = 0; t < ARCHIVE_TABLE_COUNT; t++)
+        *a->rows[t] = archive_writer_rows(a->w, t);
+    node_info(a->n, "path", archive_writer_path(a->w));
+}
+
+static int on_message(void *ctx, const wire_header *h, const uint8_t *p, size_t len)
+{
+    archiver *a = ctx;
+    int rc;
+    switch (h->type) {
+    case WIRE_AIS: {
+        static wire_ais m; /* large (1 kB of NMEA): not on the stack per message */
+        if (wire_ais_decode(p, len, &m) != WIRE_OK)
+            return -1;
+        rc = archive_writer_ais(a->w, h, &m);
+        break;
+    }
+    case WIRE_TRACK: {
+        wire_track m;
+        if (wire_track_decode(p, len, &m) != WIRE_OK)
+            return -1;
+        rc = archive_writer_track(a->w, h, &m);
+        break;
+    }
+    case WIRE_ALERT: {
+        static wire_alert m;
+        if (wire_alert_decode(p, len, &m) != WIRE_OK)
+            return -1;
+        rc = archive_writer_alert(a->w, h, &m);
+        break;
+    }
+    case WIRE_RADAR: {
+        wire_radar m;
+        if (wire_radar_decode(p, len, &m) != WIRE_OK)
+            return -1;
+        rc = archive_writer_radar(a->w, h, &m);
+        break;
+    }
+    default:
+        return -1;
+    }
+    if (rc != 0)
+        (*a->write_errors)++;
+    return 0;
+}
+
+/* Archive every stats message waiting on our own socket. */
+static void drain_stats(archiver *a)
+{
+    if (!a->stats_sock)
+        return;
+    for (;;) {
+        char topic[16];
+        int tk = zmq_recv(a->stats_sock, topic, sizeof topic, ZMQ_DONTWAIT);
+        if (tk < 0)
+            return;
+        int more = 0;
+        size_t sz = sizeof more;
+        zmq_getsockopt(a->stats_sock, ZMQ_RCVMORE, &more, &sz);
+        if (!more)
+            continue;
+        int k = zmq_recv(a->stats_sock, a->frame, WIRE_MAX_FRAME, 0);
+        zmq_getsockopt(a->stats_sock, ZMQ_RCVMORE, &more, &sz);
+        while (more) {
+            zmq_recv(a->stats_sock, a->frame, WIRE_MAX_FRAME, 0);
+            zmq_getsockopt(a->stats_sock, ZMQ_RCVMORE, &more, &sz);
+            k = -1;
+        }
+        wire_header h;
+        if (k < 0 || k > (int)WIRE_MAX_FRAME || wire_header_decode(a->frame, (size_t)k, &h) != WIRE_OK ||
+            h.type != WIRE_STATS ||
+            wire_stats_decode(a->frame + WIRE_HEADER_LEN, h.payload_len, a->json,
+                              WIRE_STATS_MAX + 1) != WIRE_OK)
+            continue;
+        struct timespec now;
+        clock_gettime(CLOCK_REALTIME, &now);
+        int64_t wall_ns = (int64_t)now.tv_sec * 1000000000LL + now.tv_nsec;
+        if (archive_writer_stats(a->w, &h, a->json, wall_ns) != 0)
+            (*a->write_errors)++;
+    }
+}
+
+static void flush(archiver *a)
+{
+    if (archive_writer_flush(a->w) != 0)
+        (*a->write_errors)++;
+    (*a->flushes)++;
+    clock_gettime(CLOCK_MONOTONIC, &a->last_flush);
+    update_stats(a);
+}
+
+static void on_tick(void *ctx)
+{
+    archiver *a = ctx;
+    drain_stats(a);
+    if (since_s(&a->last_flush) >= a->flush_interval_s)
+        flush(a);
+}
+
+static void on_finish(void *ctx, bool end_of_stream)
+{
+    archiver *a = ctx;
+    drain_stats(a);
+    flush(a);
+    log_info("%s: %llu messages, %llu positions, %llu static, %llu tracks, %llu radar, "
+             "%llu alerts, %llu stats rows; last file %s",
+             end_of_stream ? "end of stream" : "stopping",
+             (unsigned long long)*a->rows[ARCHIVE_MESSAGES],
+             (unsigned long long)*a->rows[ARCHIVE_POSITIONS],
+             (unsigned long long)*a->rows[ARCHIVE_STATIC], (unsigned long long)*a->rows[ARCHIVE_TRACKS],
+             (unsigned long long)*a->rows[ARCHIVE_RADAR], (unsigned long long)*a->rows[ARCHIVE_ALERTS],
+             (unsigned long long)*a->rows[ARCHIVE_STATS], archive_writer_path(a->w));
+    archive_writer_destroy(&a->w); /* closes (and indexes) every file */
+}
+
+static int open_stats_socket(archiver *a, const char *endpoints)
+{
+    if (!*endpoints)
+        return 0;
+    a->zctx = zmq_ctx_new();
+    a->stats_sock = a->zctx ? zmq_socket(a->zctx, ZMQ_SUB) : NULL;
+    int linger_ms = 0;
+    if (!a->stats_sock || zmq_setsockopt(a->stats_sock, ZMQ_LINGER, &linger_ms, sizeof linger_ms) != 0 ||
+        zmq_setsockopt(a->stats_sock, ZMQ_SUBSCRIBE, "stats", 5) != 0) {
+        log_error("stats socket: %s", zmq_strerror(errno));
+        return -1;
+    }
+    return node_attach(a->stats_sock, endpoints, false) < 0 ? -1 : 0;
+}
+
+int main(int argc, char **argv)
+{
+    int rc;
+    node *n = node_create("hdf5_archiver", archiver_options,
+                          "Append ais, track, alert, radar and stats messages to HDF5 archive files.",
+                          argc, argv, &rc);
+    if (!n)
+        return rc;
+    const config *cfg = node_config(n);
+    archiver a = {.n = n};
+    char *path = node_expand_endpoint(config_str(cfg, "path"));
+    archive_writer_config wc = {
+        .path = path,
+        .rotate = config_str(cfg, "rotate"),
+        .rotate_size_mb = config_real(cfg, "rotate_size_mb"),
+        .deflate_level = (int)config_int(cfg, "deflate"),
+        .index_on_close = config_bool(cfg, "index_on_close"),
+        .max_open_files = (int)config_int(cfg, "max_open_files"),
+    };
+    a.w = archive_writer_create(&wc);
+    free(path);
+    if (!a.w) {
+        node_destroy(&n);
+        return 2;
+    }
+    a.flush_interval_s = config_real(cfg, "flush_interval_s");
+    clock_gettime(CLOCK_MONOTONIC, &a.last_flush);
+    for (int t = 0; t < ARCHIVE_TABLE_COUNT; t++) {
+        char name[48];
+        snprintf(name, sizeof name, "rows_%s", archive_table_name(t));
+        a.rows[t] = node_counter(n, name);
+    }
+    a.write_errors = node_counter(n, "write_errors");
+    a.flushes = node_counter(n, "flushes");
+    node_info(n, "path", "");
+    a.frame = x_malloc(WIRE_MAX_FRAME);
+    a.json = x_malloc(WIRE_STATS_MAX + 1);
+    if (open_stats_socket(&a, config_str(cfg, "stats_sub")) != 0) {
+        rc = 2;
+    } else {
+        node_declare_input(n, WIRE_AIS);
+        node_declare_input(n, WIRE_TRACK);
+        node_declare_input(n, WIRE_ALERT);
+        node_declare_input(n, WIRE_RADAR);
+        node_handlers h = {.on_message = on_message, .on_tick = on_tick, .on_finish = on_finish};
+        rc = node_run(n, &h, &a);
+        if (*a.write_errors)
+            rc = rc ? rc : 1;
+    }
+    archive_writer_destroy(&a.w);
+    if (a.stats_sock)
+        zmq_close(a.stats_sock);
+    if (a.zctx)
+        zmq_ctx_term(a.zctx);
+    free(a.frame);
+    free(a.json);
+    node_destroy(&n);
+    return rc;
+}

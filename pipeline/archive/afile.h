@@ -1,0 +1,50 @@
+/* One archive file open for appending under SWMR: its datasets, row buffers and flushing. */
+#ifndef ARCHIVE_AFILE_H
+#define ARCHIVE_AFILE_H
+
+#include "schema.h"
+
+#include <hdf5.h>
+#include <stdint.h>
+
+typedef struct afile_dataset {
+    hid_t ds;
+    hid_t mem_type;      /* native row type (uint8 for blobs) */
+    size_t row_size;     /* bytes per in-memory row */
+    hsize_t on_disk;     /* rows written to the dataset (its extent) */
+    hsize_t chunk_rows;
+    uint8_t *buf;        /* buffered rows not yet written, up to the next chunk boundary */
+    size_t buffered;
+    size_t cap;          /* rows buf can hold (chunk_rows) */
+    const char *name;
+} afile_dataset;
+
+typedef struct afile {
+    char *path;
+    hid_t fid;
+    afile_dataset tables[ARCHIVE_TABLE_COUNT];
+    afile_dataset blobs[ARCHIVE_BLOB_COUNT];
+} afile;
+
+/* Silence HDF5's own error-stack printing (our callers log one line each); idempotent. */
+void afile_quiet_hdf5(void);
+
+/* Create path (all datasets, attributes) when it does not exist, then open it for appending
+ * under SWMR.  An existing file is appended to (a writer killed earlier leaves its SWMR mark,
+ * which is cleared as h5clear -s does).  NULL with a logged reason. */
+afile *afile_open(const char *path, int deflate_level);
+/* Row index the next appended row of a dataset will get. */
+static inline uint64_t afile_next_row(const afile_dataset *d)
+{
+    return d->on_disk + d->buffered;
+}
+/* Append n rows (n * row_size bytes).  0 or -1 (logged). */
+int afile_append(afile_dataset *d, const void *rows, size_t n);
+/* Write every buffered row (blobs before the tables that point into them), then flush the file. */
+int afile_flush(afile *f);
+/* File size in bytes as the library sees it (for size rotation), or 0. */
+uint64_t afile_size(const afile *f);
+/* Flush and close; frees.  Returns 0, or -1 if something could not be written. */
+int afile_close(afile **f);
+
+#endif

@@ -1,0 +1,627 @@
+/* Reading archive files: opening (live or closed, refusing anything that is not an archive),
+ * rows and blobs by range, the index and the queries. */
+#include "centinela/archive.h"
+
+#include "afile.h"
+#include "centinela/log.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#define INDEX_GROUP "index"
+#define INDEX_SORTED "index/positions_by_mmsi"
+#define INDEX_MMSI "index/mmsi"
+#define INDEX_BLOCKS "index/positions_blocks"
+/* Rows per block of the time index and per chunk of the sorted copy. */
+#define INDEX_BLOCK_ROWS 16384
+#define INDEX_SORTED_CHUNK 4096
+
+typedef struct index_mmsi {
+    uint32_t mmsi;
+    uint64_t first; /* row in positions_by_mmsi */
+    uint64_t count;
+} index_mmsi;
+
+typedef struct index_block {
+    uint64_t first; /* row in positions */
+    uint64_t count;
+    int64_t t_min_ns, t_max_ns;
+} index_block;
+
+struct archive_reader {
+    char *path;
+    hid_t fid;
+    bool follow;
+    hid_t ds[ARCHIVE_TABLE_COUNT], mt[ARCHIVE_TABLE_COUNT];
+    hsize_t rows[ARCHIVE_TABLE_COUNT];
+    hid_t blob[ARCHIVE_BLOB_COUNT];
+    hsize_t blob_size[ARCHIVE_BLOB_COUNT];
+    uint64_t indexed_rows;
+    index_mmsi *dir;
+    size_t n_dir;
+    index_block *blocks;
+    size_t n_blocks;
+    hid_t sorted;
+};
+
+static hid_t mmsi_type(void)
+{
+    hid_t t = H5Tcreate(H5T_COMPOUND, sizeof(index_mmsi));
+    if (t < 0 || H5Tinsert(t, "mmsi", offsetof(index_mmsi, mmsi), H5T_NATIVE_UINT32) < 0 ||
+        H5Tinsert(t, "first", offsetof(index_mmsi, first), H5T_NATIVE_UINT64) < 0 ||
+        H5Tinsert(t, "count", offsetof(index_mmsi, count), H5T_NATIVE_UINT64) < 0) {
+        if (t >= 0)
+            H5Tclose(t);
+        return H5I_INVALID_HID;
+    }
+    return t;
+}
+
+static hid_t block_type(void)
+{
+    hid_t t = H5Tcreate(H5T_COMPOUND, sizeof(index_block));
+    if (t < 0 || H5Tinsert(t, "first", offsetof(index_block, first), H5T_NATIVE_UINT64) < 0 ||
+        H5Tinsert(t, "count", offsetof(index_block, count), H5T_NATIVE_UINT64) < 0 ||
+        H5Tinsert(t, "t_min_ns", offsetof(index_block, t_min_ns), H5T_NATIVE_INT64) < 0 ||
+        H5Tinsert(t, "t_max_ns", offsetof(index_block, t_max_ns), H5T_NATIVE_INT64) < 0) {
+        if (t >= 0)
+            H5Tclose(t);
+        return H5I_INVALID_HID;
+    }
+    return t;
+}
+
+static int extent(hid_t ds, hsize_t *n)
+{
+    hid_t sp = H5Dget_space(ds);
+    int rc = (sp >= 0 && H5Sget_simple_extent_ndims(sp) == 1 &&
+              H5Sget_simple_extent_dims(sp, n, NULL) >= 0)
+                 ? 0
+                 : -1;
+    if (sp >= 0)
+        H5Sclose(sp);
+    return rc;
+}
+
+static hid_t open_ds(hid_t fid, const char *name)
+{
+    hid_t dapl = H5Pcreate(H5P_DATASET_ACCESS);
+    if (dapl < 0 || H5Pset_chunk_cache(dapl, 521, 8u << 20, 0.75) < 0) {
+        if (dapl >= 0)
+            H5Pclose(dapl);
+        return H5I_INVALID_HID;
+    }
+    hid_t ds = H5Dopen2(fid, name, dapl);
+    H5Pclose(dapl);
+    return ds;
+}
+
+/* Read a whole 1-D dataset of compound type t into a malloc'd array. */
+static void *read_all(hid_t ds, hid_t t, size_t elem, size_t *n_out)
+{
+    hsize_t n;
+    if (extent(ds, &n) != 0)
+        return NULL;
+    void *buf = x_malloc(n ? n * elem : 1);
+    if (n && H5Dread(ds, t, H5S_ALL, H5S_ALL, H5P_DEFAULT, buf) < 0) {
+        free(buf);
+        return NULL;
+    }
+    *n_out = (size_t)n;
+    return buf;
+}
+
+static int load_index(archive_reader *r)
+{
+    if (H5Lexists(r->fid, INDEX_GROUP, H5P_DEFAULT) <= 0)
+        return 0;
+    hid_t g = H5Gopen2(r->fid, INDEX_GROUP, H5P_DEFAULT);
+    hid_t a = g >= 0 ? H5Aopen(g, "indexed_rows", H5P_DEFAULT) : -1;
+    int64_t covered = 0;
+    int rc = (a >= 0 && H5Aread(a, H5T_NATIVE_INT64, &covered) >= 0) ? 0 : -1;
+    if (a >= 0)
+        H5Aclose(a);
+    if (g >= 0)
+        H5Gclose(g);
+    hid_t mt = mmsi_type(), bt = block_type();
+    hid_t dd = rc == 0 ? open_ds(r->fid, INDEX_MMSI) : -1;
+    hid_t bd = rc == 0 ? open_ds(r->fid, INDEX_BLOCKS) : -1;
+    r->sorted = rc == 0 ? open_ds(r->fid, INDEX_SORTED) : -1;
+    if (dd < 0 || bd < 0 || r->sorted < 0 || mt < 0 || bt < 0 ||
+        !(r->dir = read_all(dd, mt, sizeof(index_mmsi), &r->n_dir)) ||
+        !(r->blocks = read_all(bd, bt, sizeof(index_block), &r->n_blocks)))
+        rc = -1;
+    if (dd >= 0)
+        H5Dclose(dd);
+    if (bd >= 0)
+        H5Dclose(bd);
+    if (mt >= 0)
+        H5Tclose(mt);
+    if (bt >= 0)
+        H5Tclose(bt);
+    if (rc != 0) {
+        log_error("%s: the index is unreadable; rebuild it with archive_tool index", r->path);
+        return -1;
+    }
+    r->indexed_rows = (uint64_t)covered;
+    return 0;
+}
+
+archive_reader *archive_reader_open(const char *path, bool follow)
+{
+    afile_quiet_hdf5();
+    struct stat st;
+    if (stat(path, &st) != 0 || !S_ISREG(st.st_mode)) {
+        log_error("%s: no such archive file", path);
+        return NULL;
+    }
+    if (H5Fis_hdf5(path) <= 0) {
+        log_error("%s: not an HDF5 file (or its superblock is damaged)", path);
+        return NULL;
+    }
+    hid_t fapl = H5Pcreate(H5P_FILE_ACCESS);
+    if (fapl < 0 || H5Pset_libver_bounds(fapl, H5F_LIBVER_LATEST, H5F_LIBVER_LATEST) < 0) {
+        log_error("cannot set up file access properties");
+        if (fapl >= 0)
+            H5Pclose(fapl);
+        return NULL;
+    }
+    archive_reader *r = x_calloc(1, sizeof *r);
+    r->path = x_strdup(path);
+    r->follow = follow;
+    r->sorted = H5I_INVALID_HID;
+    /* SWMR read also opens files a writer holds or left marked when it was killed. */
+    r->fid = H5Fopen(path, H5F_ACC_RDONLY | H5F_ACC_SWMR_READ, fapl);
+    if (r->fid < 0 && !follow)
+        r->fid = H5Fopen(path, H5F_ACC_RDONLY, H5P_DEFAULT);
+    H5Pclose(fapl);
+    if (r->fid < 0) {
+        log_error("%s: cannot open (truncated or corrupt HDF5 file)", path);
+        archive_reader_close(&r);
+        return NULL;
+    }
+    int64_t version = 0;
+    hid_t a = H5Aexists(r->fid, "centinela_archive_version") > 0
+                  ? H5Aopen(r->fid, "centinela_archive_version", H5P_DEFAULT)
+                  : H5I_INVALID_HID;
+    if (a < 0 || H5Aread(a, H5T_NATIVE_INT64, &version) < 0 || version != SCHEMA_VERSION) {
+        log_error("%s: not a Centinela archive (version %d)", path, SCHEMA_VERSION);
+        if (a >= 0)
+            H5Aclose(a);
+        archive_reader_close(&r);
+        return NULL;
+    }
+    H5Aclose(a);
+    for (int t = 0; t < ARCHIVE_TABLE_COUNT; t++) {
+        const table_desc *td = schema_table(t);
+        r->ds[t] = open_ds(r->fid, td->name);
+        r->mt[t] = schema_mem_type(td);
+        if (r->ds[t] < 0 || r->mt[t] < 0) {
+            log_error("%s: table %s is missing or unreadable", path, td->name);
+            archive_reader_close(&r);
+            return NULL;
+        }
+    }
+    for (int b = 0; b < ARCHIVE_BLOB_COUNT; b++) {
+        r->blob[b] = open_ds(r->fid, archive_blob_name(b));
+        if (r->blob[b] < 0) {
+            log_error("%s: dataset %s is missing", path, archive_blob_name(b));
+            archive_reader_close(&r);
+            return NULL;
+        }
+    }
+    if (archive_reader_refresh(r) != 0 || load_index(r) != 0) {
+        archive_reader_close(&r);
+        return NULL;
+    }
+    return r;
+}
+
+void archive_reader_close(archive_reader **pr)
+{
+    if (!pr || !*pr)
+        return;
+    archive_reader *r = *pr;
+    for (int t = 0; t < ARCHIVE_TABLE_COUNT; t++) {
+        if (r->ds[t] > 0)
+            H5Dclose(r->ds[t]);
+        if (r->mt[t] > 0)
+            H5Tclose(r->mt[t]);
+    }
+    for (int b = 0; b < ARCHIVE_BLOB_COUNT; b++)
+        if (r->blob[b] > 0)
+            H5Dclose(r->blob[b]);
+    if (r->sorted > 0)
+        H5Dclose(r->sorted);
+    if (r->fid > 0)
+        H5Fclose(r->fid);
+    free(r->dir);
+    free(r->blocks);
+    free(r->path);
+    free(r);
+    *pr = NULL;
+}
+
+const char *archive_reader_path(const archive_reader *r)
+{
+    return r->path;
+}
+
+int archive_reader_refresh(archive_reader *r)
+{
+    for (int b = 0; b < ARCHIVE_BLOB_COUNT; b++) {
+        if ((r->follow && H5Drefresh(r->blob[b]) < 0) || extent(r->blob[b], &r->blob_size[b]) != 0) {
+            log_error("%s: cannot read the size of %s", r->path, archive_blob_name(b));
+            return -1;
+        }
+    }
+    for (int t = 0; t < ARCHIVE_TABLE_COUNT; t++) {
+        if ((r->follow && H5Drefresh(r->ds[t]) < 0) || extent(r->ds[t], &r->rows[t]) != 0) {
+            log_error("%s: cannot read the size of %s", r->path, archive_table_name(t));
+            return -1;
+        }
+    }
+    return 0;
+}
+
+uint64_t archive_reader_rows(const archive_reader *r, enum archive_table t)
+{
+    return (unsigned)t < ARCHIVE_TABLE_COUNT ? r->rows[t] : 0;
+}
+
+uint64_t archive_reader_blob_size(const archive_reader *r, enum archive_blob b)
+{
+    return (unsigned)b < ARCHIVE_BLOB_COUNT ? r->blob_size[b] : 0;
+}
+
+uint64_t archive_reader_indexed_rows(const archive_reader *r)
+{
+    return r->indexed_rows;
+}
+
+static int read_range(hid_t ds, hid_t mt, uint64_t first, uint64_t count, void *out,
+                      const char *what, const char *path)
+{
+    if (count == 0)
+        return 0;
+    hsize_t start = first, cnt = count;
+    hid_t fs = H5Dget_space(ds);
+    hid_t ms = H5Screate_simple(1, &cnt, NULL);
+    int rc = -1;
+    if (fs >= 0 && ms >= 0 && H5Sselect_hyperslab(fs, H5S_SELECT_SET, &start, NULL, &cnt, NULL) >= 0 &&
+        H5Dread(ds, mt, ms, fs, H5P_DEFAULT, out) >= 0)
+        rc = 0;
+    else
+        log_error("%s: cannot read %s rows %llu..%llu (damaged file?)", path, what,
+                  (unsigned long long)first, (unsigned long long)(first + count));
+    if (ms >= 0)
+        H5Sclose(ms);
+    if (fs >= 0)
+        H5Sclose(fs);
+    return rc;
+}
+
+int archive_reader_read(archive_reader *r, enum archive_table t, uint64_t first, uint64_t count,
+                        void *rows)
+{
+    if ((unsigned)t >= ARCHIVE_TABLE_COUNT || first + count > r->rows[t] || first + count < first) {
+        log_error("%s: rows %llu+%llu beyond table %s", r->path, (unsigned long long)first,
+                  (unsigned long long)count, archive_table_name(t));
+        return -1;
+    }
+    return read_range(r->ds[t], r->mt[t], first, count, rows, archive_table_name(t), r->path);
+}
+
+int archive_reader_blob(archive_reader *r, enum archive_blob b, uint64_t offset, size_t len,
+                        void *out)
+{
+    if ((unsigned)b >= ARCHIVE_BLOB_COUNT || offset + len > r->blob_size[b] || offset + len < offset) {
+        log_error("%s: bytes %llu+%zu beyond %s", r->path, (unsigned long long)offset, len,
+                  archive_blob_name(b));
+        return -1;
+    }
+    return read_range(r->blob[b], H5T_NATIVE_UINT8, offset, len, out, archive_blob_name(b), r->path);
+}
+
+/* ---- queries ----------------------------------------------------------------------------- */
+
+static bool in_bbox(const archive_query *q, double lat, double lon)
+{
+    return lat >= q->lat_min_deg && lat <= q->lat_max_deg && lon >= q->lon_min_deg &&
+           lon <= q->lon_max_deg;
+}
+
+bool archive_row_matches(enum archive_table t, const void *row, const archive_query *q)
+{
+    int64_t time_ns = *(const int64_t *)row; /* every row starts with its event time */
+    if (q->t0_ns && time_ns < q->t0_ns)
+        return false;
+    if (q->t1_ns && time_ns >= q->t1_ns)
+        return false;
+    switch (t) {
+    case ARCHIVE_MESSAGES:
+        return !q->mmsi || ((const archive_message *)row)->mmsi == q->mmsi;
+    case ARCHIVE_POSITIONS: {
+        const archive_position *p = row;
+        if (q->mmsi && p->mmsi != q->mmsi)
+            return false;
+        if (q->bbox && (p->lat_e7 == ARCHIVE_LATLON_NA || p->lon_e7 == ARCHIVE_LATLON_NA ||
+                        !in_bbox(q, p->lat_e7 * 1e-7, p->lon_e7 * 1e-7)))
+            return false;
+        return true;
+    }
+    case ARCHIVE_STATIC:
+        return !q->mmsi || ((const archive_static *)row)->mmsi == q->mmsi;
+    case ARCHIVE_TRACKS: {
+        const archive_track *k = row;
+        if (q->mmsi && k->mmsi != q->mmsi)
+            return false;
+        if (q->zones && !(k->zones & q->zones))
+            return false;
+        return !q->bbox || in_bbox(q, k->lat_deg, k->lon_deg);
+    }
+    case ARCHIVE_RADAR: {
+        const archive_radar *k = row;
+        if (q->mmsi)
+            return false; /* radar reports carry no identity */
+        return !q->bbox || in_bbox(q, k->lat_deg, k->lon_deg);
+    }
+    case ARCHIVE_ALERTS: {
+        const archive_alert *k = row;
+        if (q->mmsi) {
+            bool any = false;
+            for (int i = 0; i < k->n_mmsi && i < WIRE_ALERT_MAX_MMSI; i++)
+                any |= k->mmsi[i] == q->mmsi;
+            if (!any)
+                return false;
+        }
+        if (q->rule && *q->rule && strncmp(k->rule, q->rule, sizeof k->rule) != 0)
+            return false;
+        return !q->bbox || in_bbox(q, k->lat_deg, k->lon_deg);
+    }
+    case ARCHIVE_STATS:
+        return !q->mmsi;
+    default:
+        return false;
+    }
+}
+
+/* Visit rows [first, end) of a dataset in chunk-sized reads. */
+static int64_t scan(archive_reader *r, enum archive_table t, hid_t ds, uint64_t first,
+                    uint64_t end, const archive_query *q, archive_row_fn fn, void *ctx,
+                    bool *stop)
+{
+    size_t rs = archive_row_size(t);
+    uint64_t step = schema_table(t)->chunk_rows;
+    uint8_t *buf = x_malloc(step * rs);
+    int64_t visited = 0;
+    for (uint64_t at = first; at < end && !*stop; at += step) {
+        uint64_t n = end - at < step ? end - at : step;
+        if (read_range(ds, r->mt[t], at, n, buf, archive_table_name(t), r->path) != 0) {
+            free(buf);
+            return -1;
+        }
+        for (uint64_t i = 0; i < n; i++) {
+            const void *row = buf + i * rs;
+            if (!archive_row_matches(t, row, q))
+                continue;
+            visited++;
+            if (fn && fn(ctx, row, at + i)) {
+                *stop = true;
+                break;
+            }
+        }
+    }
+    free(buf);
+    return visited;
+}
+
+static int cmp_dir(const void *key, const void *elem)
+{
+    uint32_t m = *(const uint32_t *)key, e = ((const index_mmsi *)elem)->mmsi;
+    return m < e ? -1 : m > e;
+}
+
+int64_t archive_query_rows(archive_reader *r, enum archive_table t, const archive_query *q,
+                           archive_row_fn fn, void *ctx)
+{
+    if ((unsigned)t >= ARCHIVE_TABLE_COUNT)
+        return -1;
+    bool stop = false;
+    int64_t total = 0, k;
+    uint64_t n = r->rows[t], tail = 0;
+    if (t == ARCHIVE_POSITIONS && r->indexed_rows > 0 && r->indexed_rows <= n) {
+        tail = r->indexed_rows;
+        if (q->mmsi) {
+            /* The vessel's rows, contiguous in the sorted copy (row indices are of the copy). */
+            const index_mmsi *e = bsearch(&q->mmsi, r->dir, r->n_dir, sizeof *r->dir, cmp_dir);
+            if (e && (k = scan(r, t, r->sorted, e->first, e->first + e->count, q, fn, ctx, &stop)) < 0)
+                return -1;
+            total += e ? k : 0;
+        } else {
+            /* Blocks whose time range meets the query. */
+            for (size_t b = 0; b < r->n_blocks && !stop; b++) {
+                const index_block *blk = &r->blocks[b];
+                if ((q->t0_ns && blk->t_max_ns < q->t0_ns) || (q->t1_ns && blk->t_min_ns >= q->t1_ns))
+                    continue;
+                if ((k = scan(r, t, r->ds[t], blk->first, blk->first + blk->count, q, fn, ctx,
+                              &stop)) < 0)
+                    return -1;
+                total += k;
+            }
+        }
+    }
+    if (!stop && tail < n) {
+        if ((k = scan(r, t, r->ds[t], tail, n, q, fn, ctx, &stop)) < 0)
+            return -1;
+        total += k;
+    }
+    return total;
+}
+
+/* ---- index ------------------------------------------------------------------------------- */
+
+typedef struct sort_key {
+    uint32_t mmsi;
+    int64_t time_ns;
+    uint64_t row;
+} sort_key;
+
+static int cmp_key(const void *a, const void *b)
+{
+    const sort_key *x = a, *y = b;
+    if (x->mmsi != y->mmsi)
+        return x->mmsi < y->mmsi ? -1 : 1;
+    if (x->time_ns != y->time_ns)
+        return x->time_ns < y->time_ns ? -1 : 1;
+    return x->row < y->row ? -1 : x->row > y->row;
+}
+
+static int write_index_ds(hid_t g, const char *name, hid_t file_type, hid_t mem_type,
+                          hsize_t n, hsize_t chunk, const void *data)
+{
+    hsize_t dim = n, maxdim = H5S_UNLIMITED;
+    hid_t sp = H5Screate_simple(1, &dim, &maxdim);
+    hid_t dcpl = H5Pcreate(H5P_DATASET_CREATE);
+    hid_t ds = H5I_INVALID_HID;
+    int rc = -1;
+    if (sp >= 0 && dcpl >= 0 && H5Pset_chunk(dcpl, 1, &chunk) >= 0 && H5Pset_shuffle(dcpl) >= 0 &&
+        H5Pset_deflate(dcpl, 4) >= 0 && H5Pset_obj_track_times(dcpl, 0) >= 0 &&
+        (ds = H5Dcreate2(g, name, file_type, sp, H5P_DEFAULT, dcpl, H5P_DEFAULT)) >= 0 &&
+        (n == 0 || H5Dwrite(ds, mem_type, H5S_ALL, H5S_ALL, H5P_DEFAULT, data) >= 0))
+        rc = 0;
+    else
+        log_error("cannot write index dataset %s", name);
+    if (ds >= 0 && H5Dclose(ds) < 0)
+        rc = -1;
+    if (dcpl >= 0)
+        H5Pclose(dcpl);
+    if (sp >= 0)
+        H5Sclose(sp);
+    return rc;
+}
+
+int archive_index_build(const char *path)
+{
+    afile_quiet_hdf5();
+    hid_t fapl = H5Pcreate(H5P_FILE_ACCESS);
+    hbool_t clear = 1;
+    if (fapl < 0 || H5Pset_libver_bounds(fapl, H5F_LIBVER_LATEST, H5F_LIBVER_LATEST) < 0 ||
+        (H5Pexist(fapl, "clear_status_flags") > 0 && H5Pset(fapl, "clear_status_flags", &clear) < 0)) {
+        log_error("cannot set up file access properties");
+        if (fapl >= 0)
+            H5Pclose(fapl);
+        return -1;
+    }
+    hid_t fid = H5Fopen(path, H5F_ACC_RDWR, fapl);
+    H5Pclose(fapl);
+    if (fid < 0) {
+        log_error("%s: cannot open for indexing", path);
+        return -1;
+    }
+    int rc = -1;
+    const table_desc *td = schema_table(ARCHIVE_POSITIONS);
+    hid_t mt = schema_mem_type(td), ft = schema_file_type(td);
+    hid_t dmt = mmsi_type(), bt = block_type();
+    hid_t ds = open_ds(fid, td->name), g = H5I_INVALID_HID;
+    archive_position *rows = NULL, *sorted = NULL;
+    sort_key *keys = NULL;
+    index_mmsi *dir = NULL;
+    index_block *blocks = NULL;
+    hsize_t n = 0;
+    if (mt < 0 || ft < 0 || dmt < 0 || bt < 0 || ds < 0 || extent(ds, &n) != 0) {
+        log_error("%s: no readable positions table", path);
+        goto done;
+    }
+    rows = x_malloc((n ? n : 1) * sizeof *rows);
+    if (n && H5Dread(ds, mt, H5S_ALL, H5S_ALL, H5P_DEFAULT, rows) < 0) {
+        log_error("%s: cannot read the positions", path);
+        goto done;
+    }
+    keys = x_malloc((n ? n : 1) * sizeof *keys);
+    for (hsize_t i = 0; i < n; i++)
+        keys[i] = (sort_key){rows[i].mmsi, rows[i].time_ns, i};
+    qsort(keys, (size_t)n, sizeof *keys, cmp_key);
+    sorted = x_malloc((n ? n : 1) * sizeof *sorted);
+    dir = x_malloc((n ? n : 1) * sizeof *dir);
+    size_t n_dir = 0;
+    for (hsize_t i = 0; i < n; i++) {
+        sorted[i] = rows[keys[i].row];
+        if (n_dir == 0 || dir[n_dir - 1].mmsi != keys[i].mmsi)
+            dir[n_dir++] = (index_mmsi){keys[i].mmsi, i, 0};
+        dir[n_dir - 1].count++;
+    }
+    size_t n_blocks = (size_t)((n + INDEX_BLOCK_ROWS - 1) / INDEX_BLOCK_ROWS);
+    blocks = x_malloc((n_blocks ? n_blocks : 1) * sizeof *blocks);
+    for (size_t b = 0; b < n_blocks; b++) {
+        index_block *blk = &blocks[b];
+        blk->first = (uint64_t)b * INDEX_BLOCK_ROWS;
+        blk->count = n - blk->first < INDEX_BLOCK_ROWS ? n - blk->first : INDEX_BLOCK_ROWS;
+        blk->t_min_ns = INT64_MAX;
+        blk->t_max_ns = INT64_MIN;
+        for (uint64_t i = blk->first; i < blk->first + blk->count; i++) {
+            if (rows[i].time_ns < blk->t_min_ns)
+                blk->t_min_ns = rows[i].time_ns;
+            if (rows[i].time_ns > blk->t_max_ns)
+                blk->t_max_ns = rows[i].time_ns;
+        }
+    }
+    if (H5Lexists(fid, INDEX_GROUP, H5P_DEFAULT) > 0 && H5Ldelete(fid, INDEX_GROUP, H5P_DEFAULT) < 0) {
+        log_error("%s: cannot remove the old index", path);
+        goto done;
+    }
+    g = H5Gcreate2(fid, INDEX_GROUP, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
+    if (g < 0) {
+        log_error("%s: cannot create the index group", path);
+        goto done;
+    }
+    hid_t dft = H5Tcopy(dmt), bft = H5Tcopy(bt);
+    int w = (dft >= 0 && bft >= 0 && H5Tpack(dft) >= 0 && H5Tpack(bft) >= 0 &&
+             write_index_ds(g, "positions_by_mmsi", ft, mt, n, INDEX_SORTED_CHUNK, sorted) == 0 &&
+             write_index_ds(g, "mmsi", dft, dmt, n_dir, 4096, dir) == 0 &&
+             write_index_ds(g, "positions_blocks", bft, bt, n_blocks, 1024, blocks) == 0)
+                ? 0
+                : -1;
+    if (dft >= 0)
+        H5Tclose(dft);
+    if (bft >= 0)
+        H5Tclose(bft);
+    if (w != 0)
+        goto done;
+    hid_t sp = H5Screate(H5S_SCALAR);
+    int64_t covered = (int64_t)n;
+    hid_t a = sp >= 0 ? H5Acreate2(g, "indexed_rows", H5T_STD_I64LE, sp, H5P_DEFAULT, H5P_DEFAULT) : -1;
+    if (a < 0 || H5Awrite(a, H5T_NATIVE_INT64, &covered) < 0)
+        log_error("%s: cannot write indexed_rows", path);
+    else
+        rc = 0;
+    if (a >= 0)
+        H5Aclose(a);
+    if (sp >= 0)
+        H5Sclose(sp);
+done:
+    if (g >= 0)
+        H5Gclose(g);
+    if (ds >= 0)
+        H5Dclose(ds);
+    if (mt >= 0)
+        H5Tclose(mt);
+    if (ft >= 0)
+        H5Tclose(ft);
+    if (dmt >= 0)
+        H5Tclose(dmt);
+    if (bt >= 0)
+        H5Tclose(bt);
+    if (H5Fclose(fid) < 0) {
+        log_error("%s: close after indexing failed", path);
+        rc = -1;
+    }
+    free(rows);
+    free(keys);
+    free(sorted);
+    free(dir);
+    free(blocks);
+    return rc;
+}
