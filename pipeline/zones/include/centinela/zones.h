@@ -1,0 +1,97 @@
+/* Zones: named areas from GeoJSON (EEZ, territorial sea, anchorages, traffic-separation lanes,
+ * land...) with a spatial index for point-in-zone and distance queries.
+ *
+ * Input: GeoJSON FeatureCollection, Feature or bare geometry files (RFC 7946).  Each feature is a
+ * Polygon or MultiPolygon (holes allowed) with properties:
+ *   "kind"          required, one of the names of enum zone_kind below ("eez", "land", ...)
+ *   "name"          optional text
+ *   "direction_deg" required for tss_lane: the lane's direction of traffic, 0..360 true
+ * Other properties are ignored.  Coordinates are [lon, lat] in WGS84 degrees.  A malformed file
+ * is refused whole with the file, the feature number and the reason (never half-loaded).
+ * Rings crossing the antimeridian are not supported (Panama is far from it).
+ *
+ * The index is a uniform latitude/longitude grid over the loaded features.  Each cell knows which
+ * features cover it entirely and, for features whose boundary crosses it, the boundary edges
+ * inside it and whether the cell centre is inside; a query tests only the edges of its own cell
+ * (parity of the crossings between the centre and the point), so a point lookup costs a few
+ * segment tests whatever the size of the polygons.  Distances search the grid outward ring by ring.
+ *
+ * A zones object is immutable once built: queries are safe from several threads.
+ */
+#ifndef CENTINELA_ZONES_H
+#define CENTINELA_ZONES_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/* Zone kinds; wire_track.zones carries bit (1 << kind).  Order and values are part of the wire
+ * contract: append only. */
+enum zone_kind {
+    ZONE_EEZ = 0,
+    ZONE_TERRITORIAL_SEA = 1,
+    ZONE_CONTIGUOUS_ZONE = 2,
+    ZONE_CANAL_APPROACH = 3,
+    ZONE_ANCHORAGE = 4,
+    ZONE_TSS_LANE = 5,
+    ZONE_TSS_SEPARATION = 6,
+    ZONE_PORT = 7,
+    ZONE_LAND = 8,
+    ZONE_KIND_COUNT
+};
+#define ZONE_BIT(kind) (1u << (kind))
+#define ZONE_MASK_ALL ((1u << ZONE_KIND_COUNT) - 1u)
+
+/* "eez", "territorial_sea", ... ; NULL for a value out of range. */
+const char *zone_kind_name(enum zone_kind kind);
+/* Kind from its name; -1 when unknown. */
+int zone_kind_parse(const char *name);
+
+typedef struct zone_info {
+    enum zone_kind kind;
+    const char *name;      /* "" when the feature has none */
+    const char *source;    /* file (or origin) it came from */
+    int feature_index;     /* position of the feature in its file, from 0 */
+    float direction_deg;   /* tss_lane traffic direction, NaN for other kinds */
+    double min_lat_deg, min_lon_deg, max_lat_deg, max_lon_deg; /* bounding box */
+} zone_info;
+
+typedef struct zones zones;
+
+/* An empty set; add files, then zones_build() before querying. */
+zones *zones_create(void);
+void zones_destroy(zones **z);
+
+/* Parse and validate GeoJSON text; origin names it in messages.  Returns 0, or -1 with one logged
+ * error "origin: feature N: reason" (nothing from that text is kept). */
+int zones_add_geojson(zones *z, const char *text, size_t len, const char *origin);
+/* A file, or every *.geojson / *.json file of a directory (sorted by name).  0 or -1 (logged). */
+int zones_add_path(zones *z, const char *path);
+/* Build the spatial index.  Returns 0, or -1 (logged) when nothing usable was loaded.  An empty
+ * set builds fine (every query answers "nowhere"). */
+int zones_build(zones *z);
+
+/* Convenience: create, add each comma-separated file or directory, build.  NULL on any error. */
+zones *zones_load(const char *paths);
+
+size_t zones_count(const zones *z);
+const zone_info *zones_feature(const zones *z, size_t index);
+/* Bit mask of kinds with at least one feature loaded. */
+uint32_t zones_kinds_loaded(const zones *z);
+
+/* Kinds (bit mask of 1 << zone_kind) whose features contain the point. */
+uint32_t zones_mask_at(const zones *z, double lat_deg, double lon_deg);
+/* Features of the kinds in kind_mask containing the point: writes up to max indices into out and
+ * returns how many there are (may exceed max). */
+int zones_find(const zones *z, double lat_deg, double lon_deg, uint32_t kind_mask, int *out,
+               int max);
+/* Distance in metres from the point to the nearest feature of a kind in kind_mask: 0 inside one,
+ * INFINITY when none lies within max_m (max_m > 0 bounds the search work).  *feature (may be
+ * NULL) gets the nearest feature index, or -1. */
+double zones_distance_m(const zones *z, double lat_deg, double lon_deg, uint32_t kind_mask,
+                        double max_m, int *feature);
+/* Distance to the nearest land feature (0 on land), searched to 1,000 km; NaN when no land is
+ * loaded, 1e6 when there is none within the search radius. */
+double zones_dist_shore_m(const zones *z, double lat_deg, double lon_deg);
+
+#endif

@@ -1,0 +1,461 @@
+/* The zones grid index and its queries.  See zones.h for the idea; the decisions:
+ *
+ * - Cell size is chosen from the edge density: about four cells per edge over the bounding box,
+ *   clamped to 0.005..0.5 deg and to at most 4 million cells.  For the shipped Panama set
+ *   (about 60 k edges over 12 x 11 deg) cells are about 0.025 deg (2.8 km), and a coastal cell
+ *   holds a few dozen edges.
+ * - Whether a cell's reference point (near its centre) is inside a feature is decided once per feature by a scanline over the
+ *   cell-centre rows (half-open rule on edge end points), which costs O(edges + cells).
+ * - A point query counts the crossings between the cell centre and the point with the edges of
+ *   that cell only: every edge crossing that segment must meet the (convex) cell.
+ */
+#include "zones_internal.h"
+
+#include "centinela/geo.h"
+#include "centinela/log.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+zones *zones_create(void)
+{
+    return x_calloc(1, sizeof(zones));
+}
+
+void zones_destroy(zones **pz)
+{
+    if (!pz || !*pz)
+        return;
+    zones *z = *pz;
+    for (size_t i = 0; i < z->nfeat; i++) {
+        free((char *)z->feat[i].name);
+        free((char *)z->feat[i].source);
+    }
+    free(z->feat);
+    free(z->edges);
+    free(z->cell_start);
+    free(z->entries);
+    free(z->cell_edges);
+    free(z);
+    *pz = NULL;
+}
+
+int zones_internal_add_feature(zones *z, enum zone_kind kind, const char *name,
+                               const char *source, int feature_index, float direction_deg)
+{
+    if (z->nfeat == z->cap_feat) {
+        z->cap_feat = z->cap_feat ? 2 * z->cap_feat : 16;
+        z->feat = x_realloc(z->feat, z->cap_feat * sizeof *z->feat);
+    }
+    zone_info *f = &z->feat[z->nfeat];
+    memset(f, 0, sizeof *f);
+    f->kind = kind;
+    f->name = x_strdup(name);
+    f->source = x_strdup(source);
+    f->feature_index = feature_index;
+    f->direction_deg = direction_deg;
+    return (int)z->nfeat++;
+}
+
+void zones_internal_add_edge(zones *z, int feature, double lon0, double lat0, double lon1,
+                             double lat1)
+{
+    if (z->nedges == z->cap_edges) {
+        z->cap_edges = z->cap_edges ? 2 * z->cap_edges : 1024;
+        z->edges = x_realloc(z->edges, z->cap_edges * sizeof *z->edges);
+    }
+    z->edges[z->nedges++] = (zedge){lon0, lat0, lon1, lat1, feature};
+}
+
+void zones_internal_truncate(zones *z, size_t nfeat, size_t nedges)
+{
+    for (size_t i = nfeat; i < z->nfeat; i++) {
+        free((char *)z->feat[i].name);
+        free((char *)z->feat[i].source);
+    }
+    z->nfeat = nfeat;
+    z->nedges = nedges;
+}
+
+size_t zones_count(const zones *z)
+{
+    return z->nfeat;
+}
+
+const zone_info *zones_feature(const zones *z, size_t index)
+{
+    return index < z->nfeat ? &z->feat[index] : NULL;
+}
+
+uint32_t zones_kinds_loaded(const zones *z)
+{
+    return z->kinds_loaded;
+}
+
+/* ---- build ------------------------------------------------------------------------------ */
+
+typedef struct pair {
+    uint32_t cell;
+    int32_t feature;
+    uint32_t edge;  /* edge id, or UINT32_MAX for a centre-inside marker */
+} pair;
+
+typedef struct pairs {
+    pair *v;
+    size_t n, cap;
+} pairs;
+
+static void push(pairs *p, uint32_t cell, int32_t feature, uint32_t edge)
+{
+    if (p->n == p->cap) {
+        p->cap = p->cap ? 2 * p->cap : 4096;
+        p->v = x_realloc(p->v, p->cap * sizeof *p->v);
+    }
+    p->v[p->n++] = (pair){cell, feature, edge};
+}
+
+static int cmp_pair(const void *a, const void *b)
+{
+    const pair *x = a, *y = b;
+    if (x->cell != y->cell)
+        return x->cell < y->cell ? -1 : 1;
+    if (x->feature != y->feature)
+        return x->feature < y->feature ? -1 : 1;
+    if (x->edge != y->edge)
+        return x->edge < y->edge ? -1 : 1;
+    return 0;
+}
+
+/* Does segment (x0,y0)-(x1,y1) meet the closed box? (Liang-Barsky) */
+static bool seg_meets_box(double x0, double y0, double x1, double y1, double bx0, double by0,
+                          double bx1, double by1)
+{
+    double t0 = 0, t1 = 1, dx = x1 - x0, dy = y1 - y0;
+    double p[4] = {-dx, dx, -dy, dy}, q[4] = {x0 - bx0, bx1 - x0, y0 - by0, by1 - y0};
+    for (int i = 0; i < 4; i++) {
+        if (p[i] == 0) {
+            if (q[i] < 0)
+                return false;
+        } else {
+            double t = q[i] / p[i];
+            if (p[i] < 0) {
+                if (t > t1)
+                    return false;
+                if (t > t0)
+                    t0 = t;
+            } else {
+                if (t < t0)
+                    return false;
+                if (t < t1)
+                    t1 = t;
+            }
+        }
+    }
+    return true;
+}
+
+/* The reference point of a cell is near, not at, its centre: data on round coordinates (rasters,
+ * hand-drawn boxes) would otherwise put reference points exactly on edges, where the scanline's
+ * half-open rule and the query's orientation test could disagree. */
+#define REF_FX 0.50141421356
+#define REF_FY 0.50173205081
+
+typedef struct xing {
+    int row;
+    double x;
+} xing;
+
+static int cmp_xing(const void *a, const void *b)
+{
+    const xing *p = a, *q = b;
+    if (p->row != q->row)
+        return p->row < q->row ? -1 : 1;
+    return p->x < q->x ? -1 : (p->x > q->x);
+}
+
+int zones_build(zones *z)
+{
+    if (z->built) {
+        log_error("zones already built");
+        return -1;
+    }
+    z->built = 1;
+    z->kinds_loaded = 0;
+    for (size_t i = 0; i < z->nfeat; i++)
+        z->kinds_loaded |= ZONE_BIT(z->feat[i].kind);
+    if (z->nedges == 0) {
+        z->cols = z->rows = 0;
+        z->cell_start = x_calloc(1, sizeof *z->cell_start);
+        return 0;
+    }
+    double minx = INFINITY, miny = INFINITY, maxx = -INFINITY, maxy = -INFINITY;
+    for (size_t i = 0; i < z->nfeat; i++) {
+        minx = fmin(minx, z->feat[i].min_lon_deg);
+        maxx = fmax(maxx, z->feat[i].max_lon_deg);
+        miny = fmin(miny, z->feat[i].min_lat_deg);
+        maxy = fmax(maxy, z->feat[i].max_lat_deg);
+    }
+    double w = maxx - minx, h = maxy - miny;
+    double cell = sqrt(fmax(w * h, 1e-6) / (4.0 * (double)z->nedges));
+    cell = fmin(fmax(cell, 0.005), 0.5);
+    while ((w / cell + 3) * (h / cell + 3) > 4e6)
+        cell *= 1.25;
+    z->cell_deg = cell;
+    z->lon0 = minx - cell;
+    z->lat0 = miny - cell;
+    z->cols = (int)ceil(w / cell) + 2;
+    z->rows = (int)ceil(h / cell) + 2;
+    const int cols = z->cols, rows = z->rows;
+
+    pairs P = {0};
+    /* 1. boundary edges into the cells they meet */
+    for (size_t e = 0; e < z->nedges; e++) {
+        const zedge *ed = &z->edges[e];
+        int c0 = (int)floor((fmin(ed->x0, ed->x1) - z->lon0) / cell);
+        int c1 = (int)floor((fmax(ed->x0, ed->x1) - z->lon0) / cell);
+        int r0 = (int)floor((fmin(ed->y0, ed->y1) - z->lat0) / cell);
+        int r1 = (int)floor((fmax(ed->y0, ed->y1) - z->lat0) / cell);
+        for (int r = r0; r <= r1; r++) {
+            for (int c = c0; c <= c1; c++) {
+                double bx = z->lon0 + c * cell, by = z->lat0 + r * cell;
+                if (c0 == c1 || r0 == r1 ||
+                    seg_meets_box(ed->x0, ed->y0, ed->x1, ed->y1, bx, by, bx + cell, by + cell))
+                    push(&P, (uint32_t)(r * cols + c), ed->feature, (uint32_t)e);
+            }
+        }
+    }
+    /* 2. cell centres inside each feature, by scanline over the centre rows */
+    xing *xs = NULL;
+    size_t nx = 0, capx = 0;
+    size_t e = 0;
+    while (e < z->nedges) {
+        int32_t f = z->edges[e].feature;
+        size_t e_end = e;
+        nx = 0;
+        while (e_end < z->nedges && z->edges[e_end].feature == f) {
+            const zedge *ed = &z->edges[e_end++];
+            double ylo = fmin(ed->y0, ed->y1), yhi = fmax(ed->y0, ed->y1);
+            int r0 = (int)ceil((ylo - z->lat0) / cell - REF_FY);
+            int r1 = (int)floor((yhi - z->lat0) / cell - REF_FY);
+            for (int r = r0 < 0 ? 0 : r0; r <= r1 && r < rows; r++) {
+                double yc = z->lat0 + (r + REF_FY) * cell;
+                if ((ed->y0 > yc) == (ed->y1 > yc))
+                    continue;
+                double x = ed->x0 + (yc - ed->y0) * (ed->x1 - ed->x0) / (ed->y1 - ed->y0);
+                if (nx == capx) {
+                    capx = capx ? 2 * capx : 1024;
+                    xs = x_realloc(xs, capx * sizeof *xs);
+                }
+                xs[nx++] = (xing){r, x};
+            }
+        }
+        qsort(xs, nx, sizeof *xs, cmp_xing);
+        for (size_t i = 0; i + 1 < nx; i += 2) {
+            if (xs[i].row != xs[i + 1].row) { /* odd count in a row: degenerate ring; resync */
+                i--;
+                continue;
+            }
+            int ca = (int)ceil((xs[i].x - z->lon0) / cell - REF_FX);
+            int cb = (int)floor((xs[i + 1].x - z->lon0) / cell - REF_FX);
+            for (int c = ca < 0 ? 0 : ca; c <= cb && c < cols; c++)
+                push(&P, (uint32_t)(xs[i].row * cols + c), f, UINT32_MAX);
+        }
+        e = e_end;
+    }
+    free(xs);
+    qsort(P.v, P.n, sizeof *P.v, cmp_pair);
+
+    /* 3. entries per cell: merge the edge list and the centre marker of each (cell, feature) */
+    z->cell_start = x_calloc((size_t)rows * cols + 1, sizeof *z->cell_start);
+    size_t nent = 0, nedge_refs = 0;
+    for (size_t i = 0; i < P.n; i++) {
+        if (i == 0 || P.v[i].cell != P.v[i - 1].cell || P.v[i].feature != P.v[i - 1].feature)
+            nent++;
+        if (P.v[i].edge != UINT32_MAX)
+            nedge_refs++;
+    }
+    z->entries = x_malloc((nent ? nent : 1) * sizeof *z->entries);
+    z->cell_edges = x_malloc((nedge_refs ? nedge_refs : 1) * sizeof *z->cell_edges);
+    size_t k = 0, ke = 0;
+    for (size_t i = 0; i < P.n;) {
+        size_t j = i;
+        zentry en = {P.v[i].feature, 0, 0, (uint32_t)ke, 0};
+        while (j < P.n && P.v[j].cell == P.v[i].cell && P.v[j].feature == P.v[i].feature) {
+            if (P.v[j].edge == UINT32_MAX)
+                en.center_inside = 1;
+            else
+                z->cell_edges[ke++] = P.v[j].edge;
+            j++;
+        }
+        en.edge_count = (uint32_t)ke - en.edge_start;
+        en.full = en.edge_count == 0;
+        z->entries[k++] = en;
+        z->cell_start[P.v[i].cell + 1]++;
+        i = j;
+    }
+    for (size_t c = 0; c < (size_t)rows * cols; c++)
+        z->cell_start[c + 1] += z->cell_start[c];
+    free(P.v);
+    log_debug("zones: %zu features, %zu edges, grid %dx%d of %.4f deg, %zu entries", z->nfeat,
+              z->nedges, cols, rows, cell, nent);
+    return 0;
+}
+
+/* ---- queries ---------------------------------------------------------------------------- */
+
+static inline bool cell_of(const zones *z, double lat, double lon, int *c, int *r)
+{
+    if (!z->cols)
+        return false;
+    *c = (int)floor((lon - z->lon0) / z->cell_deg);
+    *r = (int)floor((lat - z->lat0) / z->cell_deg);
+    return *c >= 0 && *c < z->cols && *r >= 0 && *r < z->rows;
+}
+
+static inline double orient(double ax, double ay, double bx, double by, double px, double py)
+{
+    return (bx - ax) * (py - ay) - (by - ay) * (px - ax);
+}
+
+static bool entry_contains(const zones *z, const zentry *en, double cx, double cy, double px,
+                           double py)
+{
+    if (en->full)
+        return true;
+    bool inside = en->center_inside;
+    for (uint32_t i = 0; i < en->edge_count; i++) {
+        const zedge *ed = &z->edges[z->cell_edges[en->edge_start + i]];
+        bool s1 = orient(ed->x0, ed->y0, ed->x1, ed->y1, cx, cy) > 0;
+        bool s2 = orient(ed->x0, ed->y0, ed->x1, ed->y1, px, py) > 0;
+        if (s1 == s2)
+            continue;
+        bool s3 = orient(cx, cy, px, py, ed->x0, ed->y0) > 0;
+        bool s4 = orient(cx, cy, px, py, ed->x1, ed->y1) > 0;
+        if (s3 != s4)
+            inside = !inside;
+    }
+    return inside;
+}
+
+int zones_find(const zones *z, double lat, double lon, uint32_t kind_mask, int *out, int max)
+{
+    int c, r, n = 0;
+    if (!cell_of(z, lat, lon, &c, &r))
+        return 0;
+    size_t cell = (size_t)r * z->cols + c;
+    double cx = z->lon0 + (c + REF_FX) * z->cell_deg, cy = z->lat0 + (r + REF_FY) * z->cell_deg;
+    for (uint32_t i = z->cell_start[cell]; i < z->cell_start[cell + 1]; i++) {
+        const zentry *en = &z->entries[i];
+        if (!(kind_mask & ZONE_BIT(z->feat[en->feature].kind)))
+            continue;
+        if (entry_contains(z, en, cx, cy, lon, lat)) {
+            if (n < max && out)
+                out[n] = en->feature;
+            n++;
+        }
+    }
+    return n;
+}
+
+uint32_t zones_mask_at(const zones *z, double lat, double lon)
+{
+    int c, r;
+    if (!cell_of(z, lat, lon, &c, &r))
+        return 0;
+    size_t cell = (size_t)r * z->cols + c;
+    double cx = z->lon0 + (c + REF_FX) * z->cell_deg, cy = z->lat0 + (r + REF_FY) * z->cell_deg;
+    uint32_t mask = 0;
+    for (uint32_t i = z->cell_start[cell]; i < z->cell_start[cell + 1]; i++) {
+        const zentry *en = &z->entries[i];
+        uint32_t bit = ZONE_BIT(z->feat[en->feature].kind);
+        if (!(mask & bit) && entry_contains(z, en, cx, cy, lon, lat))
+            mask |= bit;
+    }
+    return mask;
+}
+
+/* Distance from the origin to segment a-b in a local metric plane. */
+static double seg_dist2(double ax, double ay, double bx, double by)
+{
+    double dx = bx - ax, dy = by - ay, l2 = dx * dx + dy * dy;
+    double t = l2 > 0 ? -(ax * dx + ay * dy) / l2 : 0;
+    t = t < 0 ? 0 : (t > 1 ? 1 : t);
+    double x = ax + t * dx, y = ay + t * dy;
+    return x * x + y * y;
+}
+
+double zones_distance_m(const zones *z, double lat, double lon, uint32_t kind_mask, double max_m,
+                        int *feature)
+{
+    if (feature)
+        *feature = -1;
+    if (!z->cols || !(kind_mask & z->kinds_loaded))
+        return INFINITY;
+    int inside[1];
+    if (zones_find(z, lat, lon, kind_mask, inside, 1) > 0) {
+        if (feature)
+            *feature = inside[0];
+        return 0.0;
+    }
+    if (!(max_m > 0))
+        max_m = INFINITY;
+    double kx = GEO_M_PER_DEG * cos(geo_rad(lat)), ky = GEO_M_PER_DEG;
+    double cell_m = z->cell_deg * fmin(kx, ky);
+    int ci = (int)floor((lon - z->lon0) / z->cell_deg), ri = (int)floor((lat - z->lat0) / z->cell_deg);
+    int dc = ci < 0 ? -ci : (ci >= z->cols ? ci - z->cols + 1 : 0);
+    int dr = ri < 0 ? -ri : (ri >= z->rows ? ri - z->rows + 1 : 0);
+    int r_start = dc > dr ? dc : dr;
+    int r_end = abs(ci);
+    int cand[3] = {abs(ci - z->cols + 1), abs(ri), abs(ri - z->rows + 1)};
+    for (int i = 0; i < 3; i++)
+        if (cand[i] > r_end)
+            r_end = cand[i];
+    double best2 = INFINITY;
+    int best_f = -1;
+    for (int ring = r_start; ring <= r_end; ring++) {
+        double lb = ring > 0 ? (ring - 1) * cell_m : 0;
+        if (lb * lb > best2 || lb > max_m)
+            break;
+        for (int r = ri - ring; r <= ri + ring; r++) {
+            if (r < 0 || r >= z->rows)
+                continue;
+            bool edge_row = r == ri - ring || r == ri + ring;
+            for (int c = ci - ring; c <= ci + ring; c += edge_row ? 1 : 2 * ring) {
+                if (c >= 0 && c < z->cols) {
+                    size_t cell = (size_t)r * z->cols + c;
+                    for (uint32_t i = z->cell_start[cell]; i < z->cell_start[cell + 1]; i++) {
+                        const zentry *en = &z->entries[i];
+                        if (en->full || !(kind_mask & ZONE_BIT(z->feat[en->feature].kind)))
+                            continue;
+                        for (uint32_t k = 0; k < en->edge_count; k++) {
+                            const zedge *ed = &z->edges[z->cell_edges[en->edge_start + k]];
+                            double d2 = seg_dist2((ed->x0 - lon) * kx, (ed->y0 - lat) * ky,
+                                                  (ed->x1 - lon) * kx, (ed->y1 - lat) * ky);
+                            if (d2 < best2) {
+                                best2 = d2;
+                                best_f = en->feature;
+                            }
+                        }
+                    }
+                }
+                if (ring == 0)
+                    break;
+            }
+        }
+    }
+    double d = sqrt(best2);
+    if (d > max_m)
+        return INFINITY;
+    if (feature)
+        *feature = best_f;
+    return d;
+}
+
+double zones_dist_shore_m(const zones *z, double lat, double lon)
+{
+    if (!(z->kinds_loaded & ZONE_BIT(ZONE_LAND)))
+        return NAN;
+    double d = zones_distance_m(z, lat, lon, ZONE_BIT(ZONE_LAND), 1e6, NULL);
+    return isfinite(d) ? d : 1e6;
+}

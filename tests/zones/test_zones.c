@@ -1,0 +1,166 @@
+/* zones: loading and refusal of GeoJSON, point-in-zone with holes and kinds, distances, and the
+ * shipped Panama geometry at known places. */
+#include "check.h"
+
+#include "centinela/geo.h"
+#include "centinela/zones.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const char *square_with_hole =
+    "{\"type\":\"FeatureCollection\",\"features\":["
+    " {\"type\":\"Feature\",\"properties\":{\"kind\":\"anchorage\",\"name\":\"A\"},"
+    "  \"geometry\":{\"type\":\"Polygon\",\"coordinates\":["
+    "   [[-80,8],[-79,8],[-79,9],[-80,9],[-80,8]],"
+    "   [[-79.6,8.4],[-79.4,8.4],[-79.4,8.6],[-79.6,8.6],[-79.6,8.4]]]}},"
+    " {\"type\":\"Feature\",\"properties\":{\"kind\":\"tss_lane\",\"direction_deg\":350},"
+    "  \"geometry\":{\"type\":\"MultiPolygon\",\"coordinates\":["
+    "   [[[-79.2,8.2],[-79.1,8.2],[-79.1,8.8],[-79.2,8.8]]],"
+    "   [[[-78,8],[-77.9,8],[-77.9,8.1],[-78,8]]]]}},"
+    " {\"type\":\"Feature\",\"properties\":{\"kind\":\"land\"},"
+    "  \"geometry\":{\"type\":\"Polygon\",\"coordinates\":[[[-76,8],[-75,8],[-75,9],[-76,9],[-76,8]]]}}"
+    "]}";
+
+static void test_synthetic(void)
+{
+    zones *z = zones_create();
+    CHECK(zones_add_geojson(z, square_with_hole, strlen(square_with_hole), "synthetic") == 0);
+    CHECK(zones_build(z) == 0);
+    CHECK(zones_count(z) == 3);
+    CHECK(zones_kinds_loaded(z) == (ZONE_BIT(ZONE_ANCHORAGE) | ZONE_BIT(ZONE_TSS_LANE) | ZONE_BIT(ZONE_LAND)));
+    CHECK(zones_mask_at(z, 8.2, -79.8) == ZONE_BIT(ZONE_ANCHORAGE));
+    CHECK(zones_mask_at(z, 8.5, -79.5) == 0); /* in the hole */
+    CHECK(zones_mask_at(z, 8.5, -79.15) == (ZONE_BIT(ZONE_ANCHORAGE) | ZONE_BIT(ZONE_TSS_LANE)));
+    CHECK(zones_mask_at(z, 9.5, -79.5) == 0);
+    CHECK(zones_mask_at(z, 8.02, -77.92) == ZONE_BIT(ZONE_TSS_LANE)); /* open ring closed */
+    CHECK(zones_mask_at(z, 8.08, -77.98) == 0);                       /* outside the triangle */
+    int ids[4];
+    CHECK(zones_find(z, 8.5, -79.15, ZONE_BIT(ZONE_TSS_LANE), ids, 4) == 1 && ids[0] == 1);
+    const zone_info *lane = zones_feature(z, 1);
+    CHECK(lane && lane->kind == ZONE_TSS_LANE && fabs(lane->direction_deg - 350) < 1e-6);
+    CHECK(strcmp(zones_feature(z, 0)->name, "A") == 0);
+    /* distance: 0 inside; from the hole centre to its edge 0.1 deg of latitude or of longitude */
+    int f = -2;
+    CHECK(zones_distance_m(z, 8.2, -79.8, ZONE_BIT(ZONE_ANCHORAGE), 0, &f) == 0 && f == 0);
+    double d = zones_distance_m(z, 8.5, -79.5, ZONE_BIT(ZONE_ANCHORAGE), 0, &f);
+    CHECK_NEAR(d, 0.1 * GEO_M_PER_DEG * cos(geo_rad(8.5)), 50);
+    CHECK(f == 0);
+    /* distance to land from 1 deg west of it at 8.5 N */
+    CHECK_NEAR(zones_dist_shore_m(z, 8.5, -77.0), GEO_M_PER_DEG * cos(geo_rad(8.5)), 200);
+    CHECK(zones_dist_shore_m(z, 8.5, -75.5) == 0);
+    /* far outside the grid: still measured, and bounded searches give up */
+    CHECK_NEAR(zones_dist_shore_m(z, 8.5, -72.0), 3 * GEO_M_PER_DEG * cos(geo_rad(8.5)), 2000);
+    CHECK(isinf(zones_distance_m(z, 8.5, -72.0, ZONE_BIT(ZONE_LAND), 50000, NULL)));
+    CHECK(isinf(zones_distance_m(z, 8.5, -72.0, ZONE_BIT(ZONE_EEZ), 0, NULL)));
+    zones_destroy(&z);
+    CHECK(z == NULL);
+    zones_destroy(&z);
+}
+
+static int refused(const char *text)
+{
+    zones *z = zones_create();
+    int rc = zones_add_geojson(z, text, strlen(text), "bad.geojson");
+    size_t n = zones_count(z);
+    zones_destroy(&z);
+    return rc == -1 && n == 0;
+}
+
+static void test_refusals(void)
+{
+    CHECK(refused("{"));
+    CHECK(refused("[]"));
+    CHECK(refused("{\"type\":\"Polygon\",\"coordinates\":[[[0,0],[1,0],[1,1],[0,0]]]}"));
+    CHECK(refused("{\"type\":\"FeatureCollection\"}"));
+    CHECK(refused("{\"type\":\"FeatureCollection\",\"features\":[{\"type\":\"Feature\","
+                  "\"properties\":{\"kind\":\"lake\"},\"geometry\":{\"type\":\"Polygon\","
+                  "\"coordinates\":[[[0,0],[1,0],[1,1],[0,0]]]}}]}"));
+    CHECK(refused("{\"type\":\"Feature\",\"properties\":{},\"geometry\":{\"type\":\"Polygon\","
+                  "\"coordinates\":[[[0,0],[1,0],[1,1],[0,0]]]}}"));
+    CHECK(refused("{\"type\":\"Feature\",\"properties\":{\"kind\":\"tss_lane\"},\"geometry\":"
+                  "{\"type\":\"Polygon\",\"coordinates\":[[[0,0],[1,0],[1,1],[0,0]]]}}"));
+    CHECK(refused("{\"type\":\"Feature\",\"properties\":{\"kind\":\"port\"},\"geometry\":"
+                  "{\"type\":\"Polygon\",\"coordinates\":[[[0,0],[1,0],[0,0]]]}}"));
+    CHECK(refused("{\"type\":\"Feature\",\"properties\":{\"kind\":\"port\"},\"geometry\":"
+                  "{\"type\":\"Polygon\",\"coordinates\":[[[0,0],[1,0],[1,95],[0,0]]]}}"));
+    CHECK(refused("{\"type\":\"Feature\",\"properties\":{\"kind\":\"port\"},\"geometry\":"
+                  "{\"type\":\"LineString\",\"coordinates\":[[0,0],[1,0]]}}"));
+    CHECK(refused("{\"type\":\"Feature\",\"properties\":{\"kind\":\"port\"},\"geometry\":"
+                  "{\"type\":\"Polygon\",\"coordinates\":[[[0,0],[\"x\",0],[1,1],[0,0]]]}}"));
+    /* a refused second file leaves the first intact */
+    zones *z = zones_create();
+    CHECK(zones_add_geojson(z, square_with_hole, strlen(square_with_hole), "good") == 0);
+    const char *bad = "{\"type\":\"FeatureCollection\",\"features\":[{\"type\":\"Feature\","
+                      "\"properties\":{\"kind\":\"port\"},\"geometry\":{\"type\":\"Polygon\","
+                      "\"coordinates\":[[[0,0],[1,0],[1,1],[0,0]]]}},{\"type\":\"Feature\"}]}";
+    CHECK(zones_add_geojson(z, bad, strlen(bad), "bad") == -1);
+    CHECK(zones_count(z) == 3);
+    CHECK(zones_build(z) == 0);
+    CHECK(zones_mask_at(z, 0.5, 0.9) == 0);
+    zones_destroy(&z);
+    CHECK(zones_load("/nonexistent/zones") == NULL);
+    CHECK(zone_kind_parse("tss_separation") == ZONE_TSS_SEPARATION);
+    CHECK(zone_kind_parse("nope") == -1);
+    CHECK(strcmp(zone_kind_name(ZONE_LAND), "land") == 0);
+    CHECK(zone_kind_name(ZONE_KIND_COUNT) == NULL);
+}
+
+static void test_panama(const char *dir)
+{
+    zones *z = zones_load(dir);
+    CHECK(z != NULL);
+    if (!z)
+        return;
+    uint32_t all = ZONE_MASK_ALL;
+    CHECK((zones_kinds_loaded(z) & all) == all);
+    /* Balboa / Flamenco anchorage: anchorage, territorial sea, EEZ, not land */
+    uint32_t m = zones_mask_at(z, 8.87, -79.48);
+    CHECK(m & ZONE_BIT(ZONE_ANCHORAGE));
+    CHECK(m & ZONE_BIT(ZONE_TERRITORIAL_SEA));
+    CHECK(m & ZONE_BIT(ZONE_EEZ));
+    CHECK(!(m & ZONE_BIT(ZONE_LAND)));
+    /* Panama City, inland of the waterfront */
+    m = zones_mask_at(z, 9.02, -79.50);
+    CHECK(m & ZONE_BIT(ZONE_LAND));
+    CHECK(!(m & ZONE_BIT(ZONE_TERRITORIAL_SEA)));
+    CHECK(!(m & ZONE_BIT(ZONE_EEZ)));
+    /* open Caribbean north of Colon: EEZ only */
+    m = zones_mask_at(z, 10.83, -79.51);
+    CHECK(m == ZONE_BIT(ZONE_EEZ));
+    /* 18 NM off the Caribbean coast: contiguous zone */
+    m = zones_mask_at(z, 9.93, -79.31);
+    CHECK(m & ZONE_BIT(ZONE_CONTIGUOUS_ZONE));
+    CHECK(m & ZONE_BIT(ZONE_EEZ));
+    /* south of 5 N (Colombia's side, Malpelo) and Costa Rica's Caribbean side: not Panama's EEZ */
+    CHECK(!(zones_mask_at(z, 4.5, -80.0) & ZONE_BIT(ZONE_EEZ)));
+    CHECK(!(zones_mask_at(z, 10.5, -82.8) & ZONE_BIT(ZONE_EEZ)));
+    /* Gulf of Panama TSS lanes and direction */
+    int ids[4];
+    int n = zones_find(z, 8.3, -79.39, ZONE_BIT(ZONE_TSS_LANE), ids, 4);
+    CHECK(n == 1);
+    if (n == 1)
+        CHECK(fabs(zones_feature(z, (size_t)ids[0])->direction_deg - 350) < 1e-3);
+    /* distance to shore: anchorage a few km off, open Caribbean tens of km */
+    double d = zones_dist_shore_m(z, 8.87, -79.48);
+    CHECK(d > 500 && d < 12000);
+    d = zones_dist_shore_m(z, 10.83, -79.51);
+    CHECK(d > 100000 && d < 200000);
+    CHECK(zones_dist_shore_m(z, 9.02, -79.50) == 0);
+    /* distance to the nearest anchorage from the canal approach near Colon */
+    d = zones_distance_m(z, 9.42, -79.92, ZONE_BIT(ZONE_ANCHORAGE), 50000, NULL);
+    CHECK(d > 0 && d < 3000);
+    zones_destroy(&z);
+}
+
+int main(int argc, char **argv)
+{
+    test_synthetic();
+    test_refusals();
+    if (argc > 1)
+        test_panama(argv[1]);
+    if (g_failures)
+        fprintf(stderr, "%d checks failed\n", g_failures);
+    return g_failures ? 1 : 0;
+}
