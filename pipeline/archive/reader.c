@@ -276,6 +276,11 @@ uint64_t archive_reader_blob_size(const archive_reader *r, enum archive_blob b)
     return (unsigned)b < ARCHIVE_BLOB_COUNT ? r->blob_size[b] : 0;
 }
 
+uint64_t archive_reader_storage_bytes(const archive_reader *r, enum archive_table t)
+{
+    return (unsigned)t < ARCHIVE_TABLE_COUNT ? (uint64_t)H5Dget_storage_size(r->ds[t]) : 0;
+}
+
 uint64_t archive_reader_indexed_rows(const archive_reader *r)
 {
     return r->indexed_rows;
@@ -518,7 +523,12 @@ int archive_index_build(const char *path)
     hid_t fid = H5Fopen(path, H5F_ACC_RDWR, fapl);
     H5Pclose(fapl);
     if (fid < 0) {
-        log_error("%s: cannot open for indexing", path);
+        log_error("%s: cannot open for indexing (corrupt, or open by a writer)", path);
+        return -1;
+    }
+    if (H5Aexists(fid, "centinela_archive_version") <= 0) {
+        log_error("%s: not a Centinela archive", path);
+        H5Fclose(fid);
         return -1;
     }
     int rc = -1;

@@ -245,6 +245,8 @@ int archive_reader_read(archive_reader *r, enum archive_table t, uint64_t first,
 /* Read len bytes at offset of blob b. */
 int archive_reader_blob(archive_reader *r, enum archive_blob b, uint64_t offset, size_t len,
                         void *out);
+/* Bytes the table's dataset occupies in the file (compressed chunks). */
+uint64_t archive_reader_storage_bytes(const archive_reader *r, enum archive_table t);
 /* Positions covered by the index (0 when the file has none). */
 uint64_t archive_reader_indexed_rows(const archive_reader *r);
 
