@@ -1,0 +1,901 @@
+/* One AIS channel at 48 kS/s: preamble detection, coherent (or discriminator) burst decoding,
+ * link layer with soft repair.
+ *
+ * Burst time is counted in bits from the start of the ramp-up: ramp 0..7, training 8..31, start
+ * flag 32..39, data from bit 40 (DATA0).  The detector correlates template bits 16..39 (the
+ * last 16 training bits and the flag): real transmitters shorten the ramp and the first
+ * training bits, the end of the preamble is always there.
+ *
+ * Symbol domain of the coherent receiver: Laurent's pseudo-symbols a_k = a_(k-1) j level_k,
+ * sampled by the C0 matched filter at the boundary after bit k; b_k = +-1 is a_k with the
+ * known rotation j^k removed, so level_k = b_k b_(k-1) and the NRZI data bit is
+ * d_k = (b_k == b_(k-2)).  One wrong b flips two data bits; soft repair therefore flips b's.
+ * The discriminator receiver decides levels directly (d_k = (level_k == level_(k-1))).
+ */
+#include "ais_channel.h"
+
+#include "centinela/ais_hdlc.h"
+#include "centinela/log.h"
+#include "gmsk_pulse.h"
+
+#include <liquid/liquid.h>
+#include <math.h>
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+#include <stdio.h>
+
+#define SPS AIS_CH_SPS
+#define TB0 16          /* first template bit */
+#define NT 24           /* template bits */
+#define DATA0 40        /* first data bit */
+#define MAX_DATA 1100   /* data bits examined after the flag (5-slot message + stuffing) */
+#define PRE_BITS 44     /* buffer kept before a candidate's data start, bits */
+#define BUF_CAP 65536   /* samples */
+#define DET_TAPS 15
+#define LOCAL_MAX 4     /* a candidate is the largest metric within +-LOCAL_MAX samples */
+#define C0_RES 64       /* C0 table points per bit */
+#define C0_HALF 12      /* matched filter half length, samples */
+#define MAX_TRIALS 600
+#define BIT_RATE_HZ 9600.0
+/* Eb/N0 of the C0 matched-filter output relative to the true Eb/N0 (measured on synthesized
+ * bursts; C0 holds most but not all of the GMSK energy, and the estimate is biased by ISI) */
+#define C0_EBN0_CAL 1.0
+
+/* Detection thresholds on the normalised correlation (1.0 = noise-free).  Tuned on synthesized
+ * bursts: at Eb/N0 4 dB the metric of a burst is ~0.55, on noise it exceeds 0.35 a few times a
+ * second; the coherent gate below removes those. */
+#define DET_THRESHOLD_CPLX 0.33f
+#define DET_THRESHOLD_REAL 0.45f
+/* Coherent gate: template symbols wrong in hard decisions, at most */
+#define GATE_ERRORS 3
+/* Coherent preamble quality below which a candidate is dropped before demodulation: at Eb/N0
+ * 3 dB a burst scores ~0.3 (wideband noise included), noise ~0.01-0.05 */
+#define COHERENT_GATE 0.10
+/* Symbols demodulated before looking for the end flag; longer messages extend to MAX_DATA */
+#define FIRST_BITS 280
+
+typedef struct {
+    /* shared tables, built once */
+    float complex ty[NT];     /* detector template: one-bit phase change at each bit end */
+    float tf[NT];             /* discriminator template (zero mean) */
+    float tfnorm;             /* its Euclidean norm */
+    float complex w[NT * SPS]; /* coherent preamble waveform, polarity +, bits TB0..39.6 */
+    int nw;
+    int cum40;                 /* sum of levels of bits 0..39, polarity + */
+    int8_t lev[DATA0];         /* levels of the preamble, polarity + */
+    float c0[(GMSK_SPAN + 1) * C0_RES + 1];
+} tables;
+
+static tables T;
+static pthread_once_t tables_once = PTHREAD_ONCE_INIT;
+
+static double ref_phase(double t)
+{
+    /* phase of the polarity + preamble at t bits from the burst start (data bits absent) */
+    double ph = 0;
+    for (int k = 0; k < DATA0; k++)
+        ph += T.lev[k] * gmsk_phase_pulse(t - (k + 0.5));
+    return M_PI / 2 * ph;
+}
+
+static void build_tables(void)
+{
+    uint8_t bits[DATA0];
+    for (int k = 0; k < AIS_RAMP_BITS + AIS_TRAINING_BITS; k++)
+        bits[k] = k & 1;
+    static const uint8_t flag[8] = {0, 1, 1, 1, 1, 1, 1, 0};
+    memcpy(bits + 32, flag, 8);
+    ais_hdlc_nrzi(bits, DATA0, 1, T.lev);
+    T.cum40 = 0;
+    for (int k = 0; k < DATA0; k++)
+        T.cum40 += T.lev[k];
+    for (int j = 0; j < NT; j++) {
+        double te = TB0 + j + 1; /* end of template bit j */
+        T.ty[j] = (float complex)cexp(I * (ref_phase(te) - ref_phase(te - 1)));
+        double tc = TB0 + j + 0.5, e = 0.05;
+        T.tf[j] = (float)((ref_phase(tc + e) - ref_phase(tc - e)) / (2 * e) / (M_PI / 2));
+    }
+    float mean = 0;
+    for (int j = 0; j < NT; j++)
+        mean += T.tf[j] / NT;
+    for (int j = 0; j < NT; j++) {
+        T.tf[j] -= mean;
+        T.tfnorm += T.tf[j] * T.tf[j];
+    }
+    T.tfnorm = sqrtf(T.tfnorm);
+    T.nw = 0;
+    for (int i = 0; TB0 + i / (double)SPS < DATA0 - 0.4; i++)
+        T.w[T.nw++] = (float complex)cexp(I * ref_phase(TB0 + i / (double)SPS));
+    for (int i = 0; i <= (GMSK_SPAN + 1) * C0_RES; i++)
+        T.c0[i] = (float)gmsk_laurent_c0(i / (double)C0_RES);
+}
+
+typedef struct {
+    uint64_t n;   /* sample index where the detector peaked (detector output clock) */
+    float rho;
+    float complex c; /* detector correlation of the winning polarity */
+    int pol;         /* +1 / -1 */
+} candidate;
+
+struct ais_channel {
+    int real;
+    char label;
+    double channel_hz, max_off_hz;
+    int repair_bits;
+    ais_demod_stats *stats;
+    ais_channel_emit_fn emit;
+    void *ctx;
+
+    /* sample store */
+    float complex *xc; /* complex samples, or */
+    float *xr;         /* real samples (after the receive filter) */
+    uint64_t base;     /* absolute index of element 0 */
+    size_t len;
+
+    /* detector */
+    firfilt_crcf det_c;
+    firfilt_rrrf det_r;
+    float complex dhist[SPS];
+    float complex yring[SPS][2 * NT]; /* per sample phase, values at bit spacing, doubled */
+    float rring[SPS][2 * NT];
+    float yabs[SPS][NT]; /* |y| of the values in yring, for the running sum */
+    float esum[SPS];
+    int ypos[SPS];
+    uint64_t n; /* detector clock */
+    float mring[2 * LOCAL_MAX + 1];
+    candidate cring[2 * LOCAL_MAX + 1];
+
+    candidate *pend;
+    size_t npend, cappend;
+
+    /* recent frames, to drop the same frame found from a second candidate */
+    struct {
+        uint64_t start;
+        uint16_t crc;
+    } recent[16];
+    int nrecent;
+    uint64_t claim_from, claim_to; /* detector clock span of the last decoded burst */
+    float claim_rho, cur_rho;
+
+    /* per-candidate work areas, by burst bit */
+    float complex mk[DATA0 + MAX_DATA], ud[DATA0 + MAX_DATA];
+    float r[DATA0 + MAX_DATA];
+    int8_t u[DATA0 + MAX_DATA];
+};
+
+ais_channel *ais_channel_create(int real, char label, double channel_hz, double max_offset_hz,
+                                int repair_bits, ais_demod_stats *stats, ais_channel_emit_fn emit,
+                                void *ctx)
+{
+    pthread_once(&tables_once, build_tables);
+    ais_channel *c = x_calloc(1, sizeof *c);
+    c->real = real;
+    c->label = label;
+    c->channel_hz = channel_hz;
+    c->max_off_hz = max_offset_hz;
+    c->repair_bits = repair_bits;
+    c->stats = stats;
+    c->emit = emit;
+    c->ctx = ctx;
+    if (real) {
+        c->xr = x_calloc(BUF_CAP, sizeof *c->xr);
+        /* receive filter for discriminator audio: passes the +-4.8 kHz of the bit stream,
+         * removes the hiss above it */
+        c->det_r = firfilt_rrrf_create_kaiser(DET_TAPS, 7000.0f / 48000.0f, 40.0f, 0.0f);
+        firfilt_rrrf_set_scale(c->det_r, 1.0f);
+    } else {
+        c->xc = x_calloc(BUF_CAP, sizeof *c->xc);
+        /* detector pre-filter: +-10 kHz keeps a burst 9.7 kHz off tune detectable */
+        c->det_c = firfilt_crcf_create_kaiser(DET_TAPS, 10000.0f / 48000.0f, 40.0f, 0.0f);
+    }
+    for (int i = 0; i < 2 * LOCAL_MAX + 1; i++)
+        c->mring[i] = 0;
+    return c;
+}
+
+void ais_channel_destroy(ais_channel **pc)
+{
+    if (!pc || !*pc)
+        return;
+    ais_channel *c = *pc;
+    if (c->det_c)
+        firfilt_crcf_destroy(c->det_c);
+    if (c->det_r)
+        firfilt_rrrf_destroy(c->det_r);
+    free(c->xc);
+    free(c->xr);
+    free(c->pend);
+    free(c);
+    *pc = NULL;
+}
+
+/* ---------------------------------------------------------------------------------------- */
+/* link layer: soft symbols -> frame                                                         */
+
+typedef struct {
+    const float *r;  /* soft symbols, index = burst bit */
+    int8_t *u;       /* hard symbols (+-1), modified by trials */
+    int lag;         /* d_k = (u_k == u_(k-lag)) */
+    int nbits;       /* symbols available (burst bits) */
+} link_ctx;
+
+/* decode d from u, deframe; returns payload bit count (FCS removed) if CRC ok, -1 no flag,
+ * -2 bad CRC; *end_out = burst bit after the end flag */
+static int try_frame(const link_ctx *L, uint8_t *payload, int *end_out)
+{
+    uint8_t d[MAX_DATA];
+    int nd = L->nbits - DATA0;
+    if (nd > MAX_DATA)
+        nd = MAX_DATA;
+    if (nd <= 0)
+        return -1;
+    for (int i = 0; i < nd; i++) {
+        int k = DATA0 + i;
+        d[i] = L->u[k] == L->u[k - L->lag];
+    }
+    uint8_t air[MAX_DATA];
+    size_t end = 0;
+    int n = ais_hdlc_deframe(d, (size_t)nd, air, sizeof air, &end);
+    if (n < 0)
+        return -1;
+    *end_out = DATA0 + (int)end;
+    if (n < 16 + 8 || ais_hdlc_crc(air, (size_t)n) != AIS_HDLC_CRC_GOOD)
+        return -2;
+    int nb = n - 16;
+    ais_hdlc_pack_msb(air, (size_t)nb, payload);
+    return nb;
+}
+
+typedef struct {
+    int idx;
+    float rel;
+} weak_sym;
+
+static int cmp_weak(const void *a, const void *b)
+{
+    float x = ((const weak_sym *)a)->rel, y = ((const weak_sym *)b)->rel;
+    return x < y ? -1 : x > y;
+}
+
+/* Returns payload bits (>0) with *flips set, or <= 0. */
+static int link_decode(ais_channel *c, link_ctx *L, uint8_t *payload, int *flips)
+{
+    int end = 0;
+    *flips = 0;
+    int n = try_frame(L, payload, &end);
+    if (n > 0 && ais_hdlc_plausible(payload, (size_t)n, 0))
+        return n;
+    if (n == -1 || c->repair_bits <= 0) /* no end flag: nothing to anchor a repair on */
+        return -1;
+    /* least reliable symbols between the data start and the end flag */
+    enum { KW = 10 };
+    weak_sym weak[KW + 1];
+    int nw = 0;
+    for (int k = DATA0; k < end && k < L->nbits; k++) {
+        weak_sym s = {k, fabsf(L->r[k])};
+        int pos = nw < KW ? nw++ : KW;
+        if (pos == KW && s.rel >= weak[KW - 1].rel)
+            continue;
+        weak[pos] = s;
+        /* insertion into sorted order */
+        for (int i = (pos == KW ? KW - 1 : pos); i > 0 && weak[i].rel < weak[i - 1].rel; i--) {
+            weak_sym t = weak[i];
+            weak[i] = weak[i - 1];
+            weak[i - 1] = t;
+        }
+        if (pos == KW)
+            weak[KW - 1] = weak[KW - 1].rel < s.rel ? weak[KW - 1] : s;
+    }
+    qsort(weak, (size_t)nw, sizeof *weak, cmp_weak);
+    int trials = 0;
+    for (int i = 0; i < nw && trials < MAX_TRIALS; i++) {
+        L->u[weak[i].idx] = (int8_t)-L->u[weak[i].idx];
+        trials++;
+        n = try_frame(L, payload, &end);
+        if (n > 0 && ais_hdlc_plausible(payload, (size_t)n, 1)) {
+            *flips = 1;
+            return n;
+        }
+        if (c->repair_bits >= 2) {
+            for (int j = i + 1; j < nw && trials < MAX_TRIALS; j++) {
+                L->u[weak[j].idx] = (int8_t)-L->u[weak[j].idx];
+                trials++;
+                n = try_frame(L, payload, &end);
+                if (n > 0 && ais_hdlc_plausible(payload, (size_t)n, 1)) {
+                    *flips = 2;
+                    return n;
+                }
+                L->u[weak[j].idx] = (int8_t)-L->u[weak[j].idx];
+            }
+        }
+        L->u[weak[i].idx] = (int8_t)-L->u[weak[i].idx];
+    }
+    return -2;
+}
+
+/* ---------------------------------------------------------------------------------------- */
+
+static int duplicate(ais_channel *c, uint64_t start, const uint8_t *payload, int nb)
+{
+    uint16_t h = 0xFFFF;
+    for (int i = 0; i < (nb + 7) / 8; i++) {
+        h ^= payload[i];
+        h = (uint16_t)(h * 31 + 7);
+    }
+    h ^= (uint16_t)nb;
+    for (int i = 0; i < c->nrecent; i++) {
+        uint64_t s = c->recent[i].start;
+        uint64_t dt = s > start ? s - start : start - s;
+        if (c->recent[i].crc == h && dt < 40 * SPS)
+            return 1;
+    }
+    int slot = c->nrecent < 16 ? c->nrecent++ : (int)(start % 16);
+    c->recent[slot].start = start;
+    c->recent[slot].crc = h;
+    return 0;
+}
+
+static void deliver(ais_channel *c, double start_bit0, const uint8_t *payload, int nb, int flips,
+                    double level_db, double snr_db, double f_hz)
+{
+    uint64_t start = (uint64_t)llround(start_bit0 + AIS_RAMP_BITS * SPS);
+    if (duplicate(c, start, payload, nb)) {
+        c->stats->duplicates++;
+        return;
+    }
+    ais_demod_frame f;
+    memset(&f, 0, sizeof f);
+    f.channel = c->label;
+    f.start_sample = start;
+    f.level_dbfs = level_db;
+    f.snr_db = snr_db;
+    f.freq_offset_hz = f_hz;
+    f.freq_offset_ppm = f_hz / c->channel_hz * 1e6;
+    f.repaired = flips;
+    f.nbits = (size_t)nb;
+    memcpy(f.bits, payload, (size_t)(nb + 7) / 8);
+    c->stats->frames++;
+    c->claim_from = (uint64_t)(start_bit0 > 0 ? start_bit0 : 0);
+    c->claim_to = (uint64_t)(start_bit0 + (DATA0 + nb + 24 + nb / 5 + 8) * SPS);
+    c->claim_rho = c->cur_rho;
+    if (flips)
+        c->stats->repaired++;
+    c->emit(c->ctx, &f);
+}
+
+static inline float complex cbuf(const ais_channel *c, int64_t i)
+{
+    int64_t k = i - (int64_t)c->base;
+    return (k >= 0 && k < (int64_t)c->len) ? c->xc[k] : 0;
+}
+
+static inline float rbuf(const ais_channel *c, double t)
+{
+    double k = t - (double)c->base;
+    if (k < 0 || k >= (double)c->len - 1)
+        return 0;
+    int i = (int)k;
+    float f = (float)(k - i);
+    return c->xr[i] * (1 - f) + c->xr[i + 1] * f;
+}
+
+/* Coherent preamble correlation at start index s0 (integer), frequency w (rad/sample). */
+static float complex pre_corr(const ais_channel *c, int64_t s0, double w, int pol)
+{
+    float complex acc = 0;
+    float complex rot = (float complex)cexp(-I * w * (TB0 * SPS));
+    float complex step = (float complex)cexp(-I * w);
+    int64_t i0 = s0 + TB0 * SPS;
+    for (int i = 0; i < T.nw; i++) {
+        float complex t = pol > 0 ? conjf(T.w[i]) : T.w[i];
+        acc += cbuf(c, i0 + i) * rot * t;
+        rot *= step;
+    }
+    return acc;
+}
+
+static void decode_complex(ais_channel *c, const candidate *cd)
+{
+    c->stats->candidates++;
+    /* detector peak n: the template's last bit end (burst bit 40) passed the detector then */
+    double s0_est = (double)cd->n - (DET_TAPS - 1) / 2.0 - DATA0 * SPS;
+    double f0 = cargf(cd->c) / (2 * M_PI) * BIT_RATE_HZ;
+    /* branch search over f0 + m 9600 Hz, timing +-3 samples */
+    double best = -1, best_f = 0;
+    int best_s = 0;
+    float complex best_p = 0;
+    int pol = cd->pol;
+    for (int m = -1; m <= 1; m++) {
+        double f = f0 + m * 9600.0;
+        if (fabs(f) > c->max_off_hz + 600)
+            continue;
+        double w = 2 * M_PI * f / AIS_CH_RATE_HZ;
+        for (int ds = -3; ds <= 3; ds++) {
+            int64_t s0 = (int64_t)llround(s0_est) + ds;
+            float complex p = pre_corr(c, s0, w, pol);
+            float a = cabsf(p);
+            if (a > best) {
+                best = a, best_f = f, best_s = (int)ds, best_p = p;
+            }
+        }
+    }
+    int64_t s0i = (int64_t)llround(s0_est) + best_s;
+    double w = 2 * M_PI * best_f / AIS_CH_RATE_HZ;
+    /* fractional timing by a parabola through the neighbours */
+    float am = cabsf(pre_corr(c, s0i - 1, w, pol)), ap = cabsf(pre_corr(c, s0i + 1, w, pol));
+    float a0 = cabsf(best_p);
+    double mu = 0;
+    if (2 * a0 - am - ap > 0)
+        mu = 0.5 * (ap - am) / (2 * a0 - am - ap);
+    if (mu > 0.5)
+        mu = 0.5;
+    if (mu < -0.5)
+        mu = -0.5;
+    /* frequency refinement from the two halves of the preamble */
+    {
+        float complex h1 = 0, h2 = 0;
+        float complex rot = (float complex)cexp(-I * w * (TB0 * SPS));
+        float complex step = (float complex)cexp(-I * w);
+        for (int i = 0; i < T.nw; i++) {
+            float complex t = pol > 0 ? conjf(T.w[i]) : T.w[i];
+            float complex v = cbuf(c, s0i + TB0 * SPS + i) * rot * t;
+            if (i < T.nw / 2)
+                h1 += v;
+            else
+                h2 += v;
+            rot *= step;
+        }
+        double dphi = carg(h2 * conjf(h1));
+        best_f += dphi / (2 * M_PI * (T.nw / 2.0) / AIS_CH_RATE_HZ);
+        w = 2 * M_PI * best_f / AIS_CH_RATE_HZ;
+    }
+    double s0 = (double)s0i + mu;
+    float complex P = pre_corr(c, s0i, w, pol);
+    /* coherent gate: |P|^2 / (energy * length) is 1 for a clean preamble, ~1/120 on noise */
+    {
+        double en = 0;
+        for (int i = 0; i < T.nw; i++) {
+            float complex v = cbuf(c, s0i + TB0 * SPS + i);
+            en += crealf(v) * crealf(v) + cimagf(v) * cimagf(v);
+        }
+        double qc = en > 0 ? (double)(crealf(P) * crealf(P) + cimagf(P) * cimagf(P)) / (en * T.nw) : 0;
+        if (qc < COHERENT_GATE) {
+            c->stats->gated++;
+            return;
+        }
+    }
+    /* matched filter taps for this burst's fractional timing: sample m_k at s0 + 5 (k + 1) */
+    float h[2 * C0_HALF + 1];
+    double frac = s0 - floor(s0);
+    for (int i = -C0_HALF; i <= C0_HALF; i++) {
+        /* tap for sample at integer offset i from floor(t_k): t_k - sample = frac - i */
+        double tb = (frac - i) / SPS + (GMSK_SPAN + 1) / 2.0;
+        double x = tb * C0_RES;
+        float v = 0;
+        if (x >= 0 && x < (GMSK_SPAN + 1) * C0_RES) {
+            int ix = (int)x;
+            float fr = (float)(x - ix);
+            v = T.c0[ix] * (1 - fr) + T.c0[ix + 1] * fr;
+        }
+        h[i + C0_HALF] = v;
+    }
+    int avail = (int)(((double)(c->base + c->len) - s0 - C0_HALF) / SPS) - 1;
+    int nbits_all = DATA0 + MAX_DATA;
+    if (nbits_all > avail)
+        nbits_all = avail;
+    if (nbits_all < DATA0 + 40)
+        return;
+    int nbits = nbits_all < FIRST_BITS ? nbits_all : FIRST_BITS;
+again:;
+    /* complex taps: the carrier is removed before the matched filter, which is narrower than
+     * a 10 kHz offset */
+    float complex hc[2 * C0_HALF + 1];
+    for (int i = -C0_HALF; i <= C0_HALF; i++)
+        hc[i + C0_HALF] = h[i + C0_HALF] * (float complex)cexp(-I * w * i);
+    float complex *mk = c->mk, *ud = c->ud;
+    float *r = c->r;
+    int8_t *u = c->u;
+    int k_first = TB0;
+    float complex derot0 = (float complex)cexp(-I * carg(P));
+    int cumA = pol > 0 ? T.cum40 : -T.cum40;
+    double sig_pow = 0;
+    for (int k = k_first; k < nbits; k++) {
+        double tk = s0 + SPS * (k + 1);
+        int64_t i0 = (int64_t)floor(tk);
+        float complex acc = 0;
+        for (int i = -C0_HALF; i <= C0_HALF; i++)
+            acc += cbuf(c, i0 + i) * hc[i + C0_HALF];
+        /* remove the carrier (frequency before the filter through hc, phase from P) and
+         * j^(cum) */
+        double ph = -w * ((double)i0 - s0);
+        int rot = ((cumA + (k - (DATA0 - 1))) % 4 + 4) % 4; /* ref_k = j^(cumA + k - 39) */
+        static const float complex jr[4] = {1, -I, -1, I};  /* conj(j^rot) */
+        mk[k] = acc * derot0 * (float complex)cexp(I * ph) * jr[rot];
+    }
+    /* known preamble symbols: b_39 = +1 by construction, b_(k-1) = b_k level_k */
+    int8_t known[DATA0];
+    {
+        int b = 1;
+        for (int k = DATA0 - 1; k >= k_first; k--) {
+            known[k] = (int8_t)b;
+            b *= pol * T.lev[k];
+        }
+    }
+    /* pass 1: second-order decision-directed PLL, trained on the preamble, removes what the
+     * preamble frequency estimate left (an error of 10 Hz turns the phase by 70 degrees over a
+     * one-slot message); pass 2: the carrier phase of each symbol from a centred window of
+     * +-W decided symbols, which is unbiased under a residual frequency ramp */
+    enum { W = 12 };
+    {
+        float complex ph = 1;
+        float nu = 0;
+        const float a1 = 0.12f, a2 = 0.004f;
+        for (int k = k_first; k < nbits; k++) {
+            float complex v = mk[k] * conjf(ph);
+            int8_t d = k < DATA0 ? known[k] : (crealf(v) >= 0 ? 1 : -1);
+            u[k] = d;
+            float e = cimagf(v) * d / (cabsf(v) + 1e-20f);
+            nu += a2 * e;
+            float dphi = a1 * e + nu;
+            ph *= cexpf(I * dphi);
+            ph /= cabsf(ph);
+        }
+    }
+    float complex run = 0;
+    for (int k = k_first; k < nbits; k++)
+        ud[k] = mk[k] * u[k];
+    for (int k = k_first; k < k_first + W && k < nbits; k++)
+        run += ud[k];
+    double sum_r = 0, sum_r2 = 0;
+    int nr = 0;
+    for (int k = k_first; k < nbits; k++) {
+        if (k + W < nbits)
+            run += ud[k + W];
+        if (k - W - 1 >= k_first)
+            run -= ud[k - W - 1];
+        float complex ph = run / (cabsf(run) + 1e-20f);
+        r[k] = crealf(mk[k] * conjf(ph));
+        u[k] = r[k] >= 0 ? 1 : -1;
+    }
+    /* template symbols are known: count disagreements (the gate), then force them */
+    int errors = 0;
+    for (int k = k_first; k < DATA0; k++) {
+        if (u[k] != known[k])
+            errors++;
+        u[k] = known[k];
+    }
+    if (getenv("AIS_DEBUG")) {
+        double sa = 0, s2 = 0;
+        for (int k = DATA0; k < DATA0 + 150; k++)
+            sa += fabsf(r[k]), s2 += r[k] * r[k];
+        sa /= 150, s2 /= 150;
+        fprintf(stderr, "cand n=%llu rho=%.2f pol=%d f=%.0f s0=%.2f err=%d mean=%.3f sd=%.3f\n",
+                (unsigned long long)cd->n, cd->rho, pol, best_f, s0, errors, sa,
+                sqrt(s2 - sa * sa));
+        if (atoi(getenv("AIS_DEBUG")) == 2 && errors == 0) {
+            for (int k = TB0; k < DATA0 + 200; k++)
+                fprintf(stderr, "%5.2f%s", r[k], (k - TB0) % 20 == 19 ? "\n" : " ");
+            fprintf(stderr, "\n");
+        }
+    }
+    if (errors > GATE_ERRORS)
+        return;
+    link_ctx L = {r, u, 2, nbits};
+    uint8_t payload[AIS_MAX_PAYLOAD_BITS / 8 + 8];
+    int flips = 0;
+    int nb = link_decode(c, &L, payload, &flips);
+    if (nb == -1 && nbits < nbits_all) {
+        nbits = nbits_all; /* no end flag yet: a longer message */
+        goto again;
+    }
+    if (nb <= 0) {
+        if (nb == -2)
+            c->stats->crc_fail++;
+        return;
+    }
+    /* level and SNR from the burst's symbols */
+    int kend = DATA0 + nb + 24 < nbits ? DATA0 + nb + 24 : nbits; /* to the end flag */
+    for (int k = k_first; k < kend; k++) {
+        sum_r += fabsf(r[k]);
+        sum_r2 += r[k] * r[k];
+        nr++;
+    }
+    for (int64_t i = (int64_t)s0 + TB0 * SPS; i < (int64_t)(s0 + kend * SPS); i++) {
+        float complex v = cbuf(c, i);
+        sig_pow += crealf(v) * crealf(v) + cimagf(v) * cimagf(v);
+    }
+    sig_pow /= (kend - TB0) * SPS;
+    double mean = sum_r / nr, var = sum_r2 / nr - mean * mean;
+    double ebn0 = var > 0 ? mean * mean / (2 * var) : 1e6;
+    double snr_db = 10 * log10(ebn0 * C0_EBN0_CAL) - 4.16;
+    deliver(c, s0, payload, nb, flips, 10 * log10(sig_pow + 1e-30), snr_db, best_f);
+}
+
+/* Discriminator audio: soft levels at bit centres, DC and scale from the preamble. */
+static void decode_real(ais_channel *c, const candidate *cd)
+{
+    c->stats->candidates++;
+    /* detector peak n: template bit NT-1 centre (burst bit 39.5) seen at n, minus filter
+     * delay (the receive filter is applied before storage, so none here) */
+    double s_est = (double)cd->n - (DATA0 - 0.5) * SPS;
+    double best = -1, best_s = 0;
+    double score[7];
+    for (int ds = -3; ds <= 3; ds++) {
+        double s0 = floor(s_est) + ds;
+        double acc = 0, sum = 0, sum2 = 0;
+        for (int j = 0; j < NT; j++) {
+            float v = rbuf(c, s0 + (TB0 + j + 0.5) * SPS);
+            acc += T.tf[j] * v;
+            sum += v;
+            sum2 += v * v;
+        }
+        double var = sum2 - sum * sum / NT;
+        score[ds + 3] = var > 0 ? fabs(acc) / sqrt(var) : 0;
+        if (score[ds + 3] > best)
+            best = score[ds + 3], best_s = s0;
+    }
+    int bi = (int)(best_s - floor(s_est)) + 3;
+    double mu = 0;
+    if (bi > 0 && bi < 6) {
+        double am = score[bi - 1], ap = score[bi + 1], a0 = score[bi];
+        if (2 * a0 - am - ap > 0)
+            mu = 0.5 * (ap - am) / (2 * a0 - am - ap);
+    }
+    double s0 = best_s + (mu > 0.5 ? 0.5 : mu < -0.5 ? -0.5 : mu);
+    /* least squares v = A tf + dc over the template */
+    double stt = 0, sv = 0, stv = 0;
+    for (int j = 0; j < NT; j++) {
+        float v = rbuf(c, s0 + (TB0 + j + 0.5) * SPS);
+        stt += T.tf[j] * T.tf[j];
+        stv += T.tf[j] * v;
+        sv += v;
+    }
+    double A = stv / stt, dc = sv / NT; /* tf has zero mean */
+    if (A == 0)
+        return;
+    int avail = (int)(((double)(c->base + c->len) - s0) / SPS) - 2;
+    int nbits = DATA0 + MAX_DATA;
+    if (nbits > avail)
+        nbits = avail;
+    if (nbits < DATA0 + 40)
+        return;
+    float *r = c->r;
+    int8_t *u = c->u;
+    /* expected soft value of a steady level is ~A * 1; the template values are around +-0.7
+     * to +-1, so r is normalised to about +-1 */
+    int errors = 0;
+    for (int k = TB0; k < nbits; k++) {
+        r[k] = (float)((rbuf(c, s0 + (k + 0.5) * SPS) - dc) / A);
+        u[k] = r[k] >= 0 ? 1 : -1;
+        if (k < DATA0) {
+            /* real transmitters shorten the training sequence: judge the flag and the last
+             * training bits only */
+            if (u[k] != T.lev[k] && k >= DATA0 - 12)
+                errors++;
+            u[k] = T.lev[k];
+        }
+    }
+    if (errors > GATE_ERRORS) {
+        c->stats->gated++;
+        return;
+    }
+    link_ctx L = {r, u, 1, nbits};
+    uint8_t payload[AIS_MAX_PAYLOAD_BITS / 8 + 8];
+    int flips = 0;
+    int nb = link_decode(c, &L, payload, &flips);
+    if (nb <= 0) {
+        if (nb == -2)
+            c->stats->crc_fail++;
+        return;
+    }
+    int kend = DATA0 + nb + 24 < nbits ? DATA0 + nb + 24 : nbits; /* to the end flag */
+    double sum_r = 0, sum_r2 = 0, pw = 0;
+    int nr = 0;
+    for (int k = TB0; k < kend; k++) {
+        sum_r += fabsf(r[k]);
+        sum_r2 += r[k] * r[k];
+        nr++;
+    }
+    for (double t = s0 + TB0 * SPS; t < s0 + kend * SPS; t += 1) {
+        float v = rbuf(c, t);
+        pw += v * v;
+    }
+    pw /= (kend - TB0) * SPS;
+    double mean = sum_r / nr, var = sum_r2 / nr - mean * mean;
+    double snr = var > 0 ? mean * mean / var : 1e6;
+    /* the frequency offset is the DC of the discriminator re the deviation (A ~ 2.4 kHz) */
+    double f_hz = dc / fabs(A) * 2400.0 * (A > 0 ? 1 : -1);
+    deliver(c, s0, payload, nb, flips, 10 * log10(pw + 1e-30), 10 * log10(snr), f_hz);
+}
+
+/* A candidate is not examined when a stronger one lies within SUPPRESS_BITS (the training
+ * sequence is periodic, so the detector also answers 4, 8, ... bits early), nor when it falls
+ * inside a burst already decoded with a stronger preamble. */
+#define SUPPRESS_BITS 8
+static int suppressed(const ais_channel *c, const candidate *cd)
+{
+    for (size_t j = 0; j < c->npend; j++) {
+        const candidate *o = &c->pend[j];
+        uint64_t d = o->n > cd->n ? o->n - cd->n : cd->n - o->n;
+        if (o != cd && d <= SUPPRESS_BITS * SPS && (o->rho > cd->rho || (o->rho == cd->rho && o->n < cd->n)))
+            return 1;
+    }
+    if (cd->n >= c->claim_from && cd->n < c->claim_to && cd->rho < c->claim_rho)
+        return 1;
+    return 0;
+}
+
+static void process_pending(ais_channel *c, int force)
+{
+    size_t keep = 0;
+    uint64_t end = c->base + c->len;
+    for (size_t i = 0; i < c->npend; i++) {
+        candidate *cd = &c->pend[i];
+        uint64_t need = cd->n + (uint64_t)(MAX_DATA + 4) * SPS + C0_HALF + DET_TAPS;
+        if (need <= end || force) {
+            if (suppressed(c, cd)) {
+                c->stats->candidates_suppressed++;
+            } else {
+                c->cur_rho = cd->rho;
+                if (c->real)
+                    decode_real(c, cd);
+                else
+                    decode_complex(c, cd);
+            }
+            cd->rho = -1; /* done: no longer suppresses others */
+        } else {
+            c->pend[keep++] = *cd;
+        }
+    }
+    c->npend = keep;
+}
+
+/* make room in the sample store: keep what pending candidates still need */
+static void compact(ais_channel *c, size_t incoming)
+{
+    if (c->len + incoming <= BUF_CAP)
+        return;
+    uint64_t keep_from = c->base + c->len - (uint64_t)(PRE_BITS + 8) * SPS;
+    for (size_t i = 0; i < c->npend; i++) {
+        uint64_t s = c->pend[i].n > (uint64_t)(DATA0 + 8) * SPS
+                         ? c->pend[i].n - (uint64_t)(DATA0 + 8) * SPS
+                         : 0;
+        if (s < keep_from)
+            keep_from = s;
+    }
+    if (keep_from < c->base)
+        keep_from = c->base;
+    size_t drop = (size_t)(keep_from - c->base);
+    if (c->len + incoming - drop > BUF_CAP) {
+        /* a candidate would lose its samples: decode it now with what is there */
+        process_pending(c, 1);
+        drop = c->len > (size_t)(PRE_BITS + 8) * SPS ? c->len - (size_t)(PRE_BITS + 8) * SPS : 0;
+    }
+    if (c->real)
+        memmove(c->xr, c->xr + drop, (c->len - drop) * sizeof *c->xr);
+    else
+        memmove(c->xc, c->xc + drop, (c->len - drop) * sizeof *c->xc);
+    c->len -= drop;
+    c->base += drop;
+}
+
+static void add_candidate(ais_channel *c, const candidate *cd)
+{
+    if (c->npend == c->cappend) {
+        c->cappend = c->cappend ? 2 * c->cappend : 16;
+        c->pend = x_realloc(c->pend, c->cappend * sizeof *c->pend);
+    }
+    c->pend[c->npend++] = *cd;
+}
+
+/* local-maximum picking over +-LOCAL_MAX detector outputs */
+static void detect_metric(ais_channel *c, float rho, const candidate *cd, float threshold)
+{
+    const int W = 2 * LOCAL_MAX + 1;
+    int slot = (int)(c->n % (uint64_t)W);
+    c->mring[slot] = rho;
+    c->cring[slot] = *cd;
+    int mid = (int)((c->n + (uint64_t)W - LOCAL_MAX) % (uint64_t)W);
+    float m = c->mring[mid];
+    if (m < threshold || c->n < (uint64_t)W)
+        return;
+    for (int i = 0; i < W; i++)
+        if (i != mid && (c->mring[i] > m || (c->mring[i] == m && i < mid)))
+            return;
+    add_candidate(c, &c->cring[mid]);
+}
+
+void ais_channel_push_cf32(ais_channel *c, const float complex *x, size_t n)
+{
+    while (n > 0) {
+        size_t chunk = n > 4096 ? 4096 : n;
+        compact(c, chunk);
+        memcpy(c->xc + c->len, x, chunk * sizeof *x);
+        c->len += chunk;
+        for (size_t i = 0; i < chunk; i++) {
+            float complex s;
+            firfilt_crcf_push(c->det_c, x[i]);
+            firfilt_crcf_execute(c->det_c, &s);
+            int p = (int)(c->n % SPS);
+            float complex y = s * conjf(c->dhist[p]);
+            c->dhist[p] = s;
+            int pos = c->ypos[p];
+            c->yring[p][pos] = y;
+            c->yring[p][pos + NT] = y;
+            float ay = cabsf(y);
+            c->esum[p] += ay - c->yabs[p][pos];
+            c->yabs[p][pos] = ay;
+            c->ypos[p] = (pos + 1) % NT;
+            const float complex *v = &c->yring[p][c->ypos[p]]; /* oldest first */
+            float sac = 0, sbd = 0, sbc = 0, sad = 0;
+            if (pos == 0) { /* re-sum now and then against rounding drift */
+                float e = 0;
+                for (int j = 0; j < NT; j++)
+                    e += c->yabs[p][j];
+                c->esum[p] = e;
+            }
+            float e = c->esum[p];
+            for (int j = 0; j < NT; j++) {
+                float a = crealf(v[j]), b = cimagf(v[j]);
+                float tc = crealf(T.ty[j]), td = cimagf(T.ty[j]);
+                sac += a * tc;
+                sbd += b * td;
+                sbc += b * tc;
+                sad += a * td;
+            }
+            /* y conj(t) for polarity +, y t for polarity - (its phase steps are mirrored) */
+            float complex cp = (sac + sbd) + I * (sbc - sad);
+            float complex cm = (sac - sbd) + I * (sbc + sad);
+            float ap = cabsf(cp), am = cabsf(cm);
+            candidate cd = {c->n, 0, ap >= am ? cp : cm, ap >= am ? 1 : -1};
+            float rho = e > 0 ? (ap >= am ? ap : am) / e : 0;
+            cd.rho = rho;
+            c->n++;
+            detect_metric(c, rho, &cd, DET_THRESHOLD_CPLX);
+        }
+        x += chunk;
+        n -= chunk;
+        process_pending(c, 0);
+    }
+}
+
+void ais_channel_push_real(ais_channel *c, const float *x, size_t n)
+{
+    while (n > 0) {
+        size_t chunk = n > 4096 ? 4096 : n;
+        compact(c, chunk);
+        for (size_t i = 0; i < chunk; i++) {
+            float s;
+            firfilt_rrrf_push(c->det_r, x[i]);
+            firfilt_rrrf_execute(c->det_r, &s);
+            c->xr[c->len++] = s;
+            int p = (int)(c->n % SPS);
+            int pos = c->ypos[p];
+            c->rring[p][pos] = s;
+            c->rring[p][pos + NT] = s;
+            c->ypos[p] = (pos + 1) % NT;
+            const float *v = &c->rring[p][c->ypos[p]];
+            float acc = 0, sum = 0, sum2 = 0;
+            for (int j = 0; j < NT; j++) {
+                acc += T.tf[j] * v[j];
+                sum += v[j];
+                sum2 += v[j] * v[j];
+            }
+            float var = sum2 - sum * sum / NT;
+            float rho = var > 0 ? fabsf(acc) / (sqrtf(var) * T.tfnorm) : 0;
+            /* the sample stored at c->len-1 is n; template bit NT-1 centre sits there */
+            candidate cd = {c->base + c->len - 1, rho, 0, acc >= 0 ? 1 : -1};
+            c->n++;
+            detect_metric(c, rho, &cd, DET_THRESHOLD_REAL);
+        }
+        x += chunk;
+        n -= chunk;
+        process_pending(c, 0);
+    }
+}
+
+void ais_channel_flush(ais_channel *c)
+{
+    process_pending(c, 1);
+}

@@ -1,0 +1,54 @@
+/* AIS link layer (ITU-R M.1371-5 Annex 2 section 3.2): HDLC framing shared by the modulator and
+ * the demodulator.
+ *
+ * Bit vectors here hold one bit per byte (0/1), in air order unless said otherwise.  AIS message
+ * bits ("payload", as armoured into NMEA) are packed MSB-first; on air each byte goes out least
+ * significant bit first, followed by the 16-bit FCS (CRC-16-CCITT, initial value 0xFFFF,
+ * complemented, LSB first), then bit stuffing (a 0 after five consecutive 1s), between 0x7E
+ * flags, all NRZI coded (0 = change of level).
+ */
+#ifndef CENTINELA_AIS_HDLC_H
+#define CENTINELA_AIS_HDLC_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#define AIS_TRAINING_BITS 24 /* 0101...  */
+#define AIS_RAMP_BITS 8
+#define AIS_MAX_PAYLOAD_BITS 1064 /* type 26 multi-slot upper bound */
+
+/* CRC-16-CCITT (reflected, poly 0x8408, init 0xFFFF) over n air-order bits, not complemented.
+ * Over payload + FCS the register ends at AIS_HDLC_CRC_GOOD. */
+uint16_t ais_hdlc_crc(const uint8_t *bits, size_t n);
+#define AIS_HDLC_CRC_GOOD 0xF0B8
+
+/* Build the air bit sequence of a burst, before NRZI: ramp-up (8 bits of 0101 training
+ * continued), 24 training bits, flag, payload+FCS stuffed, flag, 8 ramp-down bits (ones).
+ * payload_msb holds nbits message bits packed MSB-first (padded with zeros to a whole byte).
+ * Returns the number of bits written, or 0 if out_cap is too small or nbits is out of range
+ * (1..AIS_MAX_PAYLOAD_BITS).  *flag_end_out (may be NULL) receives the index just after the
+ * start flag. */
+size_t ais_hdlc_build(const uint8_t *payload_msb, size_t nbits, uint8_t *out, size_t out_cap,
+                      size_t *flag_end_out);
+
+/* NRZI: level[k] = level[k-1] if bit[k] is 1, inverted if 0; levels are +1/-1, level_before is
+ * the level before the first bit. */
+void ais_hdlc_nrzi(const uint8_t *bits, size_t n, int level_before, int8_t *levels);
+
+/* Find the end flag in air-order bits d[0..n) that follow a start flag, removing stuffing.
+ * On success returns the number of destuffed bits before the end flag (payload + FCS) and
+ * stores them in out (one per byte, at most out_cap); *end_out = index in d just after the
+ * end flag.  Returns -1 if no flag is found within n bits, -2 on an abort (seven 1s) or
+ * overflow. */
+int ais_hdlc_deframe(const uint8_t *d, size_t n, uint8_t *out, size_t out_cap, size_t *end_out);
+
+/* Pack nbits air-order payload bits (whole bytes, FCS removed) to MSB-first message bits
+ * (per-byte bit reversal); out holds (nbits + 7) / 8 bytes. */
+void ais_hdlc_pack_msb(const uint8_t *air, size_t nbits, uint8_t *out);
+
+/* Plausible (type, length) for an AIS message of nbits MSB-first bits: type 1..27 and a length
+ * inside the range M.1371 allows for that type (byte-padded).  strict additionally requires the
+ * exact lengths of fixed-size types. */
+int ais_hdlc_plausible(const uint8_t *msb, size_t nbits, int strict);
+
+#endif

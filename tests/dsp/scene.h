@@ -1,0 +1,36 @@
+/* Synthesized AIS scenes for the demodulator's statistical tests and benchmarks. */
+#ifndef CENTINELA_TESTS_DSP_SCENE_H
+#define CENTINELA_TESTS_DSP_SCENE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+typedef struct {
+    double sample_rate_hz;
+    double ebn0_db;         /* every burst */
+    double freq_spread_hz;  /* each burst: uniform offset in [-spread, +spread] */
+    double common_offset_hz; /* added to every burst (tuning error) */
+    int nbursts;            /* alternating A/B, one every 30 ms, random jitter of +-1 ms */
+    uint64_t seed;
+    /* collisions: a second burst on the same channel, weaker by interferer_db, starting at a
+     * random time within +-half a burst of the first; 0 = none */
+    double interferer_db;
+    int audio;              /* 1: discriminator audio of channel A at 48 kS/s */
+} scene_config;
+
+typedef struct {
+    int sent;       /* wanted bursts */
+    int decoded;    /* wanted bursts decoded */
+    int false_frames; /* frames matching nothing sent */
+    int interferers_decoded;
+    double cpu_s;   /* CPU time in the demodulator */
+    double signal_s;
+} scene_result;
+
+/* Runs one scene through the demodulator; 0 or -1. */
+int scene_run(const scene_config *cfg, scene_result *out);
+/* A random type 1 position report, 168 bits packed MSB-first into msb[21]. */
+void scene_random_msg(uint64_t *rng, uint8_t msb[21]);
+uint64_t scene_rand(uint64_t *rng);
+
+#endif
