@@ -17,6 +17,11 @@
  * the runtime announces EOS downstream.  SIGINT/SIGTERM do the same, so a stopped replay or a
  * restarted live node never leaves an alert without an end.
  *
+ * Geography: with `zones` (GeoJSON files or directories, as track_fusion reads them) the rules
+ * can ask for the distance to anchorages, ports and canal approaches and for the direction of a
+ * TSS lane; a track arriving without zones (fusion run without them) gets its zone bits and
+ * distance from shore filled in here.
+ *
  * Stats: counters "alerts" (opened), "alerts.<rule>" (opened per rule), "alerts_closed",
  * "tracks_refused"; gauges "open_alerts" and "vessels". */
 #include "centinela/config.h"
@@ -24,8 +29,10 @@
 #include "centinela/log.h"
 #include "centinela/node.h"
 #include "centinela/wire.h"
+#include "centinela/zones.h"
 
 #include <errno.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -35,11 +42,14 @@ static const opt_spec own_options[] = {
      "write alerts as JSON Lines to this file ('-' for stdout); empty: none"},
     {"jsonl_states", 0, OPT_STR, "close", 0, -1,
      "which alert states go to the JSON Lines file: close (one line per alert) or all"},
+    {"zones", 0, OPT_STR, "", 0, -1,
+     "GeoJSON zone files or directories, comma-separated (e.g. configs/zones); empty: none"},
     {NULL, 0, 0, NULL, 0, 0, NULL},
 };
 
 struct app {
     node *n;
+    zones *zones;
     detector *det;
     FILE *jsonl;
     bool jsonl_all;
@@ -64,6 +74,21 @@ static opt_spec *build_options(void)
         s->help = in->help;
     }
     return o;
+}
+
+/* detect_geo over the zones library.  50 km bounds the distance search: no threshold of the
+ * context or the rules looks further. */
+static double geo_dist(void *ctx, double lat, double lon, int kind)
+{
+    return zones_distance_m(ctx, lat, lon, ZONE_BIT(kind), 50000, NULL);
+}
+
+static double geo_lane(void *ctx, double lat, double lon)
+{
+    int idx[4];
+    if (zones_find(ctx, lat, lon, ZONE_BIT(ZONE_TSS_LANE), idx, 4) < 1)
+        return NAN;
+    return zones_feature(ctx, (size_t)idx[0])->direction_deg;
 }
 
 static void on_alert(void *ctx, const wire_alert *a)
@@ -98,6 +123,11 @@ static int on_message(void *ctx, const wire_header *h, const uint8_t *payload, s
     wire_track t;
     if (wire_track_decode(payload, len, &t) != WIRE_OK)
         return -1;
+    if (app->zones && t.zones == 0 && isnan(t.dist_shore_m) && isfinite(t.lat_deg) &&
+        isfinite(t.lon_deg)) {
+        t.zones = zones_mask_at(app->zones, t.lat_deg, t.lon_deg);
+        t.dist_shore_m = (float)zones_dist_shore_m(app->zones, t.lat_deg, t.lon_deg);
+    }
     if (detector_process(app->det, &t) != 0) {
         (*app->c_refused)++;
         return -1;
@@ -181,6 +211,19 @@ int main(int argc, char **argv)
     }
     detect_config dc = {.params = p, .sink = on_alert, .sink_ctx = &app,
                         .source_id = node_source_id(n)};
+    const char *zpaths = config_str(cfg, "zones");
+    if (*zpaths) {
+        app.zones = zones_load(zpaths);
+        if (!app.zones) {
+            detect_params_destroy(&p);
+            rc = 2;
+            goto out;
+        }
+        dc.geo = (detect_geo){app.zones, geo_dist, geo_lane, NULL};
+        char info[64];
+        snprintf(info, sizeof info, "%zu features", zones_count(app.zones));
+        node_info(n, "zones", info);
+    }
     app.det = detector_create(&dc);
     detect_params_destroy(&p);
     if (!app.det) {
@@ -217,6 +260,7 @@ out:
         fflush(stdout);
     }
     detector_destroy(&app.det);
+    zones_destroy(&app.zones);
     node_destroy(&n);
     free(options);
     return rc;

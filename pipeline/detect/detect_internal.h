@@ -45,11 +45,11 @@ size_t detect_param_rule_count(int rule); /* the rule's own params (without enab
 
 struct detect_params {
     size_t n;
-    double *val;       /* n x (DZ_COUNT + 1): per zone kind, then the global value */
+    double *val;       /* n x (ZONE_KIND_COUNT + 1): per zone kind, then the global value */
     uint32_t *ovr;     /* n: bit per zone kind with an override */
     char **str;        /* n: DP_STR values */
 };
-#define PARAM_SLOT(p, i, z) ((p)->val[(i) * (DZ_COUNT + 1) + (z)])
+#define PARAM_SLOT(p, i, z) ((p)->val[(i) * (ZONE_KIND_COUNT + 1) + (z)])
 
 /* Value of parameter i inside zones (override precedence in params.c). */
 double detect_param_value(const detect_params *p, size_t i, uint32_t zones);

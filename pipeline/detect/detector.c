@@ -64,7 +64,7 @@ struct detector {
 
 static inline double gparam(const detector *d, int gp)
 {
-    return PARAM_SLOT(d->p, (size_t)gp, DZ_COUNT);
+    return PARAM_SLOT(d->p, (size_t)gp, ZONE_KIND_COUNT);
 }
 
 /* ---- rule-facing API ---------------------------------------------------------------------- */
@@ -106,8 +106,8 @@ static float context_of(const detector *d, const struct alert_rec *r, char *why,
         w *= (weight);                                                                         \
         k += (size_t)snprintf(why + k, k < cap ? cap - k : 0, "%s\"%s\"", k ? "," : "", name);  \
     } while (0)
-    const uint32_t lanes = DZ_BIT(DZ_TSS_LANE) | DZ_BIT(DZ_TSS_SEPARATION);
-    if ((r->zones & DZ_BIT(DZ_EEZ)) && !(r->zones & lanes))
+    const uint32_t lanes = ZONE_BIT(ZONE_TSS_LANE) | ZONE_BIT(ZONE_TSS_SEPARATION);
+    if ((r->zones & ZONE_BIT(ZONE_EEZ)) && !(r->zones & lanes))
         FACTOR("eez_outside_lanes", gparam(d, GP_W_EEZ));
     for (int i = 0; i < d->n_hotspots; i++) {
         const detect_place *h = &d->hotspots[i];
@@ -294,7 +294,7 @@ detector *detector_create(const detect_config *cfg)
         const detect_rule *rule = detect_rules[r];
         d->env[r] = (rule_env){d, r, detect_param_base(r)};
         d->enabled[r] = PARAM_SLOT(d->p, detect_param_base(r) + detect_param_rule_count(r),
-                                   DZ_COUNT) != 0;
+                                   ZONE_KIND_COUNT) != 0;
         u64map_init(&d->alerts[r]);
         d->state_off[r] = d->state_total;
         d->state_total += (rule->track_state_size + 15) & ~(size_t)15;
@@ -373,13 +373,13 @@ void detector_advance(detector *d, int64_t now_ns)
 
 static void update_context(detector *d, struct vessel *v, const wire_track *t)
 {
-    const uint32_t anch = DZ_BIT(DZ_ANCHORAGE) | DZ_BIT(DZ_PORT);
+    const uint32_t anch = ZONE_BIT(ZONE_ANCHORAGE) | ZONE_BIT(ZONE_PORT);
     double dist;
     if (d->geo.dist_to_zone_m) {
         if (!v->anch_queried || (t->zones & anch) ||
             geo_distance_m(v->anch_q_lat, v->anch_q_lon, t->lat_deg, t->lon_deg) > d->requery_m) {
-            double a = d->geo.dist_to_zone_m(d->geo.ctx, t->lat_deg, t->lon_deg, DZ_ANCHORAGE);
-            double p = d->geo.dist_to_zone_m(d->geo.ctx, t->lat_deg, t->lon_deg, DZ_PORT);
+            double a = d->geo.dist_to_zone_m(d->geo.ctx, t->lat_deg, t->lon_deg, ZONE_ANCHORAGE);
+            double p = d->geo.dist_to_zone_m(d->geo.ctx, t->lat_deg, t->lon_deg, ZONE_PORT);
             v->dist_anchorage_m = fmin(a, p);
             v->anch_q_lat = t->lat_deg;
             v->anch_q_lon = t->lon_deg;

@@ -1,6 +1,5 @@
-/* Small geodesy and text helpers shared by the rules.  Distances on a sphere: at the ranges the
- * rules compare (100 m .. 100 km) the spherical error (< 0.5 %) is far below AIS position noise
- * and the thresholds' own precision. */
+/* Small angle, time and text helpers shared by the rules (distances: centinela/geo.h), and the
+ * solar elevation of the night weight. */
 #include "rule.h"
 
 #include <math.h>
@@ -8,34 +7,7 @@
 #include <string.h>
 #include <time.h>
 
-#define EARTH_R_M 6371008.8
 #define DEG (M_PI / 180.0)
-
-double geo_distance_m(double lat1, double lon1, double lat2, double lon2)
-{
-    double dlat = (lat2 - lat1) * DEG, dlon = (lon2 - lon1) * DEG;
-    double a = sin(dlat / 2) * sin(dlat / 2) +
-               cos(lat1 * DEG) * cos(lat2 * DEG) * sin(dlon / 2) * sin(dlon / 2);
-    return 2 * EARTH_R_M * asin(fmin(1.0, sqrt(a)));
-}
-
-double geo_bearing_deg(double lat1, double lon1, double lat2, double lon2)
-{
-    double p1 = lat1 * DEG, p2 = lat2 * DEG, dl = (lon2 - lon1) * DEG;
-    double y = sin(dl) * cos(p2), x = cos(p1) * sin(p2) - sin(p1) * cos(p2) * cos(dl);
-    double b = atan2(y, x) / DEG;
-    return b < 0 ? b + 360 : b;
-}
-
-void geo_destination(double lat, double lon, double bearing_deg, double dist_m, double *lat2,
-                     double *lon2)
-{
-    double d = dist_m / EARTH_R_M, b = bearing_deg * DEG, p1 = lat * DEG;
-    double p2 = asin(sin(p1) * cos(d) + cos(p1) * sin(d) * cos(b));
-    double l2 = lon * DEG + atan2(sin(b) * sin(d) * cos(p1), cos(d) - sin(p1) * sin(p2));
-    *lat2 = p2 / DEG;
-    *lon2 = remainder(l2 / DEG, 360.0);
-}
 
 double geo_angle_diff_deg(double a, double b)
 {

@@ -242,7 +242,7 @@ detect_params *detect_params_create(void)
     ensure_list();
     detect_params *p = x_calloc(1, sizeof *p);
     p->n = g_n;
-    p->val = x_calloc(g_n * (DZ_COUNT + 1), sizeof *p->val);
+    p->val = x_calloc(g_n * (ZONE_KIND_COUNT + 1), sizeof *p->val);
     p->ovr = x_calloc(g_n, sizeof *p->ovr);
     p->str = x_calloc(g_n, sizeof *p->str);
     for (size_t i = 0; i < g_n; i++) {
@@ -250,7 +250,7 @@ detect_params *detect_params_create(void)
         double d = 0;
         if (parse_value(in, in->def, "built-in default", &d) != 0)
             abort(); /* a broken default table is a programming error */
-        for (int z = 0; z <= DZ_COUNT; z++)
+        for (int z = 0; z <= ZONE_KIND_COUNT; z++)
             PARAM_SLOT(p, i, z) = d;
         if (in->type == DP_STR)
             p->str[i] = x_strdup(in->def);
@@ -262,8 +262,8 @@ detect_params *detect_params_clone(const detect_params *src)
 {
     detect_params *p = x_calloc(1, sizeof *p);
     p->n = src->n;
-    p->val = x_malloc(p->n * (DZ_COUNT + 1) * sizeof *p->val);
-    memcpy(p->val, src->val, p->n * (DZ_COUNT + 1) * sizeof *p->val);
+    p->val = x_malloc(p->n * (ZONE_KIND_COUNT + 1) * sizeof *p->val);
+    memcpy(p->val, src->val, p->n * (ZONE_KIND_COUNT + 1) * sizeof *p->val);
     p->ovr = x_malloc(p->n * sizeof *p->ovr);
     memcpy(p->ovr, src->ovr, p->n * sizeof *p->ovr);
     p->str = x_calloc(p->n, sizeof *p->str);
@@ -303,9 +303,9 @@ int detect_params_set(detect_params *p, const char *key, const char *value, cons
         return 0;
     }
     /* The global value; zone kinds without an override follow it. */
-    PARAM_SLOT(p, (size_t)i, DZ_COUNT) = d;
-    for (int z = 0; z < DZ_COUNT; z++)
-        if (!(p->ovr[i] & DZ_BIT(z)))
+    PARAM_SLOT(p, (size_t)i, ZONE_KIND_COUNT) = d;
+    for (int z = 0; z < ZONE_KIND_COUNT; z++)
+        if (!(p->ovr[i] & ZONE_BIT(z)))
             PARAM_SLOT(p, (size_t)i, z) = d;
     return 0;
 }
@@ -313,7 +313,7 @@ int detect_params_set(detect_params *p, const char *key, const char *value, cons
 int detect_params_set_zone(detect_params *p, int zone_kind, const char *key, const char *value,
                            const char *origin)
 {
-    if (zone_kind < 0 || zone_kind >= DZ_COUNT) {
+    if (zone_kind < 0 || zone_kind >= ZONE_KIND_COUNT) {
         log_error("%s: unknown zone kind %d", origin, zone_kind);
         return -1;
     }
@@ -330,31 +330,31 @@ int detect_params_set_zone(detect_params *p, int zone_kind, const char *key, con
     if (parse_value(&g_list[i].info, value, origin, &d) != 0)
         return -1;
     PARAM_SLOT(p, (size_t)i, zone_kind) = d;
-    p->ovr[i] |= DZ_BIT(zone_kind);
+    p->ovr[i] |= ZONE_BIT(zone_kind);
     return 0;
 }
 
 /* Most specific first: a port inside an anchorage area inside the territorial sea inside the
  * EEZ takes the port's value. */
-static const int zone_precedence[DZ_COUNT] = {
-    DZ_PORT, DZ_ANCHORAGE, DZ_TSS_LANE, DZ_TSS_SEPARATION, DZ_CANAL_APPROACH,
-    DZ_TERRITORIAL_SEA, DZ_CONTIGUOUS_ZONE, DZ_EEZ, DZ_LAND,
+static const int zone_precedence[ZONE_KIND_COUNT] = {
+    ZONE_PORT, ZONE_ANCHORAGE, ZONE_TSS_LANE, ZONE_TSS_SEPARATION, ZONE_CANAL_APPROACH,
+    ZONE_TERRITORIAL_SEA, ZONE_CONTIGUOUS_ZONE, ZONE_EEZ, ZONE_LAND,
 };
 
 double detect_param_value(const detect_params *p, size_t i, uint32_t zones)
 {
     uint32_t hit = p->ovr[i] & zones;
     if (hit)
-        for (int k = 0; k < DZ_COUNT; k++)
-            if (hit & DZ_BIT(zone_precedence[k]))
+        for (int k = 0; k < ZONE_KIND_COUNT; k++)
+            if (hit & ZONE_BIT(zone_precedence[k]))
                 return PARAM_SLOT(p, i, zone_precedence[k]);
-    return PARAM_SLOT(p, i, DZ_COUNT);
+    return PARAM_SLOT(p, i, ZONE_KIND_COUNT);
 }
 
 double detect_params_real(const detect_params *p, const char *key)
 {
     long i = find_key(key);
-    return i < 0 ? NAN : PARAM_SLOT(p, (size_t)i, DZ_COUNT);
+    return i < 0 ? NAN : PARAM_SLOT(p, (size_t)i, ZONE_KIND_COUNT);
 }
 
 const char *detect_params_str(const detect_params *p, const char *key)
@@ -378,7 +378,7 @@ static int on_zone_ini(void *user, const char *section, const char *name, const 
         return 1;
     char origin[512];
     snprintf(origin, sizeof origin, "%s [%s]", zl->path, section);
-    int kind = detect_zone_parse(section + k);
+    int kind = zone_kind_parse(section + k);
     if (kind < 0) {
         log_error("%s: unknown zone kind '%s' (eez, territorial_sea, contiguous_zone, "
                   "canal_approach, anchorage, tss_lane, tss_separation, port, land)",

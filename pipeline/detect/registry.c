@@ -27,21 +27,3 @@ int detect_rule_index(const char *name)
             return i;
     return -1;
 }
-
-static const char *const zone_names[DZ_COUNT] = {
-    "eez", "territorial_sea", "contiguous_zone", "canal_approach", "anchorage",
-    "tss_lane", "tss_separation", "port", "land",
-};
-
-const char *detect_zone_name(int kind)
-{
-    return (kind >= 0 && kind < DZ_COUNT) ? zone_names[kind] : NULL;
-}
-
-int detect_zone_parse(const char *name)
-{
-    for (int k = 0; k < DZ_COUNT; k++)
-        if (strcmp(zone_names[k], name) == 0)
-            return k;
-    return -1;
-}

@@ -14,6 +14,7 @@
 #define DETECT_RULE_H
 
 #include "centinela/detect.h"
+#include "centinela/geo.h"
 #include "centinela/wire.h"
 
 #include <math.h>
@@ -121,16 +122,7 @@ static inline bool rule_not_a_ship(const wire_track *t)
 #define S_TO_NS(s) ((int64_t)((s) * 1e9))
 #define NS_TO_S(ns) ((double)(ns) * 1e-9)
 
-/* Shared helpers (geo.c). */
-#define KN_TO_MS (1852.0 / 3600.0)
-#define NM_TO_M 1852.0
-/* Great-circle distance (m), haversine on a sphere of 6371008.8 m. */
-double geo_distance_m(double lat1, double lon1, double lat2, double lon2);
-/* Initial bearing (deg, 0..360) from point 1 to point 2. */
-double geo_bearing_deg(double lat1, double lon1, double lat2, double lon2);
-/* Point reached from (lat, lon) after dist_m on bearing. */
-void geo_destination(double lat, double lon, double bearing_deg, double dist_m, double *lat2,
-                     double *lon2);
+/* Shared helpers (geo.c); distances, bearings and destinations come from centinela/geo.h. */
 /* Smallest absolute difference of two angles (deg, 0..180). */
 double geo_angle_diff_deg(double a, double b);
 /* Append s as a JSON string (quoted, escaped) to out. */

@@ -67,7 +67,7 @@ wire_track make_track(uint32_t track_id, uint32_t mmsi, double lat, double lon, 
         snprintf(t.callsign, sizeof t.callsign, "HP%04u", mmsi % 10000);
         t.imo = 9000000 + mmsi % 100000;
     }
-    t.zones = 1u << DZ_EEZ;
+    t.zones = 1u << ZONE_EEZ;
     t.dist_shore_m = 50 * 1852.0f;
     t.n_stations = 1;
     t.n_reports = 1;

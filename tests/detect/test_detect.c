@@ -59,10 +59,10 @@ static void test_params(void)
     CHECK(detect_params_set(p, "score.hotspots", "", "test") == 0);
 
     /* Per-zone overrides, most specific zone first. */
-    CHECK(detect_params_set_zone(p, DZ_TERRITORIAL_SEA, "fast_near_coast.min_sog_kn", "30", "t") == 0);
-    CHECK(detect_params_set_zone(p, DZ_PORT, "fast_near_coast.min_sog_kn", "8", "t") == 0);
-    CHECK(detect_params_set_zone(p, DZ_PORT, "fast_near_coast.min_sog_kn", "900", "t") == -1);
-    CHECK(detect_params_set_zone(p, DZ_PORT, "score.hotspots", "", "t") == -1);
+    CHECK(detect_params_set_zone(p, ZONE_TERRITORIAL_SEA, "fast_near_coast.min_sog_kn", "30", "t") == 0);
+    CHECK(detect_params_set_zone(p, ZONE_PORT, "fast_near_coast.min_sog_kn", "8", "t") == 0);
+    CHECK(detect_params_set_zone(p, ZONE_PORT, "fast_near_coast.min_sog_kn", "900", "t") == -1);
+    CHECK(detect_params_set_zone(p, ZONE_PORT, "score.hotspots", "", "t") == -1);
     CHECK(detect_params_real(p, "fast_near_coast.min_sog_kn") == 25);
 
     /* Zone sections of an INI file. */
@@ -449,7 +449,7 @@ static void test_position_on_land(void)
     CHECK(count_alerts(&c, "position_on_land", ALERT_CLOSE) == 1);
     /* In a port, or a base station ashore: no alert. */
     wire_track p = make_track(2, 352000445, 8.95, -79.56, 0, 0, T0_NS);
-    p.zones |= 1u << DZ_LAND | 1u << DZ_PORT;
+    p.zones |= 1u << ZONE_LAND | 1u << ZONE_PORT;
     run_track(d, &p, 600, 10);
     wire_track b = make_track(3, 3520001, 8.96, -79.57, 0, 0, T0_NS);
     b.ais_class = 'X';
@@ -490,12 +490,12 @@ static void test_fast_near_coast(void)
     /* Without a shoreline the territorial-sea bit stands in. */
     wire_track z = make_track(22, 352000572, 8.8, -79.2, 30, 90, T0_NS);
     z.dist_shore_m = NAN;
-    z.zones |= 1u << DZ_TERRITORIAL_SEA;
+    z.zones |= 1u << ZONE_TERRITORIAL_SEA;
     run_track(d, &z, 600, 5);
     CHECK(count_alerts(&c, "fast_near_coast", ALERT_OPEN) == 2);
     /* A per-zone override changes the threshold without recompiling. */
     detect_params *p = detect_params_create();
-    CHECK(detect_params_set_zone(p, DZ_TERRITORIAL_SEA, "fast_near_coast.min_sog_kn", "40", "t") == 0);
+    CHECK(detect_params_set_zone(p, ZONE_TERRITORIAL_SEA, "fast_near_coast.min_sog_kn", "40", "t") == 0);
     collected c2 = {0};
     detector *d2 = make_detector(p, &c2, NULL);
     wire_track z2 = z;
@@ -553,7 +553,7 @@ static void test_dark_target(void)
 /* A toy geography for the tests: one anchorage disc and one north-bound TSS lane. */
 static double stub_dist(void *ctx, double lat, double lon, int kind)
 {
-    if (kind != DZ_ANCHORAGE)
+    if (kind != ZONE_ANCHORAGE)
         return INFINITY;
     double dy = (lat - 8.85) * 111195.0, dx = (lon + 79.45) * 111195.0 * cos(8.85 * M_PI / 180);
     double r = sqrt(dx * dx + dy * dy) - 2000; /* a 2 km disc */
@@ -760,22 +760,22 @@ static void test_tss_violation(void)
     detector *d = make_detector(NULL, &c, &stub_geo);
     /* Southbound in the northbound lane, out of the Gulf box: wrong way. */
     wire_track w = make_track(1, 352001001, 9.5, -79.9, 12, 185, T0_NS);
-    w.zones |= 1u << DZ_TSS_LANE;
+    w.zones |= 1u << ZONE_TSS_LANE;
     run_track(d, &w, 600, 10);
     CHECK(count_alerts(&c, "tss_violation", ALERT_OPEN) == 1);
     const wire_alert *a = last_alert(&c, "tss_violation", ALERT_OPEN);
     CHECK(a && strstr(a->evidence, "wrong_way"));
     /* Crossing at right angles and following the lane: fine. */
     wire_track x = make_track(2, 352001002, 9.6, -79.9, 12, 90, T0_NS);
-    x.zones |= 1u << DZ_TSS_LANE;
+    x.zones |= 1u << ZONE_TSS_LANE;
     run_track(d, &x, 600, 10);
     wire_track f = make_track(3, 352001003, 9.6, -79.8, 12, 10, T0_NS);
-    f.zones |= 1u << DZ_TSS_LANE;
+    f.zones |= 1u << ZONE_TSS_LANE;
     run_track(d, &f, 600, 10);
     CHECK(count_alerts(&c, "tss_violation", ALERT_OPEN) == 1);
     /* 14 kn northbound in the Gulf of Panama lane in September: speed violation. */
     wire_track s = make_track(4, 352001004, 8.3, -79.4, 14, 0, T0_NS);
-    s.zones |= 1u << DZ_TSS_LANE;
+    s.zones |= 1u << ZONE_TSS_LANE;
     run_track(d, &s, 900, 10);
     CHECK(count_alerts(&c, "tss_violation", ALERT_OPEN) == 2);
     a = last_alert(&c, "tss_violation", ALERT_OPEN);
@@ -783,14 +783,14 @@ static void test_tss_violation(void)
     /* Same in March, a pilot boat, or south of 8 N: fine. */
     int64_t march = T0_NS - 190LL * 86400 * NS_PER_S;
     wire_track m = make_track(5, 352001005, 8.3, -79.3, 14, 0, march);
-    m.zones |= 1u << DZ_TSS_LANE;
+    m.zones |= 1u << ZONE_TSS_LANE;
     run_track(d, &m, 900, 10);
     wire_track p = make_track(6, 352001006, 8.4, -79.3, 14, 0, T0_NS);
-    p.zones |= 1u << DZ_TSS_LANE;
+    p.zones |= 1u << ZONE_TSS_LANE;
     p.ship_type = 50;
     run_track(d, &p, 900, 10);
     wire_track so = make_track(7, 352001007, 7.6, -79.3, 14, 0, T0_NS);
-    so.zones |= 1u << DZ_TSS_LANE;
+    so.zones |= 1u << ZONE_TSS_LANE;
     run_track(d, &so, 600, 10);
     CHECK(count_alerts(&c, "tss_violation", ALERT_OPEN) == 2);
     detector_destroy(&d);
@@ -801,7 +801,7 @@ static void test_canal_overstay(void)
 {
     collected c = {0};
     detector *d = make_detector(NULL, &c, &stub_geo);
-    const uint32_t canal_anch = 1u << DZ_ANCHORAGE | 1u << DZ_CANAL_APPROACH | 1u << DZ_TERRITORIAL_SEA;
+    const uint32_t canal_anch = 1u << ZONE_ANCHORAGE | 1u << ZONE_CANAL_APPROACH | 1u << ZONE_TERRITORIAL_SEA;
     /* Waits 4 days: overstay. */
     wire_track o = make_track(1, 352001101, 8.85, -79.45, 0.05f, 0, T0_NS);
     o.zones = canal_anch;
@@ -814,7 +814,7 @@ static void test_canal_overstay(void)
     wire_track n = make_track(2, 352001102, 8.86, -79.46, 0.05f, 0, T0_NS);
     n.zones = canal_anch;
     run_track(d, &n, 86400, 180);
-    n.zones = 1u << DZ_CANAL_APPROACH | 1u << DZ_TERRITORIAL_SEA;
+    n.zones = 1u << ZONE_CANAL_APPROACH | 1u << ZONE_TERRITORIAL_SEA;
     n.sog_kn = 8;
     n.cog_deg = 315;
     n.lat_deg = 8.88;
@@ -825,12 +825,12 @@ static void test_canal_overstay(void)
     wire_track l = make_track(3, 352001103, 8.84, -79.44, 0.05f, 0, T0_NS);
     l.zones = canal_anch;
     run_track(d, &l, 86400, 180);
-    l.zones = 1u << DZ_CANAL_APPROACH | 1u << DZ_TERRITORIAL_SEA;
+    l.zones = 1u << ZONE_TERRITORIAL_SEA | 1u << ZONE_EEZ;
     l.sog_kn = 12;
     l.cog_deg = 170;
-    run_track(d, &l, 1200, 60);
-    l.zones = 1u << DZ_TERRITORIAL_SEA | 1u << DZ_EEZ;
-    run_track(d, &l, 600, 60);
+    run_track(d, &l, 1800, 60); /* 11 km: not yet */
+    CHECK(count_alerts(&c, "canal_overstay", ALERT_OPEN) == 1);
+    run_track(d, &l, 1800, 60);
     CHECK(count_alerts(&c, "canal_overstay", ALERT_OPEN) == 2);
     a = last_alert(&c, "canal_overstay", ALERT_OPEN);
     CHECK(a && a->track_id == 3 && strstr(a->evidence, "left_without_transit"));

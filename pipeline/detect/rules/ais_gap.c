@@ -112,7 +112,7 @@ static void process(void *self, rule_env *env, const detect_track *v, void *stat
                  "\"lon\":%.5f},\"to\":{\"lat\":%.5f,\"lon\":%.5f},\"moved_m\":%.0f,"
                  "\"implied_kn\":%.1f}",
                  gap_s, limit_s, coverage_mode ? "in_coverage" : "offshore", g->lat, g->lon,
-                 t->lat_deg, t->lon_deg, moved_m, moved_m / gap_s / KN_TO_MS);
+                 t->lat_deg, t->lon_deg, moved_m, moved_m / gap_s / GEO_MPS_PER_KN);
         if (g->ongoing) {
             rule_alert_close(env, SUBJECT_MMSI(t->mmsi), t->last_report_ns, ev);
             g->ongoing = false;

@@ -1,14 +1,16 @@
 /* canal_overstay: behaviour at the Panama Canal anchorages that the transit queue does not
  * explain.
  *
- * A vessel stopped (the detector's hysteretic context) inside an anchorage that lies in a
- * canal approach is waiting.  overstay: waiting longer than max_wait_s (72 h; booked transits
- * wait about a day and unbooked ones two to five, Panama Canal Authority queue statistics, so
- * three days is far beyond the norm for the default).  left_without_transit: a vessel that
- * waited at least min_wait_s leaves the anchorage and then leaves the canal approach, or is
- * still away from the locks after no_transit_s, without coming within radius of one of the
- * canal entrances (entrances: approximate circles at the Pacific entrance below the Bridge of
- * the Americas and the Atlantic entrance inside the Colón breakwater). */
+ * A canal anchorage is an anchorage zone inside, or within canal_dist_m of, a canal approach
+ * zone (the entrance channels).  A vessel stopped there (the detector's hysteretic context) is
+ * waiting.  overstay: waiting longer than max_wait_s (72 h; booked transits wait about a day and
+ * unbooked ones two to five, Panama Canal Authority queue statistics, so three days is far
+ * beyond the norm for the default).  left_without_transit: a vessel that waited at least
+ * min_wait_s leaves the anchorage and goes more than leave_dist_m from where it waited, or is
+ * still not at the canal after no_transit_s, without entering a canal approach zone or coming
+ * within radius of one of the entrances (approximate circles at the Pacific entrance below the
+ * Bridge of the Americas and the Atlantic entrance inside the Colón breakwater, for zone files
+ * without canal approaches). */
 #include "../rule.h"
 #include "../detect_internal.h"
 #include "centinela/log.h"
@@ -16,7 +18,15 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-enum { P_MAX_WAIT_S, P_MIN_WAIT_S, P_NO_TRANSIT_S, P_ENTRANCES, P_REFRESH_S };
+enum {
+    P_MAX_WAIT_S,
+    P_MIN_WAIT_S,
+    P_NO_TRANSIT_S,
+    P_CANAL_DIST_M,
+    P_LEAVE_DIST_M,
+    P_ENTRANCES,
+    P_REFRESH_S
+};
 static const detect_param_spec params[] = {
     {"max_wait_s", DP_REAL, "259200", 3600, 60 * 86400.0,
      "waiting at a canal anchorage longer than this is an overstay (s)"},
@@ -24,6 +34,10 @@ static const detect_param_spec params[] = {
      "a vessel that waited this long and leaves must transit (s)"},
     {"no_transit_s", DP_REAL, "21600", 600, 30 * 86400.0,
      "after leaving the anchorage, reach an entrance within this long (s)"},
+    {"canal_dist_m", DP_REAL, "10000", 0, 100000,
+     "an anchorage within this distance of a canal approach zone is a canal anchorage (m)"},
+    {"leave_dist_m", DP_REAL, "20000", 1000, 500000,
+     "after leaving, this far from the waiting position without transiting is leaving (m)"},
     {"entrances", DP_STR, "pacific:8.935,-79.560,3;atlantic:9.345,-79.915,3", 0, -1,
      "canal entrances, name:lat_deg,lon_deg,radius_km separated by ';' (approximate)"},
     {"refresh_s", DP_REAL, "600", 1, 86400, "extend the open alert at most this often (s)"},
@@ -80,7 +94,14 @@ static void process(void *self, rule_env *env, const detect_track *v, void *stat
         return;
     uint32_t z = t->zones;
     uint64_t subj = SUBJECT_TRACK(t->track_id);
-    bool canal_anch = (z & DZ_BIT(DZ_ANCHORAGE)) && (z & DZ_BIT(DZ_CANAL_APPROACH));
+    bool canal_anch = false;
+    if (z & ZONE_BIT(ZONE_ANCHORAGE)) {
+        const detect_geo *geo = rule_geo(env);
+        canal_anch = (z & ZONE_BIT(ZONE_CANAL_APPROACH)) ||
+                     (geo->dist_to_zone_m &&
+                      geo->dist_to_zone_m(geo->ctx, t->lat_deg, t->lon_deg, ZONE_CANAL_APPROACH) <=
+                          rule_param(env, z, P_CANAL_DIST_M));
+    }
     bool in_anch_area = canal_anch || (s->phase == WAITING && v->near_anchorage);
 
     if (canal_anch && v->stopped) {
@@ -125,11 +146,12 @@ static void process(void *self, rule_env *env, const detect_track *v, void *stat
     }
     if (s->phase != DEPARTED)
         return;
-    if (at_entrance(S, t->lat_deg, t->lon_deg)) {
+    if ((z & ZONE_BIT(ZONE_CANAL_APPROACH)) || at_entrance(S, t->lat_deg, t->lon_deg)) {
         s->phase = IDLE; /* transiting */
         return;
     }
-    bool left_approach = !(z & DZ_BIT(DZ_CANAL_APPROACH));
+    bool left_approach = geo_distance_m(s->wait_lat, s->wait_lon, t->lat_deg, t->lon_deg) >
+                         rule_param(env, z, P_LEAVE_DIST_M);
     bool too_long = t->time_ns - s->left_ns >= S_TO_NS(rule_param(env, z, P_NO_TRANSIT_S));
     if (!left_approach && !too_long)
         return;
@@ -143,7 +165,7 @@ static void process(void *self, rule_env *env, const detect_track *v, void *stat
              "{\"kind\":\"left_without_transit\",\"waited_s\":%.0f,\"anchorage\":{\"lat\":%.5f,"
              "\"lon\":%.5f},\"reason\":\"%s\"}",
              NS_TO_S(s->last_wait_ns - s->wait_start_ns), s->wait_lat, s->wait_lon,
-             left_approach ? "left_canal_approach" : "no_transit_in_time");
+             left_approach ? "sailed_away" : "no_transit_in_time");
     a.evidence = ev;
     rule_alert(env, subj, &a);
 }

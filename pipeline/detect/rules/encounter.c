@@ -209,7 +209,7 @@ static void process(void *self, rule_env *env, const detect_track *v, void *stat
     uint32_t z = t->zones;
     bool candidate = t->state != TRACK_REMOVED && !rule_not_a_ship(t) && isfinite(t->sog_kn) &&
                      t->sog_kn < rule_param(env, z, P_MAX_SOG_KN) && !v->near_anchorage &&
-                     !(z & (DZ_BIT(DZ_ANCHORAGE) | DZ_BIT(DZ_PORT) | DZ_BIT(DZ_LAND))) &&
+                     !(z & (ZONE_BIT(ZONE_ANCHORAGE) | ZONE_BIT(ZONE_PORT) | ZONE_BIT(ZONE_LAND))) &&
                      !(v->dist_anchorage_m < rule_param(env, z, P_MIN_ANCH_DIST_M));
     if (!candidate) {
         drop_cand(s, t->track_id);

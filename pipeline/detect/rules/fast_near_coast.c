@@ -43,9 +43,9 @@ static void process(void *self, rule_env *env, const detect_track *v, void *stat
         s->fast = false;
         return;
     }
-    double band_m = rule_param(env, t->zones, P_COAST_DIST_NM) * NM_TO_M;
+    double band_m = rule_param(env, t->zones, P_COAST_DIST_NM) * GEO_M_PER_NM;
     bool coastal = isfinite(v->dist_shore_m) ? v->dist_shore_m <= band_m
-                                             : (t->zones & DZ_BIT(DZ_TERRITORIAL_SEA)) != 0;
+                                             : (t->zones & ZONE_BIT(ZONE_TERRITORIAL_SEA)) != 0;
     double min_sog = rule_param(env, t->zones, P_MIN_SOG_KN);
     bool over = isfinite(t->sog_kn) &&
                 t->sog_kn > (s->fast ? min_sog - rule_param(env, t->zones, P_CLEAR_MARGIN_KN)

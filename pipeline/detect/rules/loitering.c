@@ -36,12 +36,12 @@ static void process(void *self, rule_env *env, const detect_track *v, void *stat
     uint64_t subj = SUBJECT_TRACK(t->track_id);
     bool offshore;
     if (isfinite(v->dist_shore_m))
-        offshore = v->dist_shore_m >= rule_param(env, z, P_MIN_SHORE_DIST_NM) * NM_TO_M;
+        offshore = v->dist_shore_m >= rule_param(env, z, P_MIN_SHORE_DIST_NM) * GEO_M_PER_NM;
     else
-        offshore = (z & DZ_BIT(DZ_EEZ)) &&
-                   !(z & (DZ_BIT(DZ_TERRITORIAL_SEA) | DZ_BIT(DZ_CONTIGUOUS_ZONE)));
+        offshore = (z & ZONE_BIT(ZONE_EEZ)) &&
+                   !(z & (ZONE_BIT(ZONE_TERRITORIAL_SEA) | ZONE_BIT(ZONE_CONTIGUOUS_ZONE)));
     bool in = offshore && isfinite(t->sog_kn) && t->sog_kn < rule_param(env, z, P_MAX_SOG_KN) &&
-              !v->near_anchorage && !(z & (DZ_BIT(DZ_ANCHORAGE) | DZ_BIT(DZ_PORT)));
+              !v->near_anchorage && !(z & (ZONE_BIT(ZONE_ANCHORAGE) | ZONE_BIT(ZONE_PORT)));
     int64_t resume = S_TO_NS(rule_param(env, z, P_RESUME_S));
     if (!in) {
         if (s->since_ns && t->time_ns - s->last_in_ns > resume) {

@@ -49,7 +49,7 @@ static void process(void *self, rule_env *env, const detect_track *v, void *stat
     double d_m = geo_distance_m(s->lat, s->lon, t->lat_deg, t->lon_deg);
     double dt_s = NS_TO_S(t->time_ns - s->t_ns);
     double min_dt = rule_param(env, t->zones, P_MIN_DT_S);
-    double implied_kn = d_m / (dt_s > min_dt ? dt_s : min_dt) / KN_TO_MS;
+    double implied_kn = d_m / (dt_s > min_dt ? dt_s : min_dt) / GEO_MPS_PER_KN;
     double sog = 0;
     if (isfinite(s->sog_kn))
         sog = s->sog_kn;

@@ -24,8 +24,8 @@ static void process(void *self, rule_env *env, const detect_track *v, void *stat
     const wire_track *t = v->t;
     if (t->mmsi == 0 || rule_not_a_ship(t) || t->update == TRACK_UPD_STATIC)
         return;
-    bool land = ((t->flags & TRACK_FLAG_ON_LAND) || (t->zones & DZ_BIT(DZ_LAND))) &&
-                !(t->zones & DZ_BIT(DZ_PORT));
+    bool land = ((t->flags & TRACK_FLAG_ON_LAND) || (t->zones & ZONE_BIT(ZONE_LAND))) &&
+                !(t->zones & ZONE_BIT(ZONE_PORT));
     if (!land) {
         if (s->count)
             rule_alert_close(env, SUBJECT_TRACK(t->track_id), s->last_ns, NULL);

@@ -69,11 +69,11 @@ static void process(void *self, rule_env *env, const detect_track *v, void *stat
         return;
     uint32_t z = t->zones;
     uint64_t subj = SUBJECT_TRACK(t->track_id);
-    const uint32_t tss = DZ_BIT(DZ_TSS_LANE) | DZ_BIT(DZ_TSS_SEPARATION);
+    const uint32_t tss = ZONE_BIT(ZONE_TSS_LANE) | ZONE_BIT(ZONE_TSS_SEPARATION);
 
     double lane = NAN;
     const detect_geo *geo = rule_geo(env);
-    if ((z & DZ_BIT(DZ_TSS_LANE)) && geo->lane_direction_deg)
+    if ((z & ZONE_BIT(ZONE_TSS_LANE)) && geo->lane_direction_deg)
         lane = geo->lane_direction_deg(geo->ctx, t->lat_deg, t->lon_deg);
     double off = isfinite(lane) && isfinite(t->cog_deg) ? geo_angle_diff_deg(t->cog_deg, lane) : 0;
     bool wrong = isfinite(lane) && isfinite(t->cog_deg) &&

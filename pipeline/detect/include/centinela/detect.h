@@ -31,33 +31,18 @@
 #define CENTINELA_DETECT_H
 
 #include "centinela/wire.h"
+#include "centinela/zones.h"
 
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
-/* Zone kinds as carried in wire_track.zones (bit 1 << kind); the same numbering as enum
- * zone_kind of the zones library (pipeline/zones). */
-enum detect_zone {
-    DZ_EEZ = 0,
-    DZ_TERRITORIAL_SEA = 1,
-    DZ_CONTIGUOUS_ZONE = 2,
-    DZ_CANAL_APPROACH = 3,
-    DZ_ANCHORAGE = 4,
-    DZ_TSS_LANE = 5,
-    DZ_TSS_SEPARATION = 6,
-    DZ_PORT = 7,
-    DZ_LAND = 8,
-    DZ_COUNT = 9
-};
-#define DZ_BIT(k) (1u << (k))
-/* Name of a zone kind ("anchorage"), NULL when out of range; -1 from the parser when unknown. */
-const char *detect_zone_name(int kind);
-int detect_zone_parse(const char *name);
+/* Zone kinds: enum zone_kind of the zones library (ZONE_EEZ ... ZONE_LAND); wire_track.zones
+ * carries bit ZONE_BIT(kind) for each kind the position is inside. */
 
 /* Geography the rules may ask about beyond what a wire_track carries.  Every member may be NULL
  * (then the rules fall back to the wire_track zones bitmask and dist_shore_m).  The anomaly
- * detector node fills it from the zones library. */
+ * detector node answers them from the zones library (its `zones` key). */
 typedef struct detect_geo {
     void *ctx;
     /* Distance (m) from the point to the nearest zone of that kind, 0 inside, INFINITY when no
