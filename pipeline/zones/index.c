@@ -385,21 +385,10 @@ static double seg_dist2(double ax, double ay, double bx, double by)
     return x * x + y * y;
 }
 
-double zones_distance_m(const zones *z, double lat, double lon, uint32_t kind_mask, double max_m,
-                        int *feature)
+/* Nearest boundary edge of the kinds in kind_mask, by rings of cells outward. */
+static double nearest_edge(const zones *z, double lat, double lon, uint32_t kind_mask, double max_m,
+                           int *feature)
 {
-    if (feature)
-        *feature = -1;
-    if (!z->cols || !(kind_mask & z->kinds_loaded))
-        return INFINITY;
-    int inside[1];
-    if (zones_find(z, lat, lon, kind_mask, inside, 1) > 0) {
-        if (feature)
-            *feature = inside[0];
-        return 0.0;
-    }
-    if (!(max_m > 0))
-        max_m = INFINITY;
     double kx = GEO_M_PER_DEG * cos(geo_rad(lat)), ky = GEO_M_PER_DEG;
     double cell_m = z->cell_deg * fmin(kx, ky);
     int ci = (int)floor((lon - z->lon0) / z->cell_deg), ri = (int)floor((lat - z->lat0) / z->cell_deg);
@@ -450,6 +439,29 @@ double zones_distance_m(const zones *z, double lat, double lon, uint32_t kind_ma
     if (feature)
         *feature = best_f;
     return d;
+}
+
+double zones_distance_m(const zones *z, double lat, double lon, uint32_t kind_mask, double max_m,
+                        int *feature)
+{
+    if (feature)
+        *feature = -1;
+    if (!z->cols || !(kind_mask & z->kinds_loaded))
+        return INFINITY;
+    int inside[1];
+    if (zones_find(z, lat, lon, kind_mask, inside, 1) > 0) {
+        if (feature)
+            *feature = inside[0];
+        return 0.0;
+    }
+    return nearest_edge(z, lat, lon, kind_mask, max_m > 0 ? max_m : INFINITY, feature);
+}
+
+double zones_edge_distance_m(const zones *z, double lat, double lon, double max_m)
+{
+    if (!z->cols)
+        return INFINITY;
+    return nearest_edge(z, lat, lon, ZONE_MASK_ALL, max_m > 0 ? max_m : INFINITY, NULL);
 }
 
 double zones_dist_shore_m(const zones *z, double lat, double lon)

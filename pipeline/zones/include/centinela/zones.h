@@ -90,6 +90,10 @@ int zones_find(const zones *z, double lat_deg, double lon_deg, uint32_t kind_mas
  * NULL) gets the nearest feature index, or -1. */
 double zones_distance_m(const zones *z, double lat_deg, double lon_deg, uint32_t kind_mask,
                         double max_m, int *feature);
+/* Distance to the nearest boundary of any feature, inside or outside it (INFINITY beyond max_m):
+ * zone membership cannot change before a point has moved that far, so callers cache zones_mask_at
+ * results against it. */
+double zones_edge_distance_m(const zones *z, double lat_deg, double lon_deg, double max_m);
 /* Distance to the nearest land feature (0 on land), searched to 1,000 km; NaN when no land is
  * loaded, 1e6 when there is none within the search radius. */
 double zones_dist_shore_m(const zones *z, double lat_deg, double lon_deg);

@@ -1,0 +1,417 @@
+/* fusion: configuration refusal, filter and gating, deduplication across stations, static data,
+ * one-MMSI splits, class-aware timers, radar association and dark targets, zones. */
+#include "check.h"
+
+#include "centinela/ais.h"
+#include "centinela/fusion.h"
+#include "centinela/geo.h"
+#include "centinela/zones.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define NS 1000000000LL
+#define T0 (1700000000LL * NS)
+
+typedef struct sink {
+    wire_track last[64];
+    int n_last;
+    int emitted, dark_positions, removed_states;
+    uint32_t dark_ids[16];
+    int n_dark;
+} sink;
+
+static void on_track(void *ctx, const wire_track *t)
+{
+    sink *s = ctx;
+    s->emitted++;
+    if (t->flags & TRACK_FLAG_DARK && t->update == TRACK_UPD_POSITION)
+        s->dark_positions++;
+    if (t->state == TRACK_REMOVED)
+        s->removed_states++;
+    for (int i = 0; i < s->n_last; i++) {
+        if (s->last[i].track_id == t->track_id) {
+            s->last[i] = *t;
+            return;
+        }
+    }
+    if (s->n_last < 64)
+        s->last[s->n_last++] = *t;
+}
+
+static const wire_track *find_mmsi(const sink *s, uint32_t mmsi, int nth)
+{
+    for (int i = 0; i < s->n_last; i++)
+        if (s->last[i].mmsi == mmsi && nth-- == 0)
+            return &s->last[i];
+    return NULL;
+}
+
+static fusion *make(sink *s, const zones *z)
+{
+    fusion_config c = fusion_config_default();
+    c.emit = on_track;
+    c.emit_ctx = s;
+    c.zones = z;
+    return fusion_create(&c);
+}
+
+static fusion_report pos(uint32_t mmsi, int64_t t, double lat, double lon, double sog, double cog)
+{
+    fusion_report r;
+    memset(&r, 0, sizeof r);
+    r.kind = FUSION_POSITION;
+    r.msg_type = 1;
+    r.ais_class = 'A';
+    r.nav_status = 0;
+    r.mmsi = mmsi;
+    r.station_id = 1;
+    r.time_ns = t;
+    r.lat_deg = lat;
+    r.lon_deg = lon;
+    r.sog_kn = (float)sog;
+    r.cog_deg = (float)cog;
+    r.heading_deg = NAN;
+    r.accuracy_high = true;
+    return r;
+}
+
+static void test_config(void)
+{
+    fusion_config c = fusion_config_default();
+    c.lost_s = 5;
+    CHECK(fusion_create(&c) == NULL);
+    c = fusion_config_default();
+    c.removed_s = c.lost_s - 1;
+    CHECK(fusion_create(&c) == NULL);
+    c = fusion_config_default();
+    c.gate_chi2 = 1;
+    CHECK(fusion_create(&c) == NULL);
+    fusion_station_config st = {7, 95, 0, 0};
+    c = fusion_config_default();
+    c.stations = &st;
+    c.n_stations = 1;
+    CHECK(fusion_create(&c) == NULL);
+    fusion *f = fusion_create(NULL);
+    CHECK(f != NULL);
+    fusion_destroy(&f);
+    CHECK(f == NULL);
+    fusion_destroy(&f);
+}
+
+static void test_intervals(void)
+{
+    CHECK(fusion_ais_interval_s('A', 0.5, 1) == 180);
+    CHECK(fusion_ais_interval_s('A', 10, 0) == 10);
+    CHECK(fusion_ais_interval_s('A', 20, 0) == 6);
+    CHECK(fusion_ais_interval_s('A', 30, 0) == 2);
+    CHECK(fusion_ais_interval_s('B', 1, 15) == 180);
+    CHECK(fusion_ais_interval_s('B', 10, 15) == 30);
+}
+
+/* A ship on a straight line at 12 kn, reports every 10 s with 10 m noise: one confirmed track
+ * that follows it within tens of metres. */
+static void test_straight_line(void)
+{
+    sink s = {0};
+    fusion *f = make(&s, NULL);
+    srand(3);
+    double lat = 8.5, lon = -79.5, cog = 30, v = 12 * GEO_MPS_PER_KN;
+    double err2 = 0;
+    int n = 0;
+    for (int k = 0; k < 60; k++) {
+        double tl, to;
+        geo_destination(lat, lon, cog, v * 10 * k, &tl, &to);
+        double nx = ((rand() / (double)RAND_MAX) - 0.5) * 20, ny = ((rand() / (double)RAND_MAX) - 0.5) * 20;
+        double ml, mo;
+        geo_from_local(tl, to, nx, ny, &ml, &mo);
+        fusion_report r = pos(352000001, T0 + k * 10 * NS, ml, mo, 12, cog);
+        CHECK(fusion_report_in(f, &r) == 1);
+        const wire_track *w = find_mmsi(&s, 352000001, 0);
+        if (w && k > 5) {
+            double e = geo_distance_m(w->lat_deg, w->lon_deg, tl, to);
+            err2 += e * e;
+            n++;
+        }
+    }
+    CHECK(fusion_get_stats(f)->live_tracks == 1);
+    const wire_track *w = find_mmsi(&s, 352000001, 0);
+    CHECK(w && w->state == TRACK_CONFIRMED && w->ais_class == 'A' && w->n_reports == 60);
+    CHECK(w && !(w->flags & TRACK_FLAG_SPLIT));
+    CHECK(n > 0 && sqrt(err2 / n) < 15);
+    CHECK(w && isnan(w->dist_shore_m));
+    fusion_destroy(&f);
+}
+
+static size_t encode_pos(uint32_t mmsi, double lat, double lon, double sog, double cog, int second,
+                         uint8_t *bits)
+{
+    ais_msg m;
+    memset(&m, 0, sizeof m);
+    m.type = 1;
+    m.mmsi = mmsi;
+    m.u.position.status = 0;
+    m.u.position.turn = AIS_TURN_NA;
+    m.u.position.speed = (uint32_t)lround(sog * 10);
+    m.u.position.course = (uint32_t)lround(cog * 10);
+    m.u.position.heading = AIS_HEADING_NA;
+    m.u.position.second = (uint32_t)second;
+    m.u.position.accuracy = true;
+    m.u.position.lat = (int32_t)lround(lat * 600000.0);
+    m.u.position.lon = (int32_t)lround(lon * 600000.0);
+    size_t nbits = 0;
+    if (ais_encode(&m, bits, SIXBIT_MAX_BYTES, &nbits) != 0)
+        return 0;
+    return nbits;
+}
+
+/* The same transmission heard by two stations is one report; each station is credited. */
+static void test_dedupe(void)
+{
+    sink s = {0};
+    fusion_station_config st[2] = {{11, 8.95, -79.55, 0}, {12, 9.35, -79.9, 0}};
+    fusion_config c = fusion_config_default();
+    c.emit = on_track;
+    c.emit_ctx = &s;
+    c.stations = st;
+    c.n_stations = 2;
+    fusion *f = fusion_create(&c);
+    uint8_t bits[SIXBIT_MAX_BYTES];
+    for (int k = 0; k < 10; k++) {
+        size_t nb = encode_pos(352000002, 9.1, -79.7 + k * 0.001, 10, 90, k % 60, bits);
+        CHECK(nb == 168);
+        CHECK(fusion_ais_bits(f, 11, T0 + k * 10 * NS, bits, nb) == 1);
+        CHECK(fusion_ais_bits(f, 12, T0 + k * 10 * NS + 3000000, bits, nb) == 0);
+    }
+    const fusion_stats *fs = fusion_get_stats(f);
+    CHECK(fs->reports == 10 && fs->duplicates == 10 && fs->live_tracks == 1);
+    CHECK(fusion_station_count(f) == 2);
+    const fusion_station_stats *a = fusion_station(f, 0), *b = fusion_station(f, 1);
+    CHECK(a->messages == 10 && a->unique == 10 && a->vessels == 1);
+    CHECK(b->messages == 10 && b->unique == 0 && b->vessels == 1);
+    CHECK(a->max_range_m > 20000 && a->max_range_m < 40000);
+    const wire_track *w = find_mmsi(&s, 352000002, 0);
+    CHECK(w && w->n_stations == 2 && w->n_reports == 10);
+    char *json = fusion_stations_json(f, 8);
+    CHECK(json && strstr(json, "\"id\":11") && strstr(json, "coverage_m"));
+    free(json);
+    /* a malformed payload is counted, not fused */
+    CHECK(fusion_ais_bits(f, 11, T0 + 200 * NS, bits, 20) == -1);
+    CHECK(fusion_get_stats(f)->invalid == 1);
+    fusion_destroy(&f);
+}
+
+static void test_static_and_split(void)
+{
+    sink s = {0};
+    fusion *f = make(&s, NULL);
+    fusion_report st;
+    memset(&st, 0, sizeof st);
+    st.kind = FUSION_STATIC;
+    st.mmsi = 352000003;
+    st.ais_class = 'A';
+    st.time_ns = T0;
+    st.has = FUSION_HAS_NAME | FUSION_HAS_IMO | FUSION_HAS_CALLSIGN | FUSION_HAS_TYPE;
+    strcpy(st.name, "PACIFIC STAR");
+    strcpy(st.callsign, "HP1234");
+    st.imo = 9123456;
+    st.ship_type = 70;
+    CHECK(fusion_report_in(f, &st) == 1);
+    /* two vessels sharing the MMSI, 60 km apart, reporting in turn */
+    for (int k = 0; k < 20; k++) {
+        fusion_report a = pos(352000003, T0 + (k * 10 + 1) * NS, 8.8 + k * 0.0003, -79.4, 10, 0);
+        fusion_report b = pos(352000003, T0 + (k * 10 + 6) * NS, 8.3, -79.0 + k * 0.0003, 10, 90);
+        fusion_report_in(f, &a);
+        fusion_report_in(f, &b);
+    }
+    CHECK(fusion_get_stats(f)->live_tracks == 2);
+    CHECK(fusion_get_stats(f)->splits == 1);
+    const wire_track *t1 = find_mmsi(&s, 352000003, 0), *t2 = find_mmsi(&s, 352000003, 1);
+    CHECK(t1 && t2 && t1->track_id != t2->track_id);
+    CHECK(t1 && (t1->flags & TRACK_FLAG_SPLIT) && t2 && (t2->flags & TRACK_FLAG_SPLIT));
+    CHECK(t1 && t1->n_reports >= 19 && t2 && t2->n_reports >= 19);
+    CHECK(t1 && strcmp(t1->name, "PACIFIC STAR") == 0 && t1->imo == 9123456 && t1->ship_type == 70);
+    CHECK(t2 && strcmp(t2->callsign, "HP1234") == 0);
+    /* an identity change is a static update */
+    int before = s.emitted;
+    strcpy(st.name, "NEW NAME");
+    st.time_ns = T0 + 300 * NS;
+    fusion_report_in(f, &st);
+    CHECK(s.emitted - before >= 2); /* both tracks of the MMSI (plus any snapshot) */
+    CHECK(strcmp(find_mmsi(&s, 352000003, 0)->name, "NEW NAME") == 0);
+    fusion_destroy(&f);
+}
+
+/* A ship that falls silent: lost near 8 min, removed near 10 min (event time); an anchored
+ * class B (3 min reports) waits longer. */
+static void test_timers(void)
+{
+    sink s = {0};
+    fusion *f = make(&s, NULL);
+    fusion_report a = pos(352000004, T0, 8.9, -79.5, 12, 0);
+    fusion_report_in(f, &a);
+    a.time_ns += 10 * NS;
+    fusion_report_in(f, &a);
+    fusion_report b = pos(352000005, T0, 8.7, -79.5, 0, 0);
+    b.ais_class = 'B';
+    b.nav_status = 15;
+    fusion_report_in(f, &b);
+    fusion_advance(f, T0 + 7 * 60 * NS);
+    CHECK(find_mmsi(&s, 352000004, 0)->state == TRACK_CONFIRMED);
+    fusion_advance(f, T0 + 9 * 60 * NS);
+    CHECK(find_mmsi(&s, 352000004, 0)->state == TRACK_LOST);
+    CHECK(find_mmsi(&s, 352000005, 0)->state != TRACK_LOST); /* 3.5 x 180 s = 10.5 min */
+    fusion_advance(f, T0 + 11 * 60 * NS);
+    CHECK(find_mmsi(&s, 352000004, 0)->state == TRACK_REMOVED);
+    CHECK(find_mmsi(&s, 352000005, 0)->state == TRACK_LOST);
+    CHECK(fusion_get_stats(f)->live_tracks == 1);
+    fusion_advance(f, T0 + 16 * 60 * NS);
+    CHECK(find_mmsi(&s, 352000005, 0)->state == TRACK_REMOVED);
+    CHECK(fusion_get_stats(f)->live_tracks == 0);
+    fusion_destroy(&f);
+}
+
+static wire_radar radar(uint32_t site, uint16_t target, int64_t t, double lat, double lon,
+                        double kn, double cog)
+{
+    wire_radar r;
+    memset(&r, 0, sizeof r);
+    r.site_id = site;
+    r.target = target;
+    r.status = 'T';
+    r.time_ns = t;
+    r.lat_deg = lat;
+    r.lon_deg = lon;
+    r.range_m = NAN;
+    r.bearing_deg = NAN;
+    r.speed_kn = (float)kn;
+    r.course_deg = (float)cog;
+    return r;
+}
+
+static void test_radar(void)
+{
+    sink s = {0};
+    fusion *f = make(&s, NULL);
+    double v = 12 * GEO_MPS_PER_KN;
+    for (int k = 0; k < 30; k++) {
+        double lat, lon;
+        geo_destination(8.6, -79.3, 0, v * 3 * k, &lat, &lon);
+        if (k % 3 == 0) {
+            fusion_report a = pos(352000006, T0 + k * 3 * NS, lat, lon, 12, 0);
+            fusion_report_in(f, &a);
+        }
+        wire_radar r = radar(1, 5, T0 + k * 3 * NS + 500000000, lat + 0.0002, lon, 12, 0);
+        CHECK(fusion_radar(f, &r) == 1);
+        /* a go-fast with no AIS, 10 km east */
+        geo_destination(8.6, -79.2, 90, 35 * GEO_MPS_PER_KN * 3 * k, &lat, &lon);
+        r = radar(1, 6, T0 + k * 3 * NS + 600000000, lat, lon, 35, 90);
+        CHECK(fusion_radar(f, &r) == 1);
+    }
+    const wire_track *a = find_mmsi(&s, 352000006, 0);
+    CHECK(a && (a->sensors & TRACK_SENSOR_AIS) && (a->sensors & TRACK_SENSOR_RADAR));
+    CHECK(a && a->radar_site == 1 && a->radar_target == 5 && !(a->flags & TRACK_FLAG_DARK));
+    const wire_track *d = find_mmsi(&s, 0, 0);
+    CHECK(d && (d->flags & TRACK_FLAG_DARK) && d->radar_target == 6 && d->sensors == TRACK_SENSOR_RADAR);
+    CHECK(d && d->sog_kn > 30 && d->sog_kn < 40);
+    CHECK(find_mmsi(&s, 0, 1) == NULL); /* target 5 was never published dark */
+    CHECK(fusion_get_stats(f)->dark_tracks == 1 || fusion_get_stats(f)->dark_published == 1);
+    /* malformed radar reports are counted and refused */
+    wire_radar bad = radar(1, 7, T0 + 100 * NS, NAN, -79, 0, 0);
+    CHECK(fusion_radar(f, &bad) == -1);
+    bad = radar(1, 1000, T0 + 100 * NS, 8, -79, 0, 0);
+    CHECK(fusion_radar(f, &bad) == -1);
+    CHECK(fusion_get_stats(f)->radar_invalid == 2);
+    /* the AIS ship turns its transponder off: radar keeps the fused track alive */
+    for (int k = 30; k < 200; k++) {
+        double lat, lon;
+        geo_destination(8.6, -79.3, 0, v * 3 * k, &lat, &lon);
+        wire_radar r = radar(1, 5, T0 + k * 3 * NS + 500000000, lat, lon, 12, 0);
+        fusion_radar(f, &r);
+    }
+    a = find_mmsi(&s, 352000006, 0);
+    CHECK(a && a->state == TRACK_CONFIRMED && a->sensors == TRACK_SENSOR_RADAR);
+    fusion_finish(f);
+    fusion_destroy(&f);
+}
+
+static void test_zones(const char *dir)
+{
+    zones *z = zones_load(dir);
+    CHECK(z != NULL);
+    if (!z)
+        return;
+    sink s = {0};
+    fusion *f = make(&s, z);
+    fusion_report a = pos(352000007, T0, 9.02, -79.50, 0, 0); /* Panama City: on land */
+    fusion_report_in(f, &a);
+    fusion_report b = pos(352000008, T0, 8.87, -79.48, 0, 0); /* Flamenco anchorage */
+    fusion_report_in(f, &b);
+    const wire_track *w = find_mmsi(&s, 352000007, 0);
+    CHECK(w && (w->flags & TRACK_FLAG_ON_LAND) && (w->zones & ZONE_BIT(ZONE_LAND)) && w->dist_shore_m == 0);
+    w = find_mmsi(&s, 352000008, 0);
+    CHECK(w && !(w->flags & TRACK_FLAG_ON_LAND) && (w->zones & ZONE_BIT(ZONE_ANCHORAGE)) &&
+          (w->zones & ZONE_BIT(ZONE_EEZ)) && w->dist_shore_m > 500 && w->dist_shore_m < 12000);
+    /* moving out of the anchorage updates the zones */
+    for (int k = 1; k < 60; k++) {
+        fusion_report c = pos(352000008, T0 + k * 10 * NS, 8.87 - k * 0.002, -79.48, 12, 180);
+        fusion_report_in(f, &c);
+    }
+    w = find_mmsi(&s, 352000008, 0);
+    CHECK(w && !(w->zones & ZONE_BIT(ZONE_ANCHORAGE)) && (w->zones & ZONE_BIT(ZONE_EEZ)));
+    fusion_destroy(&f);
+    zones_destroy(&z);
+}
+
+static void count(void *ctx, const wire_track *t)
+{
+    (void)t;
+    (*(int *)ctx)++;
+}
+
+static void test_restore(void)
+{
+    fusion *f = fusion_create(NULL);
+    wire_track w;
+    memset(&w, 0, sizeof w);
+    w.track_id = 42;
+    w.mmsi = 352000009;
+    w.state = TRACK_CONFIRMED;
+    w.ais_class = 'A';
+    w.time_ns = w.last_report_ns = T0;
+    w.lat_deg = 8.9;
+    w.lon_deg = -79.5;
+    w.sog_kn = 10;
+    w.cog_deg = 0;
+    w.heading_deg = NAN;
+    w.pos_sigma_m = 20;
+    strcpy(w.name, "RESTORED");
+    CHECK(fusion_restore(f, &w) == 0);
+    fusion_report a = pos(352000009, T0 + 10 * NS, 8.9 + 10 * GEO_MPS_PER_KN * 10 / GEO_M_PER_DEG, -79.5, 10, 0);
+    CHECK(fusion_report_in(f, &a) == 1);
+    int n = 0;
+    CHECK(fusion_each_track(f, count, &n) == 1 && n == 1);
+    CHECK(fusion_get_stats(f)->splits == 0 && fusion_get_stats(f)->tracks_created == 0);
+    w.mmsi = 0;
+    CHECK(fusion_restore(f, &w) == -1);
+    CHECK(fusion_memory_bytes(f) > 0);
+    fusion_destroy(&f);
+}
+
+int main(int argc, char **argv)
+{
+    test_config();
+    test_intervals();
+    test_straight_line();
+    test_dedupe();
+    test_static_and_split();
+    test_timers();
+    test_radar();
+    test_restore();
+    if (argc > 1)
+        test_zones(argv[1]);
+    if (g_failures)
+        fprintf(stderr, "%d checks failed\n", g_failures);
+    return g_failures ? 1 : 0;
+}
