@@ -172,10 +172,19 @@ archive_reader *archive_reader_open(const char *path, bool follow)
     r->path = x_strdup(path);
     r->follow = follow;
     r->sorted = H5I_INVALID_HID;
-    /* SWMR read also opens files a writer holds or left marked when it was killed. */
-    r->fid = H5Fopen(path, H5F_ACC_RDONLY | H5F_ACC_SWMR_READ, fapl);
-    if (r->fid < 0 && !follow)
-        r->fid = H5Fopen(path, H5F_ACC_RDONLY, H5P_DEFAULT);
+    r->fid = H5I_INVALID_HID;
+    /* A closed file opens plainly: a checksum failure is then an error at once.  A file that a
+     * writer holds, or left marked when it was killed, needs SWMR read, under which the library
+     * retries metadata reads whose checksum fails (the writer may be mid-write): 100 times with
+     * growing sleeps by default, which makes a damaged file look like a hang, so an offline
+     * reader allows few retries and a follower a moderate number. */
+    if (!follow)
+        r->fid = H5Fopen(path, H5F_ACC_RDONLY, fapl);
+    if (r->fid < 0 || follow) {
+        if (H5Pset_metadata_read_attempts(fapl, follow ? 20 : 3) < 0)
+            log_warn("cannot limit metadata read attempts");
+        r->fid = H5Fopen(path, H5F_ACC_RDONLY | H5F_ACC_SWMR_READ, fapl);
+    }
     H5Pclose(fapl);
     if (r->fid < 0) {
         log_error("%s: cannot open (truncated or corrupt HDF5 file)", path);

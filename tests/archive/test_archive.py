@@ -1,0 +1,311 @@
+#!/usr/bin/env python3
+"""Archive node tests: the hdf5_archiver, replay and archive_tool executables driven as processes.
+
+  test_archive.py <case> --work DIR --publisher ... --archiver ... --replay ... --tool ... --layout LAYOUT.md
+
+Cases: kill_restart, swmr_follow, replay, determinism, damaged, layout_example.
+Exit 0 pass, 1 fail, 77 skip (h5py or numpy missing)."""
+import argparse
+import os
+import re
+import shutil
+import signal
+import subprocess
+import sys
+import threading
+import time
+
+try:
+    import h5py
+    import numpy as np
+except ImportError as e:  # pragma: no cover
+    print(f"skip: {e}")
+    sys.exit(77)
+
+A = None
+ENV = dict(os.environ)
+
+
+def fail(msg):
+    print(f"FAIL: {msg}")
+    sys.exit(1)
+
+
+def check(cond, msg):
+    if not cond:
+        fail(msg)
+    print(f"ok: {msg}")
+
+
+class Publisher:
+    """The test publisher, with its progress ("sent N") read from stdout."""
+
+    def __init__(self, count, rate, base="2026-01-01T10:00:00Z", name="pub"):
+        self.sent = 0
+        self.endpoint = f"ipc://{A.work}/{name}.sock"
+        self.p = subprocess.Popen(
+            [A.publisher, "--pub", "@" + self.endpoint, "--subscribers", "1", "--count", str(count),
+             "--rate", str(rate), "--base_time", base, "--eos_linger_s", "20", "--log_level", "warn"],
+            stdout=subprocess.PIPE, text=True, env=ENV)
+        self.t = threading.Thread(target=self._read, daemon=True)
+        self.t.start()
+
+    def _read(self):
+        for line in self.p.stdout:
+            if line.startswith("sent "):
+                self.sent = int(line.split()[1])
+
+    def wait(self, timeout=120):
+        return self.p.wait(timeout)
+
+
+def archiver(path, sub, *extra):
+    return subprocess.Popen(
+        [A.archiver, "--sub", ">" + sub, "--path", path, "--pub", "", "--eos_inputs", "1",
+         "--log_level", "warn", *extra], env=ENV)
+
+
+def wait_for(cond, timeout, what):
+    t0 = time.time()
+    while time.time() - t0 < timeout:
+        if cond():
+            return
+        time.sleep(0.02)
+    fail(f"timed out waiting for {what}")
+
+
+def h5files(d):
+    return sorted(os.path.join(d, f) for f in os.listdir(d) if f.endswith(".h5")) if os.path.isdir(d) else []
+
+
+def open_swmr(path):
+    return h5py.File(path, "r", libver="latest", swmr=True)
+
+
+def case_kill_restart():
+    d = os.path.join(A.work, "arch")
+    pub = Publisher(count=3000, rate=250)
+    a1 = archiver(d + "/", pub.endpoint, "--flush_interval_s", "1")
+    wait_for(lambda: pub.sent >= 750, 60, "750 messages published")
+    time.sleep(0.3)
+    sent_at_kill = pub.sent
+    a1.send_signal(signal.SIGKILL)
+    a1.wait()
+    files = h5files(d)
+    check(len(files) == 1, f"one archive file after the kill ({files})")
+    with open_swmr(files[0]) as f:
+        seq1 = f["messages"]["seq"][:]
+        msgs1 = f["messages"][:]
+        nmea1 = f["messages_nmea"][:]
+    r1 = len(seq1)
+    lost = sent_at_kill - r1
+    print(f"killed after {sent_at_kill} sent; file holds {r1}; {lost} lost (250 msg/s)")
+    check(r1 > 0 and np.array_equal(seq1, np.arange(1, r1 + 1)), "killed file opens and holds rows 1..N in order")
+    check(lost <= 250 * 1.0 + 75, f"at most the flush interval lost ({lost} messages <= 1 s + 0.3 s margin)")
+    tool = subprocess.run([A.tool, "check", files[0]], capture_output=True, text=True)
+    check(tool.returncode == 0, f"archive_tool check passes on the killed file: {tool.stdout.strip()}")
+    a2 = archiver(d + "/", pub.endpoint, "--flush_interval_s", "1")
+    check(pub.wait() == 0, "publisher finished")
+    check(a2.wait(60) == 0, "restarted archiver ended at end of stream")
+    with h5py.File(files[0], "r") as f:  # closed cleanly: opens without SWMR
+        msgs2 = f["messages"][:]
+        has_index = "index" in f
+        npos = len(f["positions"])
+    r2 = len(msgs2)
+    check(r2 > r1 and np.array_equal(msgs2[:r1], msgs1), f"restart appended ({r1} -> {r2} rows), old rows intact")
+    check(np.all(np.diff(msgs2["seq"][r1 - 1:].astype(np.int64)) > 0), "appended rows continue the sequence")
+    check(msgs2["seq"][-1] == 3000, "the last message is in the file")
+    check(has_index, "file indexed on clean close")
+    print(f"positions rows: {npos}")
+
+
+def case_swmr_follow():
+    d = os.path.join(A.work, "arch")
+    pub = Publisher(count=1500, rate=300)
+    a = archiver(d + "/", pub.endpoint, "--flush_interval_s", "0.5")
+    wait_for(lambda: len(h5files(d)) == 1, 30, "the archive file")
+    path = h5files(d)[0]
+    seen = []
+    f = None
+    t0 = time.time()
+    while a.poll() is None and time.time() - t0 < 60:
+        try:
+            if f is None:
+                f = open_swmr(path)
+            ds = f["messages"]
+            ds.refresh()
+            n = ds.shape[0]
+            if not seen or n != seen[-1]:
+                seen.append(n)
+        except (OSError, KeyError) as e:
+            print(f"reader retry: {e}")
+            f = None
+        time.sleep(0.1)
+    print(f"sizes seen while the archiver ran: {seen}")
+    check(len([n for n in seen if n > 0]) >= 3, "a SWMR reader saw rows arrive at least 3 times while live")
+    check(all(b > a_ for a_, b in zip(seen, seen[1:])), "sizes only grow")
+    pub.wait()
+    check(a.wait(60) == 0, "archiver ended at end of stream")
+    if f is not None:
+        f["messages"].refresh()
+        # the rows read live are the rows of the closed file
+        live = f["messages"][:seen[-1]]
+        f.close()
+        with h5py.File(path, "r") as g:
+            check(np.array_equal(g["messages"][:seen[-1]], live), "rows read live equal the final rows")
+            check(len(g["messages"]) == 1500, "all 1500 messages archived")
+
+
+def archive_run(d, count, name, stats=False, base="2026-01-01T10:00:00Z"):
+    pub = Publisher(count=count, rate=0, name=name, base=base)
+    extra = ["--stats_sub", ">" + pub.endpoint] if stats else []
+    a = archiver(d + "/", pub.endpoint, *extra)
+    check(pub.wait() == 0 and a.wait(120) == 0, f"{name}: publisher and archiver ended")
+
+
+def datasets(path):
+    out = {}
+    with h5py.File(path, "r") as f:
+        def visit(name, obj):
+            if isinstance(obj, h5py.Dataset):
+                out[name] = obj[:]
+        f.visititems(visit)
+    return out
+
+
+def case_determinism():
+    d1, d2 = os.path.join(A.work, "run1"), os.path.join(A.work, "run2")
+    archive_run(d1, 2000, "pub1", stats=True, base="2026-01-01T09:58:00Z")
+    archive_run(d2, 2000, "pub2", stats=True, base="2026-01-01T09:58:00Z")
+    f1, f2 = h5files(d1), h5files(d2)
+    check([os.path.basename(x) for x in f1] == [os.path.basename(x) for x in f2] and len(f1) == 2,
+          f"same files, split by event-time hour: {[os.path.basename(x) for x in f1]}")
+    for a, b in zip(f1, f2):
+        x, y = datasets(a), datasets(b)
+        check(set(x) == set(y), f"{os.path.basename(a)}: same datasets")
+        for k in sorted(x):
+            if k in ("stats", "stats_json"):
+                continue  # wall-clock driven, documented as not reproducible
+            xa, ya = x[k], y[k]
+            if xa.dtype.names and "source_id" in xa.dtype.names:
+                # publisher ids derive from the section name, which differs between the runs
+                xa, ya = xa.copy(), ya.copy()
+                xa["source_id"] = 0
+                ya["source_id"] = 0
+            if xa.dtype != ya.dtype or xa.tobytes() != ya.tobytes():  # bytes: NaN fields compare equal
+                fail(f"{os.path.basename(a)}:{k} differs between two runs of the same input")
+        print(f"ok: {os.path.basename(a)}: identical content ({', '.join(f'{k}={len(v)}' for k, v in sorted(x.items()))})")
+
+
+def case_replay():
+    d1, d2 = os.path.join(A.work, "orig"), os.path.join(A.work, "replayed")
+    archive_run(d1, 2000, "pub")
+    ep = f"ipc://{A.work}/replay.sock"
+    rp = subprocess.Popen([A.replay, "--input", d1, "--pub", "@" + ep, "--subscribers", "1",
+                           "--log_level", "warn"], env=ENV)
+    a = archiver(d2 + "/", ep)
+    check(rp.wait(120) == 0 and a.wait(120) == 0, "replay and archiver ended at end of stream")
+    f1, f2 = h5files(d1), h5files(d2)
+    check([os.path.basename(x) for x in f1] == [os.path.basename(x) for x in f2], "same files")
+    for a_, b_ in zip(f1, f2):
+        with h5py.File(a_, "r") as x, h5py.File(b_, "r") as y:
+            m1, m2 = x["messages"][:], y["messages"][:]
+            check(len(m1) == len(m2) and len(m1) > 0, f"{os.path.basename(a_)}: {len(m1)} messages back")
+            cols = [c for c in m1.dtype.names if c not in ("source_id", "seq")]
+            check(all(np.array_equal(m1[c], m2[c], equal_nan=(m1[c].dtype.kind == "f")) for c in cols),
+                  "every message field identical (station, channel, times, RF, offsets, decode)")
+            for blob in ("messages_nmea", "messages_bits"):
+                check(np.array_equal(x[blob][:], y[blob][:]), f"{blob} identical")
+            check(np.array_equal(x["positions"][:], y["positions"][:]), "positions identical")
+            r1, r2 = x["radar"][:], y["radar"][:]
+            cols = [c for c in r1.dtype.names if c != "source_id"]
+            check(len(r1) == len(r2) and all(np.array_equal(r1[c], r2[c], equal_nan=(r1[c].dtype.kind == "f")) for c in cols),
+                  f"{len(r1)} radar reports identical")
+
+
+def case_damaged():
+    d = os.path.join(A.work, "arch")
+    archive_run(d, 400, "pub")
+    good = h5files(d)[0]
+    size = os.path.getsize(good)
+    data = open(good, "rb").read()
+    bad = {}
+    bad["truncated_half.h5"] = data[:size // 2]
+    bad["truncated_4k.h5"] = data[:4096]
+    bad["empty.h5"] = b""
+    bad["garbage.h5"] = bytes((i * 37 + 11) & 255 for i in range(20000))
+    mid = bytearray(data)
+    for i in range(size // 3, 2 * size // 3):
+        mid[i] = (i * 131) & 255
+    bad["overwritten.h5"] = bytes(mid)
+    for name, content in bad.items():
+        with open(os.path.join(A.work, name), "wb") as f:
+            f.write(content)
+    with h5py.File(os.path.join(A.work, "other.h5"), "w") as f:
+        f["x"] = np.arange(10)
+    names = list(bad) + ["other.h5"]
+    r = subprocess.run([A.tool, "check", good], capture_output=True, text=True)
+    check(r.returncode == 0, "intact file checks ok")
+    for name in names:
+        p = os.path.join(A.work, name)
+        for cmd in (["summary", p], ["check", p], ["query", "--table", "messages", "--format", "jsonl", p],
+                    ["query", "--table", "positions", "--mmsi", "200000001", p], ["index", p]):
+            r = subprocess.run([A.tool, *cmd], capture_output=True, text=True, timeout=60)
+            if r.returncode < 0 or r.returncode > 2 or "AddressSanitizer" in r.stderr or "runtime error" in r.stderr:
+                fail(f"archive_tool {' '.join(cmd)} crashed (rc {r.returncode}): {r.stderr[-2000:]}")
+            if cmd[0] == "check" and r.returncode == 0:
+                fail(f"archive_tool check accepted damaged {name}")
+        msg = subprocess.run([A.tool, "check", p], capture_output=True, text=True).stderr.strip().splitlines()
+        print(f"ok: {name}: clear error, no crash ({msg[-1] if msg else ''})")
+        r = subprocess.run([A.replay, "--input", p, "--pub", "", "--log_level", "warn"], capture_output=True,
+                           text=True, timeout=60)
+        check(r.returncode in (1, 2) and "Sanitizer" not in r.stderr, f"replay refuses {name} (rc {r.returncode})")
+
+
+def case_layout_example():
+    d = os.path.join(A.work, "arch")
+    archive_run(d, 600, "pub", stats=True)
+    text = open(A.layout).read()
+    blocks = re.findall(r"```python\n(.*?)```", text, re.S)
+    check(blocks, "LAYOUT.md has a python example")
+    path = h5files(d)[0]
+    r = subprocess.run([sys.executable, "-c", blocks[0], path], capture_output=True, text=True, timeout=60)
+    print(r.stdout[-3000:])
+    print(r.stderr[-3000:])
+    check(r.returncode == 0, "the LAYOUT.md example runs with Debian's h5py and numpy")
+    check("positions: 600 rows" in r.stdout, "the example reads the positions")
+    # the offline tool exports agree with the example's view
+    out = subprocess.run([A.tool, "query", "--table", "positions", "--mmsi", "200000003", "--format", "csv", path],
+                         capture_output=True, text=True)
+    lines = out.stdout.strip().splitlines()
+    check(out.returncode == 0 and lines[0].startswith("# Timestamp,Type of mobile,MMSI,Latitude,Longitude")
+          and len(lines) == 13, f"DMA CSV export of one MMSI ({len(lines) - 1} rows)")
+    check(lines[1].split(",")[1] == "Class A" and lines[1].split(",")[2] == "200000003", "CSV row content")
+    for table, fmt, needle in (("tracks", "geojson", '"LineString"'), ("alerts", "geojson", '"Point"'),
+                               ("tracks", "kml", "<LineString>"), ("alerts", "jsonl", '"rule":"ais_gap"'),
+                               ("positions", "kml", "<coordinates>")):
+        out = subprocess.run([A.tool, "query", "--table", table, "--format", fmt, path], capture_output=True, text=True)
+        check(out.returncode == 0 and needle in out.stdout, f"{table} as {fmt}")
+    out = subprocess.run([A.tool, "summary", path], capture_output=True, text=True)
+    check(out.returncode == 0 and "positions" in out.stdout, "summary")
+    print(out.stdout)
+
+
+def main():
+    global A
+    ap = argparse.ArgumentParser()
+    ap.add_argument("case")
+    for k in ("work", "publisher", "archiver", "replay", "tool", "layout", "bin"):
+        ap.add_argument("--" + k)
+    A = ap.parse_args()
+    shutil.rmtree(A.work, ignore_errors=True)
+    os.makedirs(A.work)
+    ENV["CENTINELA_RUN_DIR"] = A.work
+    {"kill_restart": case_kill_restart, "swmr_follow": case_swmr_follow, "replay": case_replay,
+     "determinism": case_determinism, "damaged": case_damaged,
+     "layout_example": case_layout_example}[A.case]()
+    print("PASS")
+
+
+if __name__ == "__main__":
+    main()
