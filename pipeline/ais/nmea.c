@@ -107,8 +107,8 @@ int nmea_encode_vdm(const uint8_t *bits, size_t nbits, const char *talker, char 
 
 static int parse_i64(const char *s, size_t len, int64_t *out)
 {
-    if (len == 0 || len > 19)
-        return -1;
+    if (len == 0 || len > 19 || (len == 19 && s[0] != '-' && s[0] != '+'))
+        return -1; /* at most 18 digits: never overflows int64 */
     size_t i = 0;
     int neg = 0;
     if (s[0] == '-' || s[0] == '+') {
