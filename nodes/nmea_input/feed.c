@@ -1,0 +1,158 @@
+/* See feed.h. */
+#include "feed.h"
+
+#include "centinela/log.h"
+
+#include <math.h>
+#include <stddef.h>
+#include <stdlib.h>
+#include <string.h>
+
+struct feed {
+    uint32_t station_id;
+    const radar_site *sites;
+    int n_sites, default_site;
+    feed_handlers h;
+    nmea_assembler *asm_;
+    uint64_t radar[RADAR_STATUS_COUNT], radar_no_site, ais_out, radar_out;
+    int64_t last_time_ns;
+    wire_ais msg;
+};
+
+feed *feed_create(uint32_t station_id, const radar_site *sites, int n_sites, int default_site,
+                  const feed_handlers *h)
+{
+    nmea_assembler *a = nmea_assembler_create(NULL);
+    if (!a)
+        return NULL;
+    feed *f = x_calloc(1, sizeof *f);
+    f->station_id = station_id;
+    f->sites = sites;
+    f->n_sites = n_sites;
+    f->default_site = default_site;
+    f->h = *h;
+    f->asm_ = a;
+    return f;
+}
+
+void feed_destroy(feed **pf)
+{
+    if (!pf || !*pf)
+        return;
+    nmea_assembler_destroy(&(*pf)->asm_);
+    free(*pf);
+    *pf = NULL;
+}
+
+static uint32_t station_of(const char *s, uint32_t def)
+{
+    if (!*s)
+        return def;
+    char *end;
+    unsigned long v = strtoul(s, &end, 10);
+    if (!*end && v <= 0xffffffffUL)
+        return (uint32_t)v;
+    uint32_t h = 2166136261u;
+    for (; *s; s++)
+        h = (h ^ (uint8_t)*s) * 16777619u;
+    return h ? h : 1;
+}
+
+static int radar_line(feed *f, const char *line, size_t len, int64_t time_ns)
+{
+    nmea_tagblock tb;
+    memset(&tb, 0, sizeof tb);
+    if (len && line[0] == '\\') {
+        const char *end = memchr(line + 1, '\\', len - 1);
+        if (end && nmea_tagblock_parse(line + 1, (size_t)(end - line - 1), true, &tb) != 0) {
+            f->radar[RADAR_BAD_SYNTAX]++;
+            return 0;
+        }
+    }
+    if (tb.present & NMEA_TAG_C)
+        time_ns = tb.c_ms * 1000000LL;
+    const radar_site *site = NULL;
+    if ((tb.present & NMEA_TAG_S) && tb.s[0]) {
+        uint32_t id = station_of(tb.s, 0);
+        for (int i = 0; i < f->n_sites; i++)
+            if (f->sites[i].id == id)
+                site = &f->sites[i];
+    }
+    if (!site && f->default_site >= 0 && f->default_site < f->n_sites)
+        site = &f->sites[f->default_site];
+    wire_radar r;
+    radar_status st = radar_parse(line, len, site, time_ns, &r);
+    if (st == RADAR_BAD_VALUE && !site) {
+        f->radar_no_site++;
+        return 0;
+    }
+    f->radar[st]++;
+    if (st != RADAR_OK)
+        return 0;
+    if (time_ns > f->last_time_ns)
+        f->last_time_ns = time_ns;
+    f->radar_out++;
+    if (f->h.on_radar)
+        f->h.on_radar(f->h.ctx, &r);
+    return 1;
+}
+
+int feed_line(feed *f, const char *line, size_t len, int64_t time_ns)
+{
+    while (len && (line[len - 1] == '\n' || line[len - 1] == '\r'))
+        len--;
+    /* TTM/TLL are '$' sentences, possibly behind a tag block */
+    const char *body = line;
+    if (len && line[0] == '\\') {
+        const char *end = memchr(line + 1, '\\', len - 1);
+        if (end)
+            body = end + 1;
+    }
+    size_t blen = len - (size_t)(body - line);
+    if (blen > 6 && body[0] == '$' && (memcmp(body + 3, "TTM,", 4) == 0 || memcmp(body + 3, "TLL,", 4) == 0))
+        return radar_line(f, line, len, time_ns);
+    nmea_message m;
+    int64_t t_ms = time_ns ? time_ns / 1000000LL : NMEA_TIME_NONE;
+    if (nmea_assembler_push(f->asm_, line, len, t_ms, &m) != 1)
+        return 0;
+    wire_ais *w = &f->msg;
+    memset(w, 0, offsetof(wire_ais, bits));
+    w->station_id = station_of((m.tag.present & NMEA_TAG_S) ? m.tag.s : (m.rx.present ? m.rx.station : ""),
+                               f->station_id);
+    w->channel = m.channel == 'A' || m.channel == 'B' ? m.channel : 0;
+    w->rx_time_ns = m.time_ms != NMEA_TIME_NONE ? m.time_ms * 1000000LL : time_ns;
+    w->signal_dbfs = w->snr_db = w->freq_offset_hz = w->ppm = NAN;
+    if (m.nbits > WIRE_AIS_MAX_BITS)
+        return 0;
+    w->nbits = (uint16_t)m.nbits;
+    memset(w->bits, 0, sizeof w->bits);
+    memcpy(w->bits, m.bits, (m.nbits + 7) / 8);
+    size_t k = m.raw_len < WIRE_AIS_MAX_NMEA ? m.raw_len : WIRE_AIS_MAX_NMEA;
+    memcpy(w->nmea, m.raw, k);
+    w->nmea[k] = 0;
+    if (w->rx_time_ns > f->last_time_ns)
+        f->last_time_ns = w->rx_time_ns;
+    f->ais_out++;
+    if (f->h.on_ais)
+        f->h.on_ais(f->h.ctx, w);
+    return 1;
+}
+
+int64_t feed_last_time_ns(const feed *f)
+{
+    return f->last_time_ns;
+}
+
+void feed_flush(feed *f)
+{
+    nmea_assembler_flush(f->asm_);
+}
+
+void feed_get_stats(const feed *f, feed_stats *out)
+{
+    out->nmea = nmea_assembler_stats(f->asm_);
+    memcpy(out->radar, f->radar, sizeof out->radar);
+    out->radar_no_site = f->radar_no_site;
+    out->ais_out = f->ais_out;
+    out->radar_out = f->radar_out;
+}
