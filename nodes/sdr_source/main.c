@@ -166,9 +166,9 @@ static void finish(void *ctx, bool eos)
 {
     struct app *a = ctx;
     a->be->stop(a->src);
+    update_counters(a);
     if (a->rec && recorder_close(&a->rec) != 0)
         log_error("the recording may be incomplete");
-    update_counters(a);
     log_info("%s after %llu samples (%.1f s of signal), %llu published in %llu blocks",
              eos ? "end of stream" : "stopped", (unsigned long long)a->next_index,
              (double)a->next_index / a->info.sample_rate_hz, (unsigned long long)*a->samples_out,

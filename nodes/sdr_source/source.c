@@ -7,10 +7,6 @@
 #include <string.h>
 #include <time.h>
 
-#define SOURCE_BACKEND(name) extern const source_backend source_##name;
-#include "sources.def"
-#undef SOURCE_BACKEND
-
 static const source_backend *const registry[] = {
 #define SOURCE_BACKEND(name) &source_##name,
 #include "sources.def"

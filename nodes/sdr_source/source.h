@@ -116,6 +116,11 @@ typedef struct source_backend {
     void (*close)(source **s);
 } source_backend;
 
+/* Every backend's descriptor (source_file, source_rtlsdr, ...), one per line of sources.def. */
+#define SOURCE_BACKEND(name) extern const source_backend source_##name;
+#include "sources.def"
+#undef SOURCE_BACKEND
+
 /* The backend for a `device` value: "" or "file" -> file, "rtlsdr..." -> rtlsdr, ...; *arg gets
  * the text after "<name>:" ("" when none).  NULL (logged, listing the choices) when unknown. */
 const source_backend *source_backend_find(const char *device, const char **arg);

@@ -124,11 +124,15 @@ static source *file_open(const source_settings *cfg, source_info *info, int *exi
     int64_t cut = truncation(cfg->input, fi);
     if (cut > 0) {
         if (!cfg->play_truncated) {
-            log_error("%s: truncated: %lld byte(s) %s a whole number of %s samples (wrong format, "
-                      "or a capture cut short?); set truncated = play to play the whole samples",
-                      cfg->input, (long long)cut,
-                      fi->format == IQFILE_FORMAT_WAV ? "missing from" : "beyond",
-                      iqfile_format_name(fi->format));
+            if (fi->format == IQFILE_FORMAT_WAV)
+                log_error("%s: truncated: the WAV header announces %lld byte(s) more than the file "
+                          "holds (a capture cut short?); set truncated = play to play what is there",
+                          cfg->input, (long long)cut);
+            else
+                log_error("%s: truncated: %lld byte(s) beyond a whole number of %s samples (wrong "
+                          "format, or a capture cut short?); set truncated = play to play the "
+                          "whole samples",
+                          cfg->input, (long long)cut, iqfile_format_name(fi->format));
             iqfile_close(&r);
             *exit_code = 2;
             return NULL;
