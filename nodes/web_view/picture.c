@@ -21,6 +21,7 @@ struct track {
     uint32_t source_id;
     wire_track t;
     uint64_t version;
+    uint64_t static_version; /* version of the last change of identity or static data */
     bool removed;
     int64_t seen_ns; /* event time of the latest message about this track */
     struct trail_pt *trail; /* ring of cfg.trail_points */
@@ -380,6 +381,12 @@ int wv_picture_track(wv_picture *p, const wire_header *h, const wire_track *m)
     t->removed = m->state == TRACK_REMOVED;
     t->seen_ns = t_ns;
     t->version = ++p->version;
+    if (t->static_version == 0 || keep.mmsi != t->t.mmsi || keep.ais_class != t->t.ais_class ||
+        keep.imo != t->t.imo || keep.ship_type != t->t.ship_type || keep.length_m != t->t.length_m ||
+        keep.beam_m != t->t.beam_m || keep.radar_site != t->t.radar_site ||
+        keep.radar_target != t->t.radar_target || strcmp(keep.name, t->t.name) != 0 ||
+        strcmp(keep.callsign, t->t.callsign) != 0 || strcmp(keep.destination, t->t.destination) != 0)
+        t->static_version = t->version;
     if (!t->removed)
         trail_add(p, t);
     sweep(p);
@@ -596,21 +603,12 @@ static const char *track_state_name(int s)
     return s >= 0 && s < 4 ? names[s] : "unknown";
 }
 
-static json_t *ship_json(const wv_picture *p, const struct track *tr)
+static void ship_static_json(json_t *o, const struct track *tr)
 {
     const wire_track *t = &tr->t;
-    json_t *o = json_object();
-    char id[32];
-    snprintf(id, sizeof id, "%u.%u", tr->source_id, t->track_id);
-    json_object_set_new(o, "id", json_string(id));
     json_object_set_new(o, "source", json_integer(tr->source_id));
     json_object_set_new(o, "track_id", json_integer(t->track_id));
     json_object_set_new(o, "mmsi", t->mmsi ? json_integer(t->mmsi) : json_null());
-    json_object_set_new(o, "lat", jround(t->lat_deg, 1e6));
-    json_object_set_new(o, "lon", jround(t->lon_deg, 1e6));
-    json_object_set_new(o, "cog", jround(t->cog_deg, 10));
-    json_object_set_new(o, "speed", jround(t->sog_kn, 10));
-    json_object_set_new(o, "heading", jround(t->heading_deg, 10));
     char cls[2] = {(char)t->ais_class, 0};
     json_object_set_new(o, "shipclass", t->ais_class ? json_string(cls) : json_null());
     json_object_set_new(o, "shiptype", json_integer(t->ship_type));
@@ -620,13 +618,34 @@ static json_t *ship_json(const wv_picture *p, const struct track *tr)
     json_object_set_new(o, "mid", mid ? json_integer(mid) : json_null());
     json_object_set_new(o, "country", country ? json_string(country) : json_null());
     json_object_set_new(o, "mmsi_type", mkind ? json_string(mkind) : json_null());
-    json_object_set_new(o, "status", json_integer(t->nav_status));
     json_object_set_new(o, "imo", t->imo ? json_integer(t->imo) : json_null());
     json_object_set_new(o, "callsign", json_string(t->callsign));
     json_object_set_new(o, "shipname", json_string(t->name));
     json_object_set_new(o, "destination", json_string(t->destination));
     json_object_set_new(o, "length", t->length_m ? json_integer(t->length_m) : json_null());
     json_object_set_new(o, "beam", t->beam_m ? json_integer(t->beam_m) : json_null());
+    json_object_set_new(o, "radar_site", t->radar_site ? json_integer(t->radar_site) : json_null());
+    json_object_set_new(o, "radar_target", t->radar_site ? json_integer(t->radar_target) : json_null());
+}
+
+/* full = false leaves out identity and static data (the feed's partial updates). */
+static json_t *ship_json_ex(const wv_picture *p, const struct track *tr, bool full)
+{
+    const wire_track *t = &tr->t;
+    json_t *o = json_object();
+    char id[32];
+    snprintf(id, sizeof id, "%u.%u", tr->source_id, t->track_id);
+    json_object_set_new(o, "id", json_string(id));
+    json_object_set_new(o, "lat", jround(t->lat_deg, 1e6));
+    json_object_set_new(o, "lon", jround(t->lon_deg, 1e6));
+    json_object_set_new(o, "cog", jround(t->cog_deg, 10));
+    json_object_set_new(o, "speed", jround(t->sog_kn, 10));
+    json_object_set_new(o, "heading", jround(t->heading_deg, 10));
+    if (full)
+        ship_static_json(o, tr);
+    else
+        json_object_set_new(o, "partial", json_true());
+    json_object_set_new(o, "status", json_integer(t->nav_status));
     json_object_set_new(o, "state", json_string(tr->removed ? "removed" : track_state_name(t->state)));
     json_t *sensors = json_array();
     if (t->sensors & TRACK_SENSOR_AIS)
@@ -648,8 +667,6 @@ static json_t *ship_json(const wv_picture *p, const struct track *tr)
         }
     json_object_set_new(o, "zones", zones);
     json_object_set_new(o, "dist_shore_m", jround(t->dist_shore_m, 1));
-    json_object_set_new(o, "radar_site", t->radar_site ? json_integer(t->radar_site) : json_null());
-    json_object_set_new(o, "radar_target", t->radar_site ? json_integer(t->radar_target) : json_null());
     json_object_set_new(o, "received_stations", json_integer(t->n_stations));
     json_object_set_new(o, "count", json_integer(t->n_reports));
     json_object_set_new(o, "time_ns", json_integer(t->time_ns));
@@ -660,6 +677,11 @@ static json_t *ship_json(const wv_picture *p, const struct track *tr)
     int64_t last = t->last_report_ns ? t->last_report_ns : t->time_ns;
     json_object_set_new(o, "last_signal", jround((double)(p->event_time_ns - last) * 1e-9, 10));
     return o;
+}
+
+static json_t *ship_json(const wv_picture *p, const struct track *tr)
+{
+    return ship_json_ex(p, tr, true);
 }
 
 static json_t *trail_json(const wv_picture *p, const struct track *t)
@@ -878,7 +900,7 @@ json_t *wv_picture_delta_json(const wv_picture *p, uint64_t since, bool with_tra
             }
             continue;
         }
-        json_t *s = ship_json(p, t);
+        json_t *s = ship_json_ex(p, t, reset || t->static_version > since);
         if (with_trails && reset)
             json_object_set_new(s, "trail", trail_json(p, t));
         json_array_append_new(tracks, s);

@@ -86,8 +86,10 @@ json_t *wv_picture_alerts_json(const wv_picture *p, const char *rule, bool inclu
 json_t *wv_picture_stats_json(const wv_picture *p);
 /* Changes since version `since`: {"version":v,"reset":bool,"time_ns":..,"tracks":[...],
  * "removed":[keys],"alerts":[...]}.  reset = true (full snapshot) when since is 0 or older than
- * the oldest purge.  Tracks carry their last trail point so the page extends trails itself;
- * with_trails adds whole trails (first load). */
+ * the oldest purge.  A track whose identity and static data did not change since `since` is
+ * sent as a partial object ("partial":true: position, motion, state, zones, ages) that the page
+ * merges into what it has; the page extends trails itself from positions, and with_trails adds
+ * whole trails to a full snapshot (first load). */
 json_t *wv_picture_delta_json(const wv_picture *p, uint64_t since, bool with_trails);
 
 /* ---- helpers (exposed for tests) -------------------------------------------------------- */

@@ -75,7 +75,7 @@ static enum MHD_Result send_text(struct MHD_Connection *c, unsigned status, cons
 
 static enum MHD_Result send_json(struct MHD_Connection *c, unsigned status, json_t *o)
 {
-    char *text = o ? json_dumps(o, JSON_COMPACT) : NULL;
+    char *text = o ? json_dumps(o, JSON_COMPACT | JSON_REAL_PRECISION(10)) : NULL;
     json_decref(o);
     if (!text)
         return send_text(c, 500, "text/plain", x_strdup("internal error\n"));
@@ -172,7 +172,7 @@ static bool feed_next(struct feed *f)
         json_t *d = wv_picture_delta_json(p, f->first ? 0 : f->since, f->first);
         f->since = v;
         pthread_mutex_unlock(&sh->lock);
-        json = json_dumps(d, JSON_COMPACT);
+        json = json_dumps(d, JSON_COMPACT | JSON_REAL_PRECISION(10));
         json_decref(d);
     } else {
         pthread_mutex_unlock(&sh->lock);

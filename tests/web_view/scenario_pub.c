@@ -12,6 +12,8 @@
  * 61, ais_gap 35.5; the ais_gap one closes after 5 cycles), `ais` messages from two stations and
  * a `stats` heartbeat.  Expected on the page: 13 vessels, 1 dark target, 3 alerts (2 open).
  *
+ * With --archive it stands in for `replay` in web_view's playback test (the path is ignored).
+ *
  * Bench mode: N vessels on random headings at 5-25 kn in the box 5-12 N, 83-77 W, each updated
  * once per period. */
 #include "centinela/wire.h"
@@ -295,9 +297,11 @@ int main(int argc, char **argv)
             cycles = atoi(argv[++i]);
         else if (strcmp(argv[i], "--period_s") == 0 && i + 1 < argc)
             period_s = atof(argv[++i]);
+        else if (strcmp(argv[i], "--archive") == 0 && i + 1 < argc)
+            fprintf(stderr, "scenario_pub: standing in for a replay of %s\n", argv[++i]);
         else {
             fprintf(stderr, "usage: scenario_pub [--pub @ENDPOINT] [--vessels N] [--cycles N (0: until "
-                            "killed)] [--period_s S]\n");
+                            "killed)] [--period_s S] [--archive PATH (ignored: stands in for replay)]\n");
             return 2;
         }
     }

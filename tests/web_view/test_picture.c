@@ -146,6 +146,8 @@ static void test_tracks_and_delta(void)
     json_t *delta = wv_picture_delta_json(p, v1, false);
     CHECK(json_is_false(json_object_get(delta, "reset")));
     CHECK(json_array_size(json_object_get(delta, "tracks")) == 1);
+    json_t *part = json_array_get(json_object_get(delta, "tracks"), 0);
+    CHECK(json_is_true(json_object_get(part, "partial")) && !json_object_get(part, "shipname"));
     json_decref(delta);
     delta = wv_picture_delta_json(p, 0, true);
     CHECK(json_is_true(json_object_get(delta, "reset")));

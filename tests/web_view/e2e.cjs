@@ -1,0 +1,107 @@
+// web_view end to end: the scenario publisher's picture as the operator sees it.
+// Expected (scenario_pub.c): 13 vessels, 1 dark target, alerts dark_target 82 > fast_near_coast 61.
+'use strict';
+const path = require('path');
+const { launch } = require('./browser.cjs');
+
+const [base, out] = process.argv.slice(2);
+let failures = 0;
+function check(cond, what) {
+  console.log(`${cond ? 'ok  ' : 'FAIL'} ${what}`);
+  if (!cond) failures++;
+}
+
+(async () => {
+  const b = await launch(base);
+  const { page } = b;
+  try {
+    await page.goto(base, { waitUntil: 'load' });
+    await page.waitForFunction(() => window.centinela && window.centinela.vesselCount() === 13, null, { timeout: 30000 });
+    check(true, 'page shows 13 vessels');
+    await page.waitForFunction(() => document.querySelector('#vessel-count').textContent === '13', null, { timeout: 5000 });
+    check(await page.evaluate(() => window.centinela.darkCount()) === 1, 'one dark target');
+    check(await page.textContent('#dark-count') === '1', 'dark count shown in the top bar');
+    await page.waitForSelector('#alert-list li', { timeout: 10000 });
+    const scores = await page.$$eval('#alert-list li .score', els => els.map(e => Number(e.textContent)));
+    check(scores.length >= 1, `alert list has ${scores.length} alert(s)`);
+    check(scores.every((s, i) => i === 0 || scores[i - 1] >= s), `alerts sorted by score (${scores.join(', ')})`);
+    check(scores[0] === 82, 'highest alert is the dark target (82)');
+
+    // Zones and coastline come from the node's zone directory.
+    await page.waitForFunction(() => {
+      let n = 0;
+      window.centinela.map.eachLayer(l => { if (l.feature && l.feature.properties && l.feature.properties.kind) n++; });
+      return n >= 4;
+    }, null, { timeout: 20000 });
+    const kinds = await page.evaluate(() => {
+      const k = new Set();
+      window.centinela.map.eachLayer(l => { if (l.feature && l.feature.properties) k.add(l.feature.properties.kind); });
+      return [...k].sort();
+    });
+    check(kinds.includes('land') && kinds.includes('eez'), `zones drawn: ${kinds.join(', ')}`);
+
+    // Clicking a vessel opens its card.
+    await page.evaluate(() => window.centinela.map.setView([8.85, -79.52], 10, { animate: false }));
+    await page.waitForTimeout(300);
+    const pt = await page.evaluate(() => window.centinela.screenPoint('77.1'));
+    await page.mouse.click(pt.x, pt.y);
+    await page.waitForSelector('#card:not([hidden])', { timeout: 5000 });
+    check(await page.textContent('#card-mmsi') === '351234000', 'card opens on click with MMSI 351234000');
+    const card = await page.textContent('#card');
+    check(/Panama/.test(card) && /MID 351/.test(card), 'card shows flag from MID (Panama)');
+    check(/PANAMAX TRADER/.test(card) && /3FAB1/.test(card) && /BALBOA/.test(card), 'card shows static data');
+    check(/canal_approach/.test(card), 'card shows zones');
+    check(/ago/.test(card) && /ais/.test(card), 'card shows report age and sensors');
+    await page.screenshot({ path: path.join(out, 'web_view.png') });
+    console.log(`screenshot: ${path.join(out, 'web_view.png')}`);
+
+    // The dark target's card.
+    await page.evaluate(() => window.centinela.map.setView([8.06, -78.11], 10, { animate: false }));
+    await page.waitForTimeout(300);
+    const dp = await page.evaluate(() => window.centinela.screenPoint('77.500'));
+    await page.mouse.click(dp.x, dp.y);
+    await page.waitForFunction(() => /DARK TARGET/.test(document.querySelector('#card').textContent), null, { timeout: 5000 });
+    check(true, 'dark target card');
+    await page.screenshot({ path: path.join(out, 'web_view_dark.png') });
+
+    // Acknowledge the top alert; filter by rule.
+    await page.click('#alert-list li:first-child button.ack');
+    await page.waitForSelector('#alert-list li.acked', { timeout: 5000 });
+    check(true, 'alert acknowledged (server round trip)');
+    await page.selectOption('#rule-filter', 'fast_near_coast');
+    await page.waitForFunction(() => document.querySelectorAll('#alert-list li').length === 1, null, { timeout: 3000 });
+    check(true, 'filter by rule');
+    await page.selectOption('#rule-filter', '');
+
+    // Station statistics.
+    await page.click('.tabs button[data-tab=stations]');
+    await page.waitForFunction(() => document.querySelectorAll('#station-table tbody tr').length === 2 &&
+      document.querySelectorAll('#node-table tbody tr td').length > 1, null, { timeout: 5000 });
+    check(true, 'per-station statistics (2 stations) and node heartbeats');
+    await page.screenshot({ path: path.join(out, 'web_view_stations.png') });
+
+    // Playback: the page starts a (stand-in) replay child through the server and shows its picture.
+    await page.check('input[name=mode][value=playback]');
+    await page.waitForFunction(() => document.querySelectorAll('#pb-archive option').length === 1, null, { timeout: 8000 });
+    await page.click('#pb-play');
+    await page.waitForFunction(() => window.centinela.state.mode === 'playback' && window.centinela.vesselCount() === 13, null, { timeout: 20000 });
+    await page.waitForFunction(() => /playing/.test(document.querySelector('#pb-status').textContent), null, { timeout: 8000 });
+    check(true, 'playback: replay child started, playback picture shown');
+    await page.click('#pb-pause');
+    await page.waitForFunction(() => /paused/.test(document.querySelector('#pb-status').textContent), null, { timeout: 8000 });
+    check(true, 'playback paused');
+    await page.click('#pb-stop');
+    await page.waitForFunction(() => /stopped/.test(document.querySelector('#pb-status').textContent), null, { timeout: 10000 });
+    check(true, 'playback stopped');
+
+    check(b.foreign.length === 0, `no request outside the node (${b.foreign.slice(0, 3).join(' ')})`);
+    check(b.errors.length === 0, `no page errors (${b.errors.slice(0, 3).join(' | ')})`);
+  } catch (e) {
+    failures++;
+    console.log('FAIL', e.message);
+    await page.screenshot({ path: path.join(out, 'web_view_failure.png') }).catch(() => {});
+  }
+  await b.close();
+  console.log(failures ? `${failures} check(s) failed` : 'web_view browser test: all checks passed');
+  process.exit(failures ? 1 : 0);
+})();
