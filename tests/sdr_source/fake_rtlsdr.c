@@ -10,6 +10,8 @@
  *   FAKE_RTLSDR_START_DELAY_MS  delay before the first buffer of each read_async (default 0)
  *   FAKE_RTLSDR_FAIL_AFTER    the dongle disappears once after delivering this many samples
  *                             (read_async returns -1, as when libusb reports NO_DEVICE)
+ *   FAKE_RTLSDR_STALL_AFTER   the dongle stops delivering once after this many samples, without
+ *                             going away (read_async then waits for a cancel)
  *   FAKE_RTLSDR_REOPEN_FAILS  after disappearing, the next N device counts report no dongle
  *   FAKE_RTLSDR_LOG           append one line per setting call ("set_center_freq 162000000")
  */
@@ -31,7 +33,7 @@ struct rtlsdr_dev {
 };
 
 static uint64_t delivered_total; /* over the whole process */
-static int lost_once;
+static int lost_once, stalled_once;
 static int absent_counts;      /* device counts still to report 0 after the loss */
 
 static long env_long(const char *name, long def)
@@ -258,6 +260,7 @@ int rtlsdr_read_async(rtlsdr_dev_t *dev, rtlsdr_read_async_cb_t cb, void *ctx, u
     }
     bool fast = getenv("FAKE_RTLSDR_PACE") && strcmp(getenv("FAKE_RTLSDR_PACE"), "fast") == 0;
     long fail_after = env_long("FAKE_RTLSDR_FAIL_AFTER", -1);
+    long stall_after = env_long("FAKE_RTLSDR_STALL_AFTER", -1);
     unsigned char *buf = malloc(buf_len);
     atomic_store(&dev->running, 1);
     log_call("read_async", buf_len);
@@ -284,6 +287,13 @@ int rtlsdr_read_async(rtlsdr_dev_t *dev, rtlsdr_read_async_cb_t cb, void *ctx, u
             absent_counts = (int)env_long("FAKE_RTLSDR_REOPEN_FAILS", 0);
             log_call("lost", (long long)delivered_total);
             rc = -1;
+            break;
+        }
+        if (stall_after >= 0 && !stalled_once && delivered_total >= (uint64_t)stall_after) {
+            stalled_once = 1;
+            log_call("stalled", (long long)delivered_total);
+            while (!atomic_load(&dev->cancel))
+                sleep_s(0.01);
             break;
         }
         cb(buf, len, ctx);

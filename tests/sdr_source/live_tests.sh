@@ -182,6 +182,36 @@ rtlsdr_record)
   expect "recorded counter" ".stats.counters.recorded_samples == $rate"
   ;;
 
+rtlsdr_stall)
+  # The dongle stops delivering without going away; stall_timeout_s catches it.  Then the node
+  # is stopped with SIGTERM: a clean exit, the recording closed with two capture segments.
+  export LD_LIBRARY_PATH="$fakedir${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}"
+  export FAKE_RTLSDR_FILE="$work/in.cu8" FAKE_RTLSDR_LOG="$work/calls.log"
+  export FAKE_RTLSDR_START_DELAY_MS=200 FAKE_RTLSDR_STALL_AFTER=100000
+  "$sink" ">ipc://$work/run/sdr_source" 5 "$work/ready" > "$work/sum.json" &
+  sinkpid=$!; pids+=("$sinkpid")
+  for _ in $(seq 1 50); do [ -f "$work/ready" ] && break; sleep 0.1; done
+  "$src" --device rtlsdr --stall_timeout_s 0.5 --retry_initial_s 0.1 --stats_interval_s 0.2 \
+    --record "$work/stall" 2> "$work/src.log" &
+  srcpid=$!; pids+=("$srcpid")
+  sleep 3.5
+  kill -TERM "$srcpid"
+  rc=0; wait "$srcpid" || rc=$?
+  wait "$sinkpid" || true
+  no_crash
+  [ "$rc" -eq 0 ] || fail "SIGTERM: exit $rc, want 0"
+  grep -q "^stalled" "$work/calls.log" || fail "the stand-in did not stall"
+  grep -q "no samples for" "$work/src.log" || fail "stall not logged"
+  expect "stall counted as a drop-out and reopened" \
+    '.stats.counters.dropouts == 1 and .stats.counters.reopens == 1'
+  expect "one gap, honest times" '.gaps == 1 and .backwards == 0 and .bad_event_time == 0'
+  expect "no end of stream on SIGTERM" '.eos == false'
+  [ "$(jq -r '.captures | length' "$work/stall.sigmf-meta")" = "2" ] || fail "recording: want 2 capture segments"
+  stalled=$(sed -n 's/^stalled //p' "$work/calls.log")
+  [ "$(jq -r '.captures[1]["core:sample_start"]' "$work/stall.sigmf-meta")" = "$stalled" ] \
+    || fail "second capture should start where the dongle stalled (sample $stalled)"
+  ;;
+
 rtltcp_live)
   start_server --delay-ms 700
   run_live --device "rtltcp:127.0.0.1:$port" --max_samples $((16384 * 10)) --gain 49.6 --ppm -7 \
