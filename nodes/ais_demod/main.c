@@ -1,84 +1,250 @@
-/* ais_demod: AIS demodulator node.
+/* ais_demod: the AIS demodulator node.
  *
- * File mode: ais_demod -r FILE [--format F] [--rate HZ] [--center HZ] prints one NMEA !AIVDM
- * sentence per line on stdout (like AIS-catcher -r) and a summary on stderr. */
+ * Node mode (default): subscribe to `iq`, demodulate both AIS channels (or the one channel of
+ * FM-discriminator audio), publish one `ais` message per decoded frame, and optionally send the
+ * NMEA sentences to other tools over UDP and a TCP server (OpenCPN reads either).
+ *
+ * File mode (-r FILE): decode a recording and print one !AIVDM sentence per line on stdout, like
+ * `AIS-catcher -r`, with a summary on stderr.  No sockets are opened.
+ *
+ * Reception time is event time from the sample index: the iq stream's start time plus the
+ * burst's first training-sequence sample over the sample rate. */
 #include "centinela/ais_demod.h"
 #include "centinela/iqfile.h"
 #include "centinela/log.h"
 #include "centinela/nmea.h"
+#include "centinela/nmeaout.h"
+#include "centinela/node.h"
 
-#include <getopt.h>
+#include <complex.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
-static void usage(FILE *f)
+static const opt_spec demod_options[] = {
+    {"input", 'r', OPT_STR, "", 0, -1,
+     "file mode: decode this recording and print NMEA on stdout (no sockets)"},
+    {"format", 'f', OPT_STR, "", 0, -1, "file mode: cu8, cs8, cs16, cf32, wav, sigmf, num"},
+    {"rate_hz", 's', OPT_REAL, "0", 0, 2.4e6, "file mode: sample rate (raw formats need it)"},
+    {"center_hz", 'c', OPT_REAL, "0", 0, 2e9,
+     "receiver centre frequency; 0: from the stream or 162.000 MHz"},
+    {"max_offset_hz", 'm', OPT_REAL, "10000", 0, 12000, "carrier search range around each channel"},
+    {"repair_bits", 'R', OPT_INT, "2", 0, 2, "soft-repaired symbols allowed per frame"},
+    {"audio_channel", 0, OPT_STR, "A", 0, -1, "channel label of discriminator audio input, A or B"},
+    {"station_id", 0, OPT_INT, "0", 0, 4294967295.0, "receiving station id; 0: the source id"},
+    {"talker", 0, OPT_STR, "AIVDM", 0, -1, "NMEA talker and sentence of the output"},
+    {"nmea_udp", 0, OPT_STR, "", 0, -1, "send NMEA to these host:port targets, comma-separated"},
+    {"nmea_tcp", 0, OPT_STR, "", 0, -1, "serve NMEA to TCP clients on [host:]port (host default 127.0.0.1)"},
+    {"verbose", 'v', OPT_BOOL, "false", 0, -1, "file mode: per-frame RF details on stderr"},
+    {NULL, 0, 0, NULL, 0, 0, NULL},
+};
+
+struct demod_node {
+    node *n;
+    const config *cfg;
+    ais_demod *q;
+    nmeaout *out;
+    uint32_t station;
+    /* stream parameters the demodulator was built for */
+    uint32_t rate_hz;
+    uint8_t kind;
+    uint64_t center_hz;
+    int64_t start_time_ns;
+    uint64_t base_index;  /* stream index of the demodulator's sample 0 */
+    uint64_t next_index;  /* expected first_sample of the next block */
+    int seq_id;
+    float *samples;
+    size_t samples_cap;
+    uint64_t *messages, *per_channel[2], *sample_gaps, *restarts, *encode_errors;
+    wire_ais msg;
+    uint8_t payload[2048];
+};
+
+static int make_demod(struct demod_node *d, const wire_iq *m)
 {
-    fprintf(f,
-            "usage: ais_demod -r FILE [options]\n"
-            "  -r, --read FILE      decode a recording (\"-\" = stdin) and print !AIVDM lines\n"
-            "  -f, --format F       cu8, cs8, cs16, cf32, wav, sigmf, num (default: extension)\n"
-            "  -s, --rate HZ        sample rate (raw formats need it; overrides headers)\n"
-            "  -c, --center HZ      receiver centre frequency (default 162000000)\n"
-            "  -m, --max-offset HZ  carrier search range, default 10000\n"
-            "  -R, --repair N       soft-repaired symbols per frame, 0..2 (default 2)\n"
-            "  -v, --verbose        per-frame channel, level, SNR and offset on stderr\n"
-            "  -h, --help\n"
-            "WAV with one channel and .num files are FM-discriminator audio (one AIS channel).\n");
+    ais_demod_destroy(&d->q);
+    ais_demod_config dc;
+    ais_demod_config_default(&dc, m->sample_rate_hz);
+    double center = config_real(d->cfg, "center_hz");
+    dc.center_hz = center > 0 ? center : (double)m->center_hz;
+    dc.input_real = m->kind == WIRE_IQ_REAL;
+    dc.audio_channel = config_str(d->cfg, "audio_channel")[0] == 'B' ? 'B' : 'A';
+    dc.max_freq_offset_hz = config_real(d->cfg, "max_offset_hz");
+    dc.repair_bits = (int)config_int(d->cfg, "repair_bits");
+    d->q = ais_demod_create(&dc);
+    if (!d->q)
+        return -1;
+    d->rate_hz = m->sample_rate_hz;
+    d->kind = m->kind;
+    d->center_hz = m->center_hz;
+    d->start_time_ns = m->start_time_ns;
+    d->base_index = d->next_index = m->first_sample;
+    log_info("demodulating %s at %u S/s, centre %.6f MHz",
+             dc.input_real ? "discriminator audio" : "complex IQ", m->sample_rate_hz,
+             dc.center_hz / 1e6);
+    return 0;
 }
 
-int main(int argc, char **argv)
+static void publish_frames(struct demod_node *d)
 {
-    static const struct option opts[] = {
-        {"read", required_argument, 0, 'r'},   {"format", required_argument, 0, 'f'},
-        {"rate", required_argument, 0, 's'},   {"center", required_argument, 0, 'c'},
-        {"max-offset", required_argument, 0, 'm'}, {"repair", required_argument, 0, 'R'},
-        {"verbose", no_argument, 0, 'v'},      {"help", no_argument, 0, 'h'},
-        {0, 0, 0, 0}};
-    const char *path = NULL;
-    iqfile_options io = {0};
-    double max_off = 0;
-    int repair = -1, verbose = 0, c;
-    log_set_ident("ais_demod");
-    while ((c = getopt_long(argc, argv, "r:f:s:c:m:R:vh", opts, NULL)) != -1) {
-        switch (c) {
-        case 'r':
-            path = optarg;
-            break;
-        case 'f':
-            if (iqfile_format_parse(optarg, &io.format) != 0) {
-                log_error("unknown format '%s'", optarg);
-                return 2;
-            }
-            break;
-        case 's':
-            io.sample_rate_hz = atof(optarg);
-            break;
-        case 'c':
-            io.center_hz = atof(optarg);
-            break;
-        case 'm':
-            max_off = atof(optarg);
-            break;
-        case 'R':
-            repair = atoi(optarg);
-            break;
-        case 'v':
-            verbose = 1;
-            break;
-        case 'h':
-            usage(stdout);
-            return 0;
-        default:
-            usage(stderr);
-            return 2;
+    ais_demod_frame f;
+    while (ais_demod_pop(d->q, &f)) {
+        wire_ais *a = &d->msg;
+        memset(a->bits, 0, sizeof a->bits);
+        if (f.nbits > WIRE_AIS_MAX_BITS || (f.nbits + 7) / 8 > sizeof f.bits) {
+            (*d->encode_errors)++;
+            continue;
         }
+        memcpy(a->bits, f.bits, (f.nbits + 7) / 8);
+        a->nbits = (uint16_t)f.nbits;
+        a->station_id = d->station;
+        a->channel = f.channel;
+        uint64_t index = d->base_index + f.start_sample;
+        a->rx_time_ns = d->start_time_ns + (int64_t)llround((double)index * 1e9 / d->rate_hz);
+        a->signal_dbfs = (float)f.level_dbfs;
+        a->snr_db = (float)f.snr_db;
+        a->freq_offset_hz = (float)f.freq_offset_hz;
+        a->ppm = (float)f.freq_offset_ppm;
+        int parts = nmea_encode_vdm(f.bits, f.nbits, config_str(d->cfg, "talker"), f.channel,
+                                    d->seq_id, a->nmea, sizeof a->nmea);
+        if (parts < 0) {
+            (*d->encode_errors)++;
+            continue;
+        }
+        if (parts > 1)
+            d->seq_id = (d->seq_id + 1) % 10;
+        nmeaout_send(d->out, a->nmea);
+        /* On the wire the sentences are "\n"-separated without the CR. */
+        char *w = a->nmea;
+        for (const char *r = a->nmea; *r; r++)
+            if (*r != '\r')
+                *w++ = *r;
+        while (w > a->nmea && w[-1] == '\n')
+            w--;
+        *w = 0;
+        int len = wire_ais_encode(a, d->payload, sizeof d->payload);
+        if (len < 0) {
+            (*d->encode_errors)++;
+            continue;
+        }
+        node_publish(d->n, WIRE_AIS, a->rx_time_ns, 0, d->payload, (size_t)len);
+        (*d->messages)++;
+        (*d->per_channel[f.channel == 'B'])++;
     }
-    if (!path) {
-        usage(stderr);
+}
+
+static int on_message(void *ctx, const wire_header *h, const uint8_t *p, size_t len)
+{
+    struct demod_node *d = ctx;
+    wire_iq m;
+    if (h->type != WIRE_IQ || wire_iq_decode(p, len, &m) != WIRE_OK)
+        return -1;
+    if (!d->q || m.sample_rate_hz != d->rate_hz || m.kind != d->kind ||
+        m.center_hz != d->center_hz || m.start_time_ns != d->start_time_ns ||
+        m.first_sample < d->next_index) {
+        /* A new stream (or a restarted source): start a fresh demodulator. */
+        if (d->q) {
+            ais_demod_flush(d->q);
+            publish_frames(d);
+            (*d->restarts)++;
+        }
+        if (make_demod(d, &m) != 0)
+            return -1;
+    } else if (m.first_sample > d->next_index) {
+        /* Samples lost upstream: keep time honest by restarting at the new index. */
+        (*d->sample_gaps)++;
+        ais_demod_flush(d->q);
+        publish_frames(d);
+        if (make_demod(d, &m) != 0)
+            return -1;
+    }
+    size_t values = (size_t)m.count * (m.kind == WIRE_IQ_COMPLEX ? 2 : 1);
+    if (values > d->samples_cap) {
+        d->samples_cap = values;
+        d->samples = x_realloc(d->samples, values * sizeof(float));
+    }
+    wire_iq_samples(&m, d->samples);
+    if (m.kind == WIRE_IQ_COMPLEX)
+        ais_demod_process_cf32(d->q, (const float complex *)d->samples, m.count);
+    else
+        ais_demod_process_real(d->q, d->samples, m.count);
+    d->next_index = m.first_sample + m.count;
+    publish_frames(d);
+    return 0;
+}
+
+static void on_tick(void *ctx)
+{
+    struct demod_node *d = ctx;
+    nmeaout_poll(d->out);
+    if (d->q) {
+        ais_demod_stats st;
+        ais_demod_get_stats(d->q, &st);
+        node_gauge(d->n, "candidates", (double)st.candidates);
+        node_gauge(d->n, "crc_fail", (double)st.crc_fail);
+        node_gauge(d->n, "repaired", (double)st.repaired);
+    }
+    const nmeaout_stats *ns = nmeaout_get_stats(d->out);
+    node_gauge(d->n, "nmea_tcp_clients", (double)(ns->tcp_clients - ns->tcp_disconnected));
+    node_gauge(d->n, "nmea_tcp_dropped", (double)ns->tcp_dropped);
+}
+
+static void on_finish(void *ctx, bool eos)
+{
+    struct demod_node *d = ctx;
+    if (d->q) {
+        ais_demod_flush(d->q);
+        publish_frames(d);
+    }
+    on_tick(d);
+}
+
+static int run_node(int argc, char **argv)
+{
+    int code;
+    node *n = node_create("ais_demod", demod_options,
+                          "Demodulate AIS from iq into ais messages (or -r FILE: NMEA on stdout).",
+                          argc, argv, &code);
+    if (!n)
+        return code;
+    struct demod_node d = {.n = n, .cfg = node_config(n)};
+    d.out = nmeaout_create(config_str(d.cfg, "nmea_udp"), config_str(d.cfg, "nmea_tcp"));
+    if (!d.out) {
+        node_destroy(&n);
         return 2;
     }
+    d.station = (uint32_t)config_int(d.cfg, "station_id");
+    if (d.station == 0)
+        d.station = node_source_id(n);
+    d.messages = node_counter(n, "messages");
+    d.per_channel[0] = node_counter(n, "messages_a");
+    d.per_channel[1] = node_counter(n, "messages_b");
+    d.sample_gaps = node_counter(n, "sample_gaps");
+    d.restarts = node_counter(n, "stream_restarts");
+    d.encode_errors = node_counter(n, "encode_errors");
+    node_declare_input(n, WIRE_IQ);
+    node_declare_output(n, WIRE_AIS);
+    node_handlers h = {.on_message = on_message, .on_tick = on_tick, .on_finish = on_finish};
+    code = node_run(n, &h, &d);
+    ais_demod_destroy(&d.q);
+    nmeaout_destroy(&d.out);
+    free(d.samples);
+    node_destroy(&n);
+    return code;
+}
+
+/* File mode: a recording in, NMEA on stdout. */
+static int run_file(const config *c)
+{
+    iqfile_options io = {.sample_rate_hz = config_real(c, "rate_hz"),
+                         .center_hz = config_real(c, "center_hz")};
+    if (*config_str(c, "format") && iqfile_format_parse(config_str(c, "format"), &io.format) != 0) {
+        log_error("unknown format '%s'", config_str(c, "format"));
+        return 2;
+    }
+    const char *path = config_str(c, "input");
     iqfile_reader *r = iqfile_open(path, &io);
     if (!r)
         return 1;
@@ -87,25 +253,25 @@ int main(int argc, char **argv)
     ais_demod_config_default(&dc, info->sample_rate_hz);
     dc.center_hz = info->center_hz;
     dc.input_real = info->kind == IQFILE_KIND_REAL;
-    if (max_off > 0)
-        dc.max_freq_offset_hz = max_off;
-    dc.repair_bits = repair;
+    dc.audio_channel = config_str(c, "audio_channel")[0] == 'B' ? 'B' : 'A';
+    dc.max_freq_offset_hz = config_real(c, "max_offset_hz");
+    dc.repair_bits = (int)config_int(c, "repair_bits");
     ais_demod *q = ais_demod_create(&dc);
     if (!q) {
         iqfile_close(&r);
-        return 1;
+        return 2;
     }
+    bool verbose = config_bool(c, "verbose");
     enum { N = 65536 };
     float complex *xc = x_malloc(N * sizeof *xc);
     float *xr = (float *)xc;
-    long n;
     unsigned long frames = 0, per_ch[2] = {0, 0};
     int seq = 0, rc = 0;
     clock_t t0 = clock();
     char out[1024];
     ais_demod_frame f;
     for (int done = 0; !done;) {
-        n = dc.input_real ? iqfile_read_real(r, xr, 2 * N) : iqfile_read_cf32(r, xc, N);
+        long n = dc.input_real ? iqfile_read_real(r, xr, 2 * N) : iqfile_read_cf32(r, xc, N);
         if (n < 0) {
             rc = 1;
             break;
@@ -119,7 +285,8 @@ int main(int argc, char **argv)
             ais_demod_process_cf32(q, xc, (size_t)n);
         }
         while (ais_demod_pop(q, &f)) {
-            int k = nmea_encode_vdm(f.bits, f.nbits, "AIVDM", f.channel, seq, out, sizeof out);
+            int k = nmea_encode_vdm(f.bits, f.nbits, config_str(c, "talker"), f.channel, seq, out,
+                                    sizeof out);
             if (k < 0) {
                 log_warn("frame of %zu bits cannot be encoded", f.nbits);
                 continue;
@@ -155,4 +322,26 @@ int main(int argc, char **argv)
     ais_demod_destroy(&q);
     iqfile_close(&r);
     return rc;
+}
+
+int main(int argc, char **argv)
+{
+    /* Parse once without sockets to learn the mode; node mode parses again in node_create. */
+    const opt_spec *tables[] = {node_common_options, demod_options, NULL};
+    config *c = config_create(tables);
+    log_set_ident("ais_demod");
+    int rc = config_parse_args(c, argc, argv, "ais_demod",
+                               "Demodulate AIS from iq into ais messages (or -r FILE: NMEA on stdout).",
+                               NULL);
+    if (rc != 0) {
+        config_destroy(&c);
+        return rc > 0 ? 0 : 2;
+    }
+    if (*config_str(c, "input")) {
+        rc = run_file(c);
+        config_destroy(&c);
+        return rc;
+    }
+    config_destroy(&c);
+    return run_node(argc, argv);
 }
