@@ -109,18 +109,39 @@ static json_int_t stat_int(json_t *stats, const char *group, const char *key)
     return json_is_integer(v) ? json_integer_value(v) : (json_is_real(v) ? (json_int_t)json_real_value(v) : -1);
 }
 
-/* Sum a named counter or gauge over the nodes that report it; -1 when none does. */
-static long long graph_figure(struct child *cs, int n, const char *key)
+/* A graph-wide figure from the nodes' stats: the sum (or the largest value, for figures several
+ * nodes report about the same vessels) of counters or gauges with any of the given names; -1 when
+ * no node reports one. */
+enum fold { FOLD_SUM, FOLD_MAX };
+static long long graph_figure(struct child *cs, int n, enum fold fold, const char *const *keys)
 {
-    long long sum = -1;
+    long long out = -1;
     for (int i = 0; i < n; i++) {
-        json_int_t v = stat_int(cs[i].stats, "counters", key);
-        if (v < 0)
-            v = stat_int(cs[i].stats, "gauges", key);
-        if (v >= 0)
-            sum = (sum < 0 ? 0 : sum) + v;
+        for (const char *const *k = keys; *k; k++) {
+            json_int_t v = stat_int(cs[i].stats, "counters", *k);
+            if (v < 0)
+                v = stat_int(cs[i].stats, "gauges", *k);
+            if (v < 0)
+                continue;
+            if (out < 0)
+                out = 0;
+            out = fold == FOLD_SUM ? out + v : (v > out ? v : out);
+        }
     }
-    return sum;
+    return out;
+}
+
+/* What the progress line and the summary show, and where each figure comes from. */
+static const char *const key_messages[] = {"messages", NULL};        /* ais_demod, nmea_input */
+static const char *const key_vessels[] = {"vessels", NULL};          /* anomaly_detector */
+static const char *const key_tracks[] = {"live_tracks", "tracks", NULL}; /* track_fusion */
+static const char *const key_dark[] = {"dark_targets", NULL};        /* track_fusion */
+static const char *const key_alerts[] = {"alerts", NULL};            /* anomaly_detector */
+
+static long long figure(struct child *cs, int n, enum fold fold, const char *const *keys)
+{
+    long long v = graph_figure(cs, n, fold, keys);
+    return v < 0 ? 0 : v;
 }
 
 static double graph_progress(struct child *cs, int n)
@@ -171,13 +192,13 @@ static void print_progress(struct child *cs, int n, double started, long long *l
                            double *last_t)
 {
     double p = graph_progress(cs, n);
-    long long msgs = graph_figure(cs, n, "messages");
-    long long vessels = graph_figure(cs, n, "vessels");
-    long long tracks = graph_figure(cs, n, "tracks");
-    long long alerts = graph_figure(cs, n, "alerts");
+    long long msgs = figure(cs, n, FOLD_SUM, key_messages);
+    long long vessels = figure(cs, n, FOLD_MAX, key_vessels);
+    long long tracks = figure(cs, n, FOLD_MAX, key_tracks);
+    long long alerts = figure(cs, n, FOLD_SUM, key_alerts);
     double t = now_s();
     double rate = (msgs >= 0 && t > *last_t) ? (double)(msgs - *last_msgs) / (t - *last_t) : 0;
-    *last_msgs = msgs < 0 ? 0 : msgs;
+    *last_msgs = msgs;
     *last_t = t;
     int up = 0;
     for (int i = 0; i < n; i++)
@@ -186,8 +207,7 @@ static void print_progress(struct child *cs, int n, double started, long long *l
     if (p >= 0)
         snprintf(pbuf, sizeof pbuf, "%3.0f%%", 100 * fmin(p, 1));
     fprintf(stderr, "\r\033[K%s | %lld msgs (%.0f/s) | %lld vessels | %lld tracks | %lld alerts | %d/%d nodes up | %.0f s",
-            pbuf, msgs < 0 ? 0 : msgs, rate, vessels < 0 ? 0 : vessels, tracks < 0 ? 0 : tracks,
-            alerts < 0 ? 0 : alerts, up, n, t - started);
+            pbuf, msgs, rate, vessels, tracks, alerts, up, n, t - started);
     fflush(stderr);
 }
 
@@ -243,18 +263,18 @@ static void print_summary(struct child *cs, int n, double elapsed)
                (long long)stat_int(st, "rx", "seq_missing"),
                (long long)stat_int(st, "tx", "hwm_drops"));
     }
-    long long msgs = graph_figure(cs, n, "messages");
-    long long vessels = graph_figure(cs, n, "vessels");
-    long long tracks = graph_figure(cs, n, "tracks");
-    long long alerts = graph_figure(cs, n, "alerts");
+    long long msgs = figure(cs, n, FOLD_SUM, key_messages);
+    long long vessels = figure(cs, n, FOLD_MAX, key_vessels);
+    long long tracks = figure(cs, n, FOLD_MAX, key_tracks);
+    long long dark = figure(cs, n, FOLD_MAX, key_dark);
+    long long alerts = figure(cs, n, FOLD_SUM, key_alerts);
     const char *archive = NULL;
     for (int i = 0; i < n && !archive; i++) {
         json_t *info = cs[i].stats ? json_object_get(cs[i].stats, "info") : NULL;
         archive = json_string_value(json_object_get(info, "path"));
     }
-    printf("summary: messages %lld, vessels %lld, tracks %lld, alerts %lld, archive %s\n",
-           msgs < 0 ? 0 : msgs, vessels < 0 ? 0 : vessels, tracks < 0 ? 0 : tracks,
-           alerts < 0 ? 0 : alerts, archive ? archive : "(none)");
+    printf("summary: messages %lld, vessels %lld, tracks %lld (%lld dark), alerts %lld, archive %s\n",
+           msgs, vessels, tracks, dark, alerts, archive ? archive : "(none)");
     fflush(stdout);
 }
 
