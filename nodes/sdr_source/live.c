@@ -19,10 +19,10 @@ struct live {
 
     pthread_t thread;
     bool thread_started;
-    atomic_int stop;        /* stop requested (live_stop) */
-    atomic_int interrupt;   /* make the current stream() return (stall) */
+    atomic_int stop;      /* stop requested (live_stop) */
+    atomic_int interrupt; /* make the current stream() return (stall) */
     atomic_int thread_done;
-    pthread_mutex_t lock;   /* guards `streaming` against interrupt() on a closed device */
+    pthread_mutex_t lock; /* guards `streaming` against interrupt() on a closed device */
     atomic_int streaming;
     bool connected, ever_connected;
 

@@ -25,21 +25,25 @@ static const opt_spec source_options[] = {
     {"device", 'd', OPT_STR, "", 0, -1,
      "where samples come from: empty or file (play `input`), rtlsdr[:INDEX|:serial=SN], "
      "rtltcp:HOST[:PORT]"},
-    {"input", 'r', OPT_STR, "", 0, -1, "recording to play (cu8, cs8, cs16, cf32, wav, sigmf, num; - = stdin)"},
+    {"input", 'r', OPT_STR, "", 0, -1,
+     "recording to play (cu8, cs8, cs16, cf32, wav, sigmf, num; - = stdin)"},
     {"format", 'f', OPT_STR, "", 0, -1, "sample format; empty: from the file name"},
     {"rate_hz", 's', OPT_REAL, "0", 0, 2.4e6,
      "sample rate; 0: from the file (raw formats need it), 288000 for a live receiver"},
     {"center_hz", 0, OPT_REAL, "0", 0, 2e9, "centre frequency; 0: from the file or 162.000 MHz"},
     {"start_time", 0, OPT_STR, "", 0, -1,
-     "event time of the first sample, ISO 8601 UTC (2024-05-01T12:00:00Z); empty: from the file or 1970"},
+     "event time of the first sample, ISO 8601 UTC (2024-05-01T12:00:00Z); empty: from the file or "
+     "1970"},
     {"pace", 0, OPT_STR, "fast", 0, -1, "fast (as fast as downstream takes it) or realtime"},
     {"block_samples", 0, OPT_INT, "16384", 256, 262144,
      "samples per iq message (live: per USB/network buffer, rounded up to a multiple of 256)"},
     {"truncated", 0, OPT_STR, "refuse", 0, -1,
-     "a recording that is not a whole number of samples: refuse (exit 2) or play its whole samples"},
+     "a recording that is not a whole number of samples: refuse (exit 2) or play its whole "
+     "samples"},
     {"max_samples", 'n', OPT_INT, "0", 0, 9e15,
      "end the stream after this many samples of stream time (as rtl_sdr -n); 0: never"},
-    {"gain", 'g', OPT_STR, "auto", 0, -1, "live: tuner gain in dB (nearest step), or auto (tuner AGC)"},
+    {"gain", 'g', OPT_STR, "auto", 0, -1,
+     "live: tuner gain in dB (nearest step), or auto (tuner AGC)"},
     {"rtl_agc", 0, OPT_BOOL, "false", 0, -1, "live: RTL2832 digital AGC"},
     {"ppm", 'p', OPT_INT, "0", -1000, 1000, "live: frequency correction, parts per million"},
     {"bias_tee", 0, OPT_BOOL, "false", 0, -1, "live: power an antenna LNA through the coax"},
@@ -54,7 +58,8 @@ static const opt_spec source_options[] = {
     {"stall_timeout_s", 0, OPT_REAL, "5", 0, 3600,
      "live: no samples for this long counts as a drop-out (device reopened); 0: never"},
     {"record", 'w', OPT_STR, "", 0, -1,
-     "also record the samples to SigMF at this base name (strftime escapes: UTC of the first sample)"},
+     "also record the samples to SigMF at this base name (strftime escapes: UTC of the first "
+     "sample)"},
     {NULL, 0, 0, NULL, 0, 0, NULL},
 };
 
@@ -70,8 +75,8 @@ struct app {
     uint8_t *payload;
     size_t payload_cap;
     uint64_t next_index; /* stream index after the latest block */
-    uint64_t *blocks, *samples_out, *overruns, *overrun_samples, *dropouts, *gap_samples,
-        *reopens, *open_failures, *truncated_bytes, *recorded;
+    uint64_t *blocks, *samples_out, *overruns, *overrun_samples, *dropouts, *gap_samples, *reopens,
+        *open_failures, *truncated_bytes, *recorded;
 };
 
 static void update_counters(struct app *a)
@@ -94,8 +99,8 @@ static void record_block(struct app *a, const source_block *b)
     if (!a->record_path || a->record_failed)
         return;
     if (!a->rec) {
-        int64_t t0 = b->start_time_ns +
-                     (int64_t)((double)b->first_sample * 1e9 / a->info.sample_rate_hz);
+        int64_t t0 =
+            b->start_time_ns + (int64_t)((double)b->first_sample * 1e9 / a->info.sample_rate_hz);
         a->rec = recorder_create(a->record_path, &a->info, a->info.description, t0);
         if (!a->rec) {
             a->record_failed = true;
@@ -145,7 +150,8 @@ static int produce(void *ctx)
         log_error("cannot encode iq block");
         return -1;
     }
-    int64_t t_ns = b.start_time_ns + (int64_t)((double)b.first_sample * 1e9 / a->info.sample_rate_hz);
+    int64_t t_ns =
+        b.start_time_ns + (int64_t)((double)b.first_sample * 1e9 / a->info.sample_rate_hz);
     a->next_index = b.first_sample + b.count;
     if (node_publish(a->n, WIRE_IQ, t_ns, 0, a->payload, (size_t)len) == 0) {
         (*a->blocks)++;

@@ -22,7 +22,7 @@ struct segment {
 
 struct sdr_recorder {
     iqfile_writer *w;
-    char *base;      /* path without .sigmf-* */
+    char *base; /* path without .sigmf-* */
     char *hw;
     bool complex_iq;
     double center_hz;
@@ -60,7 +60,8 @@ static char *expand_path(const char *pattern, int64_t t_ns)
         snprintf(out, cap, "%s", pattern);
     }
     size_t k = strlen(out);
-    if (k > 11 && (strcmp(out + k - 11, ".sigmf-meta") == 0 || strcmp(out + k - 11, ".sigmf-data") == 0))
+    if (k > 11 &&
+        (strcmp(out + k - 11, ".sigmf-meta") == 0 || strcmp(out + k - 11, ".sigmf-data") == 0))
         out[k - 11] = 0;
     return out;
 }
@@ -158,8 +159,8 @@ static int merge_meta(sdr_recorder *r)
                                               r->center_hz, "core:datetime", dt));
     }
     if (r->n_seg == 0)
-        json_array_append_new(caps, json_pack("{s:i,s:f}", "core:sample_start", 0,
-                                              "core:frequency", r->center_hz));
+        json_array_append_new(
+            caps, json_pack("{s:i,s:f}", "core:sample_start", 0, "core:frequency", r->center_hz));
     json_object_set_new(root, "captures", caps);
     if (json_is_object(global)) {
         if (*r->hw)

@@ -16,10 +16,10 @@
 typedef struct sdr_ring sdr_ring;
 
 typedef struct sdr_ring_slot {
-    uint8_t *data;          /* slot_bytes capacity */
-    size_t len;             /* bytes held */
-    uint64_t first_sample;  /* stream index of the first sample */
-    int64_t start_time_ns;  /* event time of stream index 0 */
+    uint8_t *data;         /* slot_bytes capacity */
+    size_t len;            /* bytes held */
+    uint64_t first_sample; /* stream index of the first sample */
+    int64_t start_time_ns; /* event time of stream index 0 */
 } sdr_ring_slot;
 
 /* slots >= 2, slot_bytes >= 1.  Never NULL (allocation failure aborts). */

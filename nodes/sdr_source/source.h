@@ -35,46 +35,46 @@
 /* Everything a backend may need, filled by main.c from the configuration.  Strings are owned by
  * the caller and stay valid until close. */
 typedef struct source_settings {
-    const char *device_arg;  /* text after "<backend>:" in `device` ("" when none) */
+    const char *device_arg; /* text after "<backend>:" in `device` ("" when none) */
     /* file playback */
-    const char *input;       /* path, "-" = stdin */
-    const char *format;      /* "" = from the extension */
-    bool realtime;           /* pace to the recording's rate */
-    bool play_truncated;     /* play a truncated file instead of refusing it */
-    int64_t start_time_ns;   /* event time of the first sample (files); 0 = from file or 1970 */
+    const char *input;     /* path, "-" = stdin */
+    const char *format;    /* "" = from the extension */
+    bool realtime;         /* pace to the recording's rate */
+    bool play_truncated;   /* play a truncated file instead of refusing it */
+    int64_t start_time_ns; /* event time of the first sample (files); 0 = from file or 1970 */
     /* shared */
-    double rate_hz;          /* 0 = from the file / SOURCE_DEFAULT_LIVE_RATE_HZ */
-    double center_hz;        /* 0 = from the file / SOURCE_DEFAULT_CENTER_HZ */
-    size_t block_samples;    /* samples per block (live: per USB / network buffer) */
+    double rate_hz;       /* 0 = from the file / SOURCE_DEFAULT_LIVE_RATE_HZ */
+    double center_hz;     /* 0 = from the file / SOURCE_DEFAULT_CENTER_HZ */
+    size_t block_samples; /* samples per block (live: per USB / network buffer) */
     /* live */
-    bool gain_auto;          /* tuner AGC */
-    double gain_db;          /* manual tuner gain, dB (nearest supported step is used) */
-    bool rtl_agc;            /* RTL2832 digital AGC */
-    int ppm;                 /* frequency correction, parts per million [-1000, 1000] */
-    bool bias_tee;           /* power an LNA through the antenna input */
-    double ring_s;           /* seconds of signal the ring holds (>= 2 buffers) */
-    bool wait_for_device;    /* keep retrying at start instead of failing */
-    double retry_initial_s;  /* first reopen delay after a drop-out, doubled up to retry_max_s */
+    bool gain_auto;         /* tuner AGC */
+    double gain_db;         /* manual tuner gain, dB (nearest supported step is used) */
+    bool rtl_agc;           /* RTL2832 digital AGC */
+    int ppm;                /* frequency correction, parts per million [-1000, 1000] */
+    bool bias_tee;          /* power an LNA through the antenna input */
+    double ring_s;          /* seconds of signal the ring holds (>= 2 buffers) */
+    bool wait_for_device;   /* keep retrying at start instead of failing */
+    double retry_initial_s; /* first reopen delay after a drop-out, doubled up to retry_max_s */
     double retry_max_s;
-    double stall_timeout_s;  /* no samples this long = device lost (0 = never) */
+    double stall_timeout_s; /* no samples this long = device lost (0 = never) */
 } source_settings;
 
 /* What the stream is, known after open. */
 typedef struct source_info {
     double sample_rate_hz;
     double center_hz;
-    bool complex_iq;         /* false: real FM-discriminator audio */
-    bool live;               /* a receiver, not a recording */
-    int64_t total_samples;   /* recording length, -1 unknown or live */
-    char description[256];   /* one line for the log ("rtlsdr:0 Generic RTL2832U SN 00000001") */
+    bool complex_iq;       /* false: real FM-discriminator audio */
+    bool live;             /* a receiver, not a recording */
+    int64_t total_samples; /* recording length, -1 unknown or live */
+    char description[256]; /* one line for the log ("rtlsdr:0 Generic RTL2832U SN 00000001") */
 } source_info;
 
 /* One block handed out by read(): valid until the next read or close. */
 typedef struct source_block {
-    const float *samples;    /* count samples: 2*count floats (I,Q) when complex */
+    const float *samples; /* count samples: 2*count floats (I,Q) when complex */
     uint32_t count;
-    uint64_t first_sample;   /* stream index of samples[0] */
-    int64_t start_time_ns;   /* event time of stream index 0 */
+    uint64_t first_sample; /* stream index of samples[0] */
+    int64_t start_time_ns; /* event time of stream index 0 */
 } source_block;
 
 /* Counters a backend keeps (cumulative since open). */

@@ -106,12 +106,14 @@ static source *file_open(const source_settings *cfg, source_info *info, int *exi
         log_error("no input: give --input FILE (or input = in the config file)");
         return NULL;
     }
-    if (opt.format == IQFILE_FORMAT_AUTO && iqfile_format_from_path(cfg->input) == IQFILE_FORMAT_AUTO) {
-        log_error("%s: cannot tell the sample format from the name; give format = (%s)",
-                  cfg->input, format_names);
+    if (opt.format == IQFILE_FORMAT_AUTO &&
+        iqfile_format_from_path(cfg->input) == IQFILE_FORMAT_AUTO) {
+        log_error("%s: cannot tell the sample format from the name; give format = (%s)", cfg->input,
+                  format_names);
         return NULL;
     }
-    if (cfg->rate_hz != 0 && !(cfg->rate_hz >= IQFILE_MIN_RATE_HZ && cfg->rate_hz <= IQFILE_MAX_RATE_HZ)) {
+    if (cfg->rate_hz != 0 &&
+        !(cfg->rate_hz >= IQFILE_MIN_RATE_HZ && cfg->rate_hz <= IQFILE_MAX_RATE_HZ)) {
         log_error("rate_hz %.0f is outside [%.0f, %.0f] S/s", cfg->rate_hz, IQFILE_MIN_RATE_HZ,
                   IQFILE_MAX_RATE_HZ);
         return NULL;
@@ -125,9 +127,10 @@ static source *file_open(const source_settings *cfg, source_info *info, int *exi
     if (cut > 0) {
         if (!cfg->play_truncated) {
             if (fi->format == IQFILE_FORMAT_WAV)
-                log_error("%s: truncated: the WAV header announces %lld byte(s) more than the file "
-                          "holds (a capture cut short?); set truncated = play to play what is there",
-                          cfg->input, (long long)cut);
+                log_error(
+                    "%s: truncated: the WAV header announces %lld byte(s) more than the file "
+                    "holds (a capture cut short?); set truncated = play to play what is there",
+                    cfg->input, (long long)cut);
             else
                 log_error("%s: truncated: %lld byte(s) beyond a whole number of %s samples (wrong "
                           "format, or a capture cut short?); set truncated = play to play the "

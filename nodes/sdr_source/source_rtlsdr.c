@@ -29,7 +29,7 @@
 struct source {
     source_settings cfg;
     double rate_hz, center_hz;
-    int index;          /* -1: by serial */
+    int index; /* -1: by serial */
     char serial[64];
     rtlsdr_dev_t *dev;
     live *engine;
@@ -112,8 +112,10 @@ static int rtl_connect(void *ctx, bool quiet)
     }
     int rc = rtlsdr_open(&s->dev, (uint32_t)index);
     if (rc != 0 || !s->dev) {
-        REPORT(quiet, "cannot open RTL-SDR dongle %d (error %d: in use by another program, or "
-                      "no permission?)", index, rc);
+        REPORT(quiet,
+               "cannot open RTL-SDR dongle %d (error %d: in use by another program, or "
+               "no permission?)",
+               index, rc);
         s->dev = NULL;
         return -1;
     }
@@ -219,7 +221,8 @@ static source *rtl_open(const source_settings *cfg, source_info *info, int *exit
     }
     if (!rate_ok(s->rate_hz)) {
         log_error("rate_hz %.0f: an RTL-SDR samples at 225001-300000 or 900001-2400000 S/s "
-                  "(288000 is the usual AIS rate)", s->rate_hz);
+                  "(288000 is the usual AIS rate)",
+                  s->rate_hz);
         free(s);
         return NULL;
     }

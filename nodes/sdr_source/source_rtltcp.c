@@ -151,7 +151,8 @@ static int tcp_connect(void *ctx, bool quiet)
         return -1;
     }
     uint32_t tuner = (uint32_t)hello[4] << 24 | (uint32_t)hello[5] << 16 | hello[6] << 8 | hello[7];
-    uint32_t gains = (uint32_t)hello[8] << 24 | (uint32_t)hello[9] << 16 | hello[10] << 8 | hello[11];
+    uint32_t gains =
+        (uint32_t)hello[8] << 24 | (uint32_t)hello[9] << 16 | hello[10] << 8 | hello[11];
     const source_settings *c = &s->cfg;
     int one = 1;
     setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
@@ -163,8 +164,7 @@ static int tcp_connect(void *ctx, bool quiet)
          send_command(fd, RTLTCP_SET_GAIN, (uint32_t)lround(c->gain_db * 10)) != 0) ||
         send_command(fd, RTLTCP_SET_AGC_MODE, c->rtl_agc ? 1 : 0) != 0 ||
         send_command(fd, RTLTCP_SET_BIAS_TEE, c->bias_tee ? 1 : 0) != 0) {
-        REPORT(quiet, "rtl_tcp %s:%s: cannot send settings: %s", s->host, s->port,
-               strerror(errno));
+        REPORT(quiet, "rtl_tcp %s:%s: cannot send settings: %s", s->host, s->port, strerror(errno));
         close(fd);
         return -1;
     }
@@ -280,7 +280,8 @@ static source *tcp_open(const source_settings *cfg, source_info *info, int *exit
     double r = s->rate_hz;
     if (!((r > 225000 && r <= 300000) || (r > 900000 && r <= 2400000))) {
         log_error("rate_hz %.0f: an RTL-SDR samples at 225001-300000 or 900001-2400000 S/s "
-                  "(288000 is the usual AIS rate)", r);
+                  "(288000 is the usual AIS rate)",
+                  r);
         free(s);
         return NULL;
     }

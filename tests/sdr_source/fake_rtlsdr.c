@@ -34,7 +34,7 @@ struct rtlsdr_dev {
 
 static uint64_t delivered_total; /* over the whole process */
 static int lost_once, stalled_once;
-static int absent_counts;      /* device counts still to report 0 after the loss */
+static int absent_counts; /* device counts still to report 0 after the loss */
 
 static long env_long(const char *name, long def)
 {
@@ -277,8 +277,7 @@ int rtlsdr_read_async(rtlsdr_dev_t *dev, rtlsdr_read_async_cb_t cb, void *ctx, u
                 break;
         }
         uint32_t len = buf_len;
-        if (fail_after >= 0 && !lost_once &&
-            delivered_total + len / 2 >= (uint64_t)fail_after) {
+        if (fail_after >= 0 && !lost_once && delivered_total + len / 2 >= (uint64_t)fail_after) {
             len = (uint32_t)((uint64_t)fail_after - delivered_total) * 2;
             if (len)
                 cb(buf, len, ctx);

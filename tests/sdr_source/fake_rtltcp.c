@@ -53,21 +53,36 @@ static double mono_s(void)
 static const char *command_name(uint8_t c)
 {
     switch (c) {
-    case 0x01: return "freq";
-    case 0x02: return "rate";
-    case 0x03: return "gain_mode";
-    case 0x04: return "gain";
-    case 0x05: return "freq_correction";
-    case 0x06: return "if_gain";
-    case 0x07: return "test_mode";
-    case 0x08: return "agc";
-    case 0x09: return "direct_sampling";
-    case 0x0a: return "offset_tuning";
-    case 0x0b: return "xtal";
-    case 0x0c: return "tuner_xtal";
-    case 0x0d: return "gain_index";
-    case 0x0e: return "bias_tee";
-    default: return NULL;
+    case 0x01:
+        return "freq";
+    case 0x02:
+        return "rate";
+    case 0x03:
+        return "gain_mode";
+    case 0x04:
+        return "gain";
+    case 0x05:
+        return "freq_correction";
+    case 0x06:
+        return "if_gain";
+    case 0x07:
+        return "test_mode";
+    case 0x08:
+        return "agc";
+    case 0x09:
+        return "direct_sampling";
+    case 0x0a:
+        return "offset_tuning";
+    case 0x0b:
+        return "xtal";
+    case 0x0c:
+        return "tuner_xtal";
+    case 0x0d:
+        return "gain_index";
+    case 0x0e:
+        return "bias_tee";
+    default:
+        return NULL;
     }
 }
 
@@ -141,7 +156,8 @@ static void serve(int fd, int conn, FILE *data, long long drop_after, int fast, 
 int main(int argc, char **argv)
 {
     if (argc < 4) {
-        fprintf(stderr, "usage: fake_rtltcp FILE PORT_FILE LOG [--drop-after BYTES] [--pace fast]\n");
+        fprintf(stderr,
+                "usage: fake_rtltcp FILE PORT_FILE LOG [--drop-after BYTES] [--pace fast]\n");
         return 2;
     }
     long long drop_after = -1;

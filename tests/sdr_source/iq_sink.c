@@ -54,8 +54,8 @@ int main(int argc, char **argv)
     double deadline = mono_s() + atof(argv[2]);
     static uint8_t buf[WIRE_MAX_FRAME];
     long long messages = 0, gaps = 0, backwards = 0, start_changes = 0, bad_time = 0;
-    unsigned long long samples = 0, gap_samples = 0, first_index = 0, end_index = 0, seq_missing = 0,
-                       last_seq = 0;
+    unsigned long long samples = 0, gap_samples = 0, first_index = 0, end_index = 0,
+                       seq_missing = 0, last_seq = 0;
     long long start_ns = 0;
     unsigned rate = 0;
     unsigned long long center = 0;
@@ -113,7 +113,8 @@ int main(int argc, char **argv)
                 backwards++;
             }
         }
-        long long want = m.start_time_ns + (long long)((double)m.first_sample * 1e9 / m.sample_rate_hz);
+        long long want =
+            m.start_time_ns + (long long)((double)m.first_sample * 1e9 / m.sample_rate_hz);
         if (llabs(h.event_time_ns - want) > 1)
             bad_time++;
         end_index = m.first_sample + m.count;
@@ -124,15 +125,14 @@ int main(int argc, char **argv)
             nanosleep(&ts, NULL);
         }
     }
-    json_t *o = json_pack("{s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:b,s:I}",
-                          "messages", (json_int_t)messages, "samples", (json_int_t)samples,
-                          "first_index", (json_int_t)first_index, "end_index",
-                          (json_int_t)end_index, "gaps", (json_int_t)gaps, "gap_samples",
-                          (json_int_t)gap_samples, "backwards", (json_int_t)backwards,
-                          "start_time_ns", (json_int_t)start_ns, "start_time_changes",
-                          (json_int_t)start_changes, "rate", (json_int_t)rate, "center_hz",
-                          (json_int_t)center, "bad_event_time", (json_int_t)bad_time, "eos", eos,
-                          "seq_missing", (json_int_t)seq_missing);
+    json_t *o = json_pack("{s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:b,s:I}", "messages",
+                          (json_int_t)messages, "samples", (json_int_t)samples, "first_index",
+                          (json_int_t)first_index, "end_index", (json_int_t)end_index, "gaps",
+                          (json_int_t)gaps, "gap_samples", (json_int_t)gap_samples, "backwards",
+                          (json_int_t)backwards, "start_time_ns", (json_int_t)start_ns,
+                          "start_time_changes", (json_int_t)start_changes, "rate", (json_int_t)rate,
+                          "center_hz", (json_int_t)center, "bad_event_time", (json_int_t)bad_time,
+                          "eos", eos, "seq_missing", (json_int_t)seq_missing);
     json_object_set_new(o, "stats", stats ? stats : json_null());
     char *text = json_dumps(o, JSON_COMPACT);
     puts(text);

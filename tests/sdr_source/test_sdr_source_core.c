@@ -21,7 +21,7 @@ static int failures;
 #define CHECK(cond)                                                                                \
     do {                                                                                           \
         if (!(cond)) {                                                                             \
-            fprintf(stderr, "%s:%d: CHECK failed: %s\n", __FILE__, __LINE__, #cond);              \
+            fprintf(stderr, "%s:%d: CHECK failed: %s\n", __FILE__, __LINE__, #cond);               \
             failures++;                                                                            \
         }                                                                                          \
     } while (0)
@@ -146,9 +146,15 @@ static void test_registry(void)
 
 static source_settings defaults(void)
 {
-    return (source_settings){.device_arg = "", .input = "", .format = "", .block_samples = 16384,
-                             .gain_auto = true, .ring_s = 1, .retry_initial_s = 0.1,
-                             .retry_max_s = 1, .stall_timeout_s = 5};
+    return (source_settings){.device_arg = "",
+                             .input = "",
+                             .format = "",
+                             .block_samples = 16384,
+                             .gain_auto = true,
+                             .ring_s = 1,
+                             .retry_initial_s = 0.1,
+                             .retry_max_s = 1,
+                             .stall_timeout_s = 5};
 }
 
 /* open must refuse with the given exit code. */
@@ -202,8 +208,10 @@ static void test_refusals(void)
     expect_refused("file", st, 2, "a device argument");
 
     /* A WAV header announcing more data than the file holds. */
-    iqfile_writer_options wo = {.format = IQFILE_FORMAT_WAV, .kind = IQFILE_KIND_COMPLEX,
-                                .sample = IQFILE_SAMPLE_S16, .sample_rate_hz = 96000};
+    iqfile_writer_options wo = {.format = IQFILE_FORMAT_WAV,
+                                .kind = IQFILE_KIND_COMPLEX,
+                                .sample = IQFILE_SAMPLE_S16,
+                                .sample_rate_hz = 96000};
     iqfile_writer *w = iqfile_create(wav, &wo);
     float complex z[1000] = {0};
     iqfile_write_cf32(w, z, 1000);
@@ -270,8 +278,11 @@ static void test_recorder(void)
     CHECK(strcmp(dt, "1970-01-01T00:00:00.000000Z") == 0);
 
     char *pattern = path_in("rec-%Y%m%d");
-    source_info info = {.sample_rate_hz = 288000, .center_hz = 162e6, .complex_iq = true,
-                        .live = true, .total_samples = -1};
+    source_info info = {.sample_rate_hz = 288000,
+                        .center_hz = 162e6,
+                        .complex_iq = true,
+                        .live = true,
+                        .total_samples = -1};
     int64_t t0 = 1714564800000000000LL;
     sdr_recorder *r = recorder_create(pattern, &info, "rtlsdr:0 (test)", t0);
     CHECK(r != NULL);
