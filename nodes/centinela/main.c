@@ -324,11 +324,13 @@ int main(int argc, char **argv)
     const char *config_path = config_file_path(cfg);
     if (!config_path) {
         log_error("give the graph's config file with -c FILE (e.g. configs/centinela.conf)");
+        config_destroy(&cfg);
         return 2;
     }
     enum log_level lvl;
     if (log_level_parse(config_str(cfg, "log_level"), &lvl) != 0) {
         log_error("log_level '%s' is not one of error, warn, info, debug", config_str(cfg, "log_level"));
+        config_destroy(&cfg);
         return 2;
     }
     log_set_level(lvl);
@@ -345,13 +347,16 @@ int main(int argc, char **argv)
         snprintf(run_dir, sizeof run_dir, "/tmp/centinela-%d/%s", (int)getuid(), base);
         free(copy);
     }
-    if (config_bool(cfg, "status"))
+    if (config_bool(cfg, "status")) {
+        config_destroy(&cfg);
         return show_status(run_dir);
+    }
 
     char exe[PATH_MAX];
     ssize_t el = readlink("/proc/self/exe", exe, sizeof exe - 1);
     if (el <= 0) {
         log_error("cannot find my own executable: %s", strerror(errno));
+        config_destroy(&cfg);
         return 1;
     }
     exe[el] = 0;
@@ -359,8 +364,11 @@ int main(int argc, char **argv)
 
     graph g;
     if (graph_load(&g, config_path, config_str(cfg, "nodes"), config_str(cfg, "bin_dir"),
-                   launcher_dir) != 0)
+                   launcher_dir) != 0) {
+        graph_free(&g);
+        config_destroy(&cfg);
         return 2;
+    }
 
     /* Run directory: ipc sockets and health.json.  Children inherit it through the environment. */
     char *mk = x_strdup(run_dir);
@@ -385,6 +393,8 @@ int main(int argc, char **argv)
     void *sub = zctx ? zmq_socket(zctx, ZMQ_SUB) : NULL;
     if (!sub || zmq_setsockopt(sub, ZMQ_SUBSCRIBE, "stats", 5) != 0) {
         log_error("zmq: %s", zmq_strerror(errno));
+        graph_free(&g);
+        config_destroy(&cfg);
         return 1;
     }
     for (int i = 0; i < g.n; i++) {
