@@ -12,8 +12,12 @@ set -euo pipefail
 cd "$(dirname "$0")"
 
 BUILD_PACKAGES=(build-essential cmake pkg-config libzmq3-dev libliquid-dev libhdf5-dev
-                librtlsdr-dev libjansson-dev libinih-dev)
-TEST_PACKAGES=(clang libclang-rt-14-dev python3 python3-h5py python3-numpy iproute2 procps)
+                librtlsdr-dev libjansson-dev libinih-dev libmicrohttpd-dev)
+TEST_PACKAGES=(clang libclang-rt-14-dev python3 python3-h5py python3-numpy iproute2 procps
+               chromium)
+# Node.js and npm install the web map's front-end libraries from their lock file; a machine
+# that already has them (from any source) keeps its own.
+command -v npm > /dev/null 2>&1 || TEST_PACKAGES+=(nodejs npm)
 
 install_missing() {
   local missing=()
@@ -30,10 +34,24 @@ install_missing() {
 
 jobs=$(nproc 2>/dev/null || echo 2)
 
+# The web map's libraries (Leaflet; playwright-core drives Debian's chromium in the browser test),
+# pinned by nodes/web_view/package-lock.json.  Skipped, with a note, where npm is absent.
+web_libraries() {
+  if ! command -v npm > /dev/null 2>&1; then
+    echo "bootstrap: npm not found; web_view will run without its map libraries"
+    return 0
+  fi
+  local lock=nodes/web_view/package-lock.json stamp=nodes/web_view/node_modules/.package-lock.json
+  if [ ! -f "$stamp" ] || [ "$lock" -nt "$stamp" ]; then
+    (cd nodes/web_view && npm ci --no-audit --no-fund --loglevel=error)
+  fi
+}
+
 case "${1:-}" in
   run)
     shift
     install_missing "${BUILD_PACKAGES[@]}"
+    web_libraries
     cmake -S . -B build -DCMAKE_BUILD_TYPE=Release > /dev/null
     cmake --build build -j"$jobs"
     mkdir -p out
@@ -41,12 +59,14 @@ case "${1:-}" in
     ;;
   test)
     install_missing "${BUILD_PACKAGES[@]}" "${TEST_PACKAGES[@]}"
+    web_libraries
     CC=clang cmake -S . -B build-test -DCMAKE_BUILD_TYPE=Debug > /dev/null
     cmake --build build-test -j"$jobs"
     cd build-test && ctest --output-on-failure -j"$jobs"
     ;;
   bench)
     install_missing "${BUILD_PACKAGES[@]}" "${TEST_PACKAGES[@]}"
+    web_libraries
     cmake -S . -B build -DCMAKE_BUILD_TYPE=Release > /dev/null
     cmake --build build -j"$jobs"
     cmake --build build --target bench
