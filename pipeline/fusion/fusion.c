@@ -117,7 +117,6 @@ static station *station_get(fusion *f, uint32_t id)
     s->s.typical_range_m = NAN;
     for (int k = 0; k < FUSION_SECTORS; k++)
         s->s.sector_max_m[k] = NAN;
-    u64map_init(&s->vessels, 64);
     u64map_put(&f->st_by_id, id, (uint64_t)f->n_st);
     f->n_st++;
     return s;
@@ -129,6 +128,19 @@ static int station_index(const fusion *f, uint32_t id)
     return v ? (int)*v : -1;
 }
 
+/* Mark a track as heard by station si; the station's vessel count grows on a track's first
+ * report through it (a vessel removed and heard again later counts again). */
+static void mark_station(fusion *f, track *t, int si)
+{
+    if (si < 0)
+        return;
+    uint64_t bit = 1ull << (si & 63);
+    if (!(t->station_bits & bit)) {
+        t->station_bits |= bit;
+        f->st[si].s.vessels++;
+    }
+}
+
 /* Count one message for a station: vessels, range, coverage sector. */
 void fusion_internal_station_heard(fusion *f, uint32_t id, const fusion_report *r, bool unique)
 {
@@ -138,10 +150,6 @@ void fusion_internal_station_heard(fusion *f, uint32_t id, const fusion_report *
     s->s.messages++;
     if (unique)
         s->s.unique++;
-    if (r->mmsi && !u64map_get(&s->vessels, r->mmsi)) {
-        u64map_put(&s->vessels, r->mmsi, 1);
-        s->s.vessels++;
-    }
     if (r->kind != FUSION_POSITION || !s->s.position_known)
         return;
     double d = geo_distance_m(s->s.lat_deg, s->s.lon_deg, r->lat_deg, r->lon_deg);
@@ -497,55 +505,58 @@ void fusion_internal_emit(fusion *f, track *t, uint8_t update, bool force)
 
 /* ---- zones and coverage ------------------------------------------------------------------ */
 
+static double moved_m(double lat0, double lon0, double lat, double lon)
+{
+    double dx, dy;
+    geo_to_local(lat0, lon0, lat, lon, &dx, &dy);
+    return hypot(dx, dy);
+}
+
+/* Zones, distance to shore and coverage, each recomputed only when the track has moved far
+ * enough for the answer to possibly change: zone membership not before the nearest zone edge,
+ * the distance to shore (1-Lipschitz) not before 250 m or 5 % of it, coverage every 1 km. */
 static void refresh_context(fusion *f, track *t)
 {
     const zones *z = f->cfg.zones;
-    bool any_station = false;
-    for (int i = 0; i < f->n_st && !any_station; i++)
-        any_station = f->st[i].s.position_known;
+    bool any_station = f->any_station_position;
     if (!z && !any_station)
         return;
     double lat, lon;
     track_position(t, &lat, &lon);
-    double moved = INFINITY;
-    if (t->zone_valid_m >= 0) {
-        double dx, dy;
-        geo_to_local(t->zone_lat, t->zone_lon, lat, lon, &dx, &dy);
-        moved = hypot(dx, dy);
-    }
-    if (moved <= t->zone_valid_m && moved <= t->shore_valid_m)
-        return;
-    if (z) {
-        if (moved > t->zone_valid_m) {
+    double dz = t->zone_valid_m < 0 ? INFINITY : moved_m(t->zone_lat, t->zone_lon, lat, lon);
+    if (dz > t->zone_valid_m) {
+        if (z) {
             t->zones = zones_mask_at(z, lat, lon);
-            /* Zones cannot change before the nearest edge; search a bounded radius only. */
             double e = zones_edge_distance_m(z, lat, lon, 5000);
             t->zone_valid_m = (float)(isfinite(e) ? e : 5000);
+        } else {
+            t->zone_valid_m = 1000;
         }
-        if (moved > t->shore_valid_m) {
-            t->dist_shore_m = (float)zones_dist_shore_m(z, lat, lon);
-            /* distance to shore is 1-Lipschitz: keep it while the error stays under 5 % */
-            t->shore_valid_m = isfinite(t->dist_shore_m) ? fmaxf(100.0f, 0.05f * t->dist_shore_m) : 1e9f;
+        if (any_station) {
+            bool in = false;
+            for (int i = 0; i < f->n_st && !in; i++) {
+                const station *s = &f->st[i];
+                if (s->s.position_known && s->s.typical_range_m > 0)
+                    in = geo_distance_m(s->s.lat_deg, s->s.lon_deg, lat, lon) <= s->s.typical_range_m;
+            }
+            t->in_coverage = in;
+            if (t->zone_valid_m > 1000)
+                t->zone_valid_m = 1000;
         }
-    } else {
-        t->zone_valid_m = 1000;
-        t->shore_valid_m = 1000;
+        t->zone_lat = lat;
+        t->zone_lon = lon;
     }
-    t->zone_valid_m = fminf(t->zone_valid_m, t->shore_valid_m);
-    t->shore_valid_m = t->zone_valid_m;
-    t->zone_lat = lat;
-    t->zone_lon = lon;
-    if (any_station) {
-        bool in = false;
-        for (int i = 0; i < f->n_st && !in; i++) {
-            const station *s = &f->st[i];
-            if (s->s.position_known && s->s.typical_range_m > 0)
-                in = geo_distance_m(s->s.lat_deg, s->s.lon_deg, lat, lon) <= s->s.typical_range_m;
-        }
-        t->in_coverage = in;
-        /* coverage edges are not in the zone index: re-check every 1 km of movement */
-        if (t->zone_valid_m > 1000)
-            t->zone_valid_m = t->shore_valid_m = 1000;
+    if (!z)
+        return;
+    double ds = t->shore_valid_m < 0 ? INFINITY : moved_m(t->shore_lat, t->shore_lon, lat, lon);
+    if (ds > t->shore_valid_m) {
+        t->dist_shore_m = (float)zones_dist_shore_m(z, lat, lon);
+        /* within 250 m or 5 %: far below what shore-distance rules (12 NM, 20 NM) resolve */
+        t->shore_valid_m = isfinite(t->dist_shore_m) ? fmaxf(250.0f, 0.05f * t->dist_shore_m) : 1e9f;
+        if (t->dist_shore_m == 0 && dz <= t->zone_valid_m + 1e-3)
+            t->shore_valid_m = fmaxf(t->shore_valid_m, t->zone_valid_m); /* on land until an edge */
+        t->shore_lat = lat;
+        t->shore_lon = lon;
     }
 }
 
@@ -743,9 +754,7 @@ static int static_in(fusion *f, const fusion_report *r)
         bool changed = false;
         merge_static(f, t, r, &changed);
         t->n_reports++;
-        int si = station_index(f, r->station_id);
-        if (si >= 0)
-            t->station_bits |= 1ull << (si & 63);
+        mark_station(f, t, station_index(f, r->station_id));
         if (changed)
             fusion_internal_emit(f, t, TRACK_UPD_STATIC, true);
     }
@@ -759,7 +768,7 @@ void fusion_internal_credit_station(fusion *f, uint32_t mmsi, uint32_t station_i
     if (si < 0 || !head)
         return;
     for (int32_t i = (int32_t)*head; i >= 0; i = f->tr[i].next_same)
-        f->tr[i].station_bits |= 1ull << (si & 63);
+        mark_station(f, &f->tr[i], si);
 }
 
 static bool position_valid(const fusion_report *r)
@@ -848,9 +857,7 @@ static int position_in(fusion *f, const fusion_report *r)
     t->n_reports++;
     if (t->hits < 255)
         t->hits++;
-    int si = station_index(f, r->station_id);
-    if (si >= 0)
-        t->station_bits |= 1ull << (si & 63);
+    mark_station(f, t, station_index(f, r->station_id));
     if (t->state == TRACK_TENTATIVE && t->hits >= f->cfg.confirm_reports)
         t->state = TRACK_CONFIRMED;
     else if (t->state == TRACK_LOST)
@@ -912,6 +919,7 @@ fusion *fusion_create(const fusion_config *cfg)
         s->configured_range_m = c.stations[i].range_m;
         if (s->configured_range_m > 0)
             s->s.typical_range_m = s->configured_range_m;
+        f->any_station_position = true;
     }
     f->cfg.stations = NULL; /* copied; the caller's array need not outlive us */
     return f;
@@ -922,8 +930,6 @@ void fusion_destroy(fusion **pf)
     if (!pf || !*pf)
         return;
     fusion *f = *pf;
-    for (int i = 0; i < f->n_st; i++)
-        u64map_free(&f->st[i].vessels);
     free(f->st);
     u64map_free(&f->st_by_id);
     u64map_free(&f->by_mmsi);
@@ -973,8 +979,6 @@ size_t fusion_memory_bytes(const fusion *f)
     size_t b = f->cap_tr * sizeof(track);
     b += f->by_mmsi.cap * 16 + f->by_radar.cap * 16 + f->grid.cap * 16 + f->pending.cap * 16;
     b += f->dedupe.cap * 16 + f->ddq_cap * sizeof *f->ddq + f->cap_pend * sizeof *f->pend;
-    for (int i = 0; i < f->n_st; i++)
-        b += f->st[i].vessels.cap * 16;
     b += FUSION_MAX_STATIONS * sizeof(station);
     return b;
 }

@@ -22,6 +22,7 @@ typedef struct track {
     int64_t t_ns;              /* filter time */
     int64_t last_report_ns, last_ais_ns, last_radar_ns, last_emit_ns;
     double zone_lat, zone_lon; /* where zones were last computed */
+    double shore_lat, shore_lon; /* where dist_shore was last computed */
     float zone_valid_m;        /* membership cannot change within this distance of it */
     float shore_valid_m;
     float dist_shore_m;
@@ -42,7 +43,6 @@ typedef struct track {
 
 typedef struct station {
     fusion_station_stats s;
-    u64map vessels;
     uint32_t range_hist[1000]; /* 1 km bins */
     uint32_t range_count;
     double configured_range_m;
@@ -73,6 +73,7 @@ struct fusion {
     size_t ddq_cap, ddq_head, ddq_len;
     station *st;
     int n_st;
+    bool any_station_position;
     u64map st_by_id;
     uint32_t next_id;
     int64_t now_ns;

@@ -250,7 +250,8 @@ int zones_build(zones *z)
                 xs[nx++] = (xing){r, x};
             }
         }
-        qsort(xs, nx, sizeof *xs, cmp_xing);
+        if (nx)
+            qsort(xs, nx, sizeof *xs, cmp_xing);
         for (size_t i = 0; i + 1 < nx; i += 2) {
             if (xs[i].row != xs[i + 1].row) { /* odd count in a row: degenerate ring; resync */
                 i--;
@@ -264,7 +265,8 @@ int zones_build(zones *z)
         e = e_end;
     }
     free(xs);
-    qsort(P.v, P.n, sizeof *P.v, cmp_pair);
+    if (P.n)
+        qsort(P.v, P.n, sizeof *P.v, cmp_pair);
 
     /* 3. entries per cell: merge the edge list and the centre marker of each (cell, feature) */
     z->cell_start = x_calloc((size_t)rows * cols + 1, sizeof *z->cell_start);

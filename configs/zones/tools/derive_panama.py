@@ -133,22 +133,56 @@ def min_dist_m(px, py, vx, vy):
 
 
 def raster_polys(mask, lon0, lat0, step):
-    """Row runs of True cells as rectangles (a MultiPolygon's coordinates)."""
-    polys = []
+    """Outline the True cells of a raster as polygons (no edges between inside cells).
+
+    Boundary unit edges are directed with the inside on their left, chained into rings, and
+    collinear runs merged.  Rings are returned as separate polygons; a hole comes out as its own
+    ring inside its outer ring, which even-odd point-in-polygon tests (and the zones library)
+    read correctly when they are part of one MultiPolygon feature."""
     rows, cols = mask.shape
+    inside = lambda i, j: 0 <= i < rows and 0 <= j < cols and bool(mask[i, j])
+    nxt = {}
     for i in range(rows):
-        j = 0
-        while j < cols:
+        for j in range(cols):
             if not mask[i, j]:
-                j += 1
                 continue
-            k = j
-            while k < cols and mask[i, k]:
-                k += 1
-            a, b = round(lon0 + j * step, 5), round(lon0 + k * step, 5)
-            c, d = round(lat0 + i * step, 5), round(lat0 + (i + 1) * step, 5)
-            polys.append([[[a, c], [b, c], [b, d], [a, d], [a, c]]])
-            j = k
+            # corners: (col, row) integer lattice; inside on the left of each directed edge
+            if not inside(i - 1, j):
+                nxt.setdefault((j, i), []).append((j + 1, i))
+            if not inside(i, j + 1):
+                nxt.setdefault((j + 1, i), []).append((j + 1, i + 1))
+            if not inside(i + 1, j):
+                nxt.setdefault((j + 1, i + 1), []).append((j, i + 1))
+            if not inside(i, j - 1):
+                nxt.setdefault((j, i + 1), []).append((j, i))
+    polys = []
+    while nxt:
+        start = next(iter(nxt))
+        ring = [start]
+        cur = start
+        while True:
+            outs = nxt[cur]
+            p = outs.pop()
+            if not outs:
+                del nxt[cur]
+            if p == start:
+                break
+            ring.append(p)
+            cur = p
+            if cur not in nxt:
+                break
+        # merge collinear points
+        pts = []
+        n = len(ring)
+        for k in range(n):
+            a, b, c = ring[k - 1], ring[k], ring[(k + 1) % n]
+            if (b[0] - a[0]) * (c[1] - b[1]) - (b[1] - a[1]) * (c[0] - b[0]) != 0:
+                pts.append(b)
+        if len(pts) < 3:
+            continue
+        coords = [[round(lon0 + x * step, 5), round(lat0 + y * step, 5)] for x, y in pts]
+        coords.append(coords[0])
+        polys.append([coords])
     return polys
 
 

@@ -160,7 +160,8 @@ typedef struct fusion_station_stats {
     double lat_deg, lon_deg;
     uint64_t messages;        /* messages heard, duplicates included */
     uint64_t unique;          /* messages no other station had delivered first */
-    uint32_t vessels;         /* distinct MMSIs heard */
+    uint32_t vessels;         /* tracks it contributed to (a vessel removed and heard again
+                                 later counts again) */
     double max_range_m;       /* farthest position heard (NaN without a station position) */
     double typical_range_m;   /* configured, else 90th percentile of ranges heard */
     double sector_max_m[FUSION_SECTORS]; /* coverage: farthest range per 30 deg of bearing */
