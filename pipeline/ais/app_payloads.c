@@ -73,20 +73,24 @@ static const ais_field dac1fid18[] = {
  *              1/1000 min), from hour 5, from min 6, to hour 5, to min 6, current dir 9,
  *              current speed 7 = 93 bits.  FI 32: lon 25, lat 24 (1/1000 min), from hour 5,
  *              from min 6, to hour 5, to min 6, dir 9, speed 8 = 88 bits. */
+/* offsets within one window: lat/lon order and widths differ between FI 14 and FI 32 */
+static const uint8_t tidal_off14[8][2] = {{27, 28}, {0, 27}, {55, 5}, {60, 6}, {66, 5}, {71, 6},
+                                          {77, 9}, {86, 7}};
+static const uint8_t tidal_off32[8][2] = {{0, 25}, {25, 24}, {49, 5}, {54, 6}, {60, 5}, {65, 6},
+                                          {71, 9}, {80, 8}};
+
 static void tidal_decode(const uint8_t *bits, size_t nbits, size_t at, int fid, ais_binary *b)
 {
-    /* offsets within one window: lat/lon order and widths differ between FI 14 and FI 32 */
-    static const uint8_t off14[8][2] = {{27, 28}, {0, 27}, {55, 5}, {60, 6}, {66, 5}, {71, 6},
-                                        {77, 9}, {86, 7}};
-    static const uint8_t off32[8][2] = {{0, 25}, {25, 24}, {49, 5}, {54, 6}, {60, 5}, {65, 6},
-                                        {71, 9}, {80, 8}};
-    const uint8_t(*o)[2] = fid == 14 ? off14 : off32;
+    const uint8_t(*o)[2] = fid == 14 ? tidal_off14 : tidal_off32;
     size_t el = fid == 14 ? 93 : 88;
     b->app.tidal.month = sixbit_get_u(bits, nbits, at, 4);
     b->app.tidal.day = sixbit_get_u(bits, nbits, at + 4, 5);
     unsigned n = 0;
-    /* gpsd counts a window whenever it starts at or before the end of the message */
-    for (size_t a = at + 9; a <= nbits && n < 12; a += el, n++) {
+    /* A window counts when it starts before the end of the message, even if the message ends
+     * inside it (the missing bits read as zero), as gpsd's decoder does with truncated tidal
+     * windows.  gpsd also counts a window that starts exactly at the end, with no bits at all;
+     * we do not, so that a message of n whole windows decodes as n windows. */
+    for (size_t a = at + 9; a < nbits && n < 12; a += el, n++) {
         ais_tidal *t = &b->app.tidal.tidals[n];
         t->lon = sixbit_get_s(bits, nbits, a + o[0][0], o[0][1]);
         t->lat = sixbit_get_s(bits, nbits, a + o[1][0], o[1][1]);
@@ -512,5 +516,108 @@ void ais_app_json(const ais_binary *b, jw *w, int scaled)
     }
     case AIS_APP_NONE:
         break;
+    }
+}
+
+/* ---- encoding: the inverse of ais_app_decode, from the app struct --------------------------- */
+
+static size_t tidal_encode(const ais_binary *b, int fid, uint8_t *bits, size_t at)
+{
+    const uint8_t(*o)[2] = fid == 14 ? tidal_off14 : tidal_off32;
+    size_t el = fid == 14 ? 93 : 88;
+    sixbit_put_u(bits, at, 4, b->app.tidal.month);
+    sixbit_put_u(bits, at + 4, 5, b->app.tidal.day);
+    size_t a = at + 9;
+    uint32_t n = b->app.tidal.ntidals < 12 ? b->app.tidal.ntidals : 12;
+    for (uint32_t i = 0; i < n; i++, a += el) {
+        const ais_tidal *t = &b->app.tidal.tidals[i];
+        sixbit_put_s(bits, a + o[0][0], o[0][1], t->lon);
+        sixbit_put_s(bits, a + o[1][0], o[1][1], t->lat);
+        sixbit_put_u(bits, a + o[2][0], o[2][1], t->from_hour);
+        sixbit_put_u(bits, a + o[3][0], o[3][1], t->from_min);
+        sixbit_put_u(bits, a + o[4][0], o[4][1], t->to_hour);
+        sixbit_put_u(bits, a + o[5][0], o[5][1], t->to_min);
+        sixbit_put_u(bits, a + o[6][0], o[6][1], t->cdir);
+        sixbit_put_u(bits, a + o[7][0], o[7][1], t->cspeed);
+    }
+    return a;
+}
+
+static size_t text_encode(const ais_binary *b, uint8_t *bits, size_t at, size_t max_end)
+{
+    sixbit_put_u(bits, at, 10, b->app.text.linkage);
+    size_t n = strnlen(b->app.text.text, sizeof b->app.text.text);
+    if (at + 10 + 6 * n > max_end)
+        n = (max_end - at - 10) / 6;
+    if (n)
+        sixbit_put_text(bits, at + 10, (unsigned)n, b->app.text.text);
+    return at + 10 + 6 * n;
+}
+
+/* Writes the application payload of b (app_kind != AIS_APP_NONE) from bit `start` and sets *end
+ * to the message length: the fixed lengths the decoder accepts for table payloads, whole
+ * windows for tidal data, whole characters for text.  Returns 0, or -1 when app_kind does not
+ * belong to this message type or DAC/FI. */
+int ais_app_encode(const ais_binary *b, int type, uint8_t *bits, size_t start, size_t *end)
+{
+    const ais_msg *m = (const ais_msg *)((const char *)b - offsetof(ais_msg, u.binary));
+    switch (b->app_kind) {
+    case AIS_APP_DAC1_FID12:
+        if (type != 6 || b->dac != 1 || b->fid != 12)
+            return -1;
+        fields_encode(dac1fid12, sizeof dac1fid12 / sizeof dac1fid12[0], m, bits, start);
+        *end = start + 272;
+        return 0;
+    case AIS_APP_DAC1_FID18:
+        if (type != 6 || b->dac != 1 || b->fid != 18)
+            return -1;
+        fields_encode(dac1fid18, sizeof dac1fid18 / sizeof dac1fid18[0], m, bits, start);
+        *end = start + 272;
+        return 0;
+    case AIS_APP_DAC1_FID14:
+    case AIS_APP_DAC1_FID32: {
+        int fid = b->app_kind == AIS_APP_DAC1_FID14 ? 14 : 32;
+        if (type != 6 || b->dac != 1 || (int)b->fid != fid)
+            return -1;
+        *end = tidal_encode(b, fid, bits, start);
+        return *end <= 1008 ? 0 : -1;
+    }
+    case AIS_APP_DAC1_FID30:
+        if (type != 6 || b->dac != 1 || b->fid != 30)
+            return -1;
+        *end = text_encode(b, bits, start, 1008);
+        return 0;
+    case AIS_APP_DAC1_FID29:
+        if (type != 8 || b->dac != 1 || b->fid != 29)
+            return -1;
+        *end = text_encode(b, bits, start, 1008);
+        return 0;
+    case AIS_APP_DAC235_FID10:
+        if (type != 6 || (b->dac != 235 && b->dac != 250) || b->fid != 10)
+            return -1;
+        fields_encode(dac235fid10, sizeof dac235fid10 / sizeof dac235fid10[0], m, bits, start);
+        *end = start + 48;
+        return 0;
+    case AIS_APP_DAC1_FID11:
+        if (type != 8 || b->dac != 1 || b->fid != 11)
+            return -1;
+        fields_encode(dac1fid11, sizeof dac1fid11 / sizeof dac1fid11[0], m, bits, start);
+        *end = start + 296;
+        return 0;
+    case AIS_APP_DAC1_FID31:
+        if (type != 8 || b->dac != 1 || b->fid != 31)
+            return -1;
+        fields_encode(dac1fid31, sizeof dac1fid31 / sizeof dac1fid31[0], m, bits, start);
+        *end = start + 304;
+        return 0;
+    case AIS_APP_DAC200_FID10:
+        if (type != 8 || b->dac != 200 || b->fid != 10)
+            return -1;
+        fields_encode(dac200fid10, sizeof dac200fid10 / sizeof dac200fid10[0], m, bits, start);
+        *end = start + 112;
+        return 0;
+    case AIS_APP_NONE:
+    default:
+        return -1;
     }
 }

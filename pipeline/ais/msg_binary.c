@@ -65,9 +65,15 @@ static void json(const ais_msg *m, jw *w, int scaled)
         ais_app_json(b, w, scaled);
 }
 
+/* data/bitcount are copied as they are, so a decoded message re-encodes bit for bit (spares
+ * and trailing bits included).  With no data (bitcount 0) and an application kind set, the
+ * payload is written from the app struct instead, so a caller can build e.g. a meteorological
+ * message field by field. */
 static int encode_at(const ais_msg *m, uint8_t *bits, size_t start, size_t *nbits)
 {
     const ais_binary *b = &m->u.binary;
+    if (b->app_kind != AIS_APP_NONE && b->bitcount == 0)
+        return ais_app_encode(b, (int)m->type, bits, start, nbits);
     if (b->bitcount > AIS_DATA_MAX_BYTES * 8 || start + b->bitcount > 1008)
         return -1;
     sixbit_copy(bits, start, b->data, b->bitcount, 0, b->bitcount);

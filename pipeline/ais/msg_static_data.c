@@ -17,8 +17,11 @@
  *                                           162     6   type of EPFD (M.1371-5) / spare
  *                                           168         total
  *
- * gpsd's field names: "vendorid" is the 3-character manufacturer id, "model" and "serial" the
- * M.1371-4 unit model code and serial number that share the 42 vendor bits.
+ * gpsd's field names: "vendorid" is the whole 7-character vendor id of M.1371-3 (as gpsd prints
+ * it); in M.1371-4/5 only its first 3 characters are the manufacturer, and its last 24 bits are
+ * read again as "model" and "serial".  The encoder writes vendorid, then model and serial over
+ * its last 4 characters, so a struct built with a 3-character vendorid and a model/serial
+ * decodes with those 4 characters filled in from model/serial.
  * Parts 2 and 3 are undefined: AIS_BAD_VALUE.  Part A is accepted at 160..168 bits.
  */
 #include "ais_internal.h"

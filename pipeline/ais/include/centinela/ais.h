@@ -119,7 +119,10 @@ typedef union ais_app {
 } ais_app;
 
 #define AIS_DATA_MAX_BYTES 160
-typedef struct ais_binary { /* types 6 (addressed) and 8 (broadcast) */
+/* Types 6 (addressed) and 8 (broadcast).  Decoding fills data/bitcount (the application data
+ * after DAC/FI) and, for a known DAC/FI of a fitting length, app_kind/app.  ais_encode writes
+ * data/bitcount; when bitcount is 0 and app_kind is set it writes the payload from app. */
+typedef struct ais_binary {
     uint32_t seqno, dest_mmsi, spare, dac, fid; /* seqno, dest_mmsi, retransmit: type 6 only */
     bool retransmit;
     ais_app_kind app_kind;
