@@ -23,6 +23,7 @@ typedef struct {
     ais_modulate_burst b;
     double t_unix_s; /* NaN: untimed */
     char in_channel; /* 'A'/'B' from the input (before the channel option) */
+    double level_db; /* added to the drawn Eb/N0 */
     uint64_t order;  /* input order, the tie-break of the time sort */
 } queued;
 
@@ -159,7 +160,7 @@ void ais_modulate_destroy(ais_modulate **pm)
 }
 
 int ais_modulate_add_message(ais_modulate *m, const uint8_t *msb_bits, size_t nbits,
-                             char channel, double time_unix_s)
+                             char channel, double time_unix_s, double level_db)
 {
     if (m->finished) {
         log_error("ais_modulate: message after finish");
@@ -183,6 +184,7 @@ int ais_modulate_add_message(ais_modulate *m, const uint8_t *msb_bits, size_t nb
     e->b.nbits = nbits;
     e->in_channel = (channel == 'B' || channel == '2') ? 'B' : 'A';
     e->t_unix_s = time_unix_s;
+    e->level_db = isfinite(level_db) ? level_db : 0;
     e->order = m->nq++;
     return 0;
 }
@@ -282,8 +284,12 @@ int ais_modulate_push_line(ais_modulate *m, const char *line, size_t len)
         return -1;
     if (got != 1)
         return 0;
-    double t = msg.time_ms == NMEA_TIME_NONE ? NAN : msg.time_ms / 1000.0;
-    return ais_modulate_add_message(m, msg.bits, msg.nbits, msg.channel, t) == 0 ? 1 : -1;
+    /* the time of the last part, else a c: seen on an earlier part (tag blocks are often on
+     * the first sentence only) */
+    double t = msg.time_ms != NMEA_TIME_NONE                          ? msg.time_ms / 1000.0
+               : msg.has_tagblock && (msg.tag.present & NMEA_TAG_C) ? msg.tag.c_ms / 1000.0
+                                                                      : NAN;
+    return ais_modulate_add_message(m, msg.bits, msg.nbits, msg.channel, t, 0) == 0 ? 1 : -1;
 }
 
 static int cmp_queued(const void *a, const void *b)
@@ -336,7 +342,7 @@ static void schedule(ais_modulate *m)
         prev = base;
         /* draws happen for every message, dropped or not, so one drop does not reshuffle the
          * offsets of all that follow */
-        double ebn0 = c->ebn0_db + c->ebn0_range_db * 0.5 * (usym(&rng) + 1.0);
+        double ebn0 = c->ebn0_db + c->ebn0_range_db * 0.5 * (usym(&rng) + 1.0) + e->level_db;
         double f_hz = c->freq_offset_hz + c->freq_jitter_hz * usym(&rng);
         double t_s = base + c->time_offset_s + c->time_jitter_s * usym(&rng);
         double ch_hz = ch == 'B' ? AIS_CHANNEL_B_HZ : AIS_CHANNEL_A_HZ;
@@ -346,6 +352,10 @@ static void schedule(ais_modulate *m)
         if ((c->audio && ch != c->audio_channel) ||
             fabs(rel_hz) + 12.5e3 > c->sample_rate_hz / 2) {
             m->st.off_channel++;
+            continue;
+        }
+        if (!(ebn0 >= -20 && ebn0 <= 80)) {
+            m->st.off_level++;
             continue;
         }
         if (t_s < 0) {
@@ -598,6 +608,9 @@ void ais_modulate_print_summary(const ais_modulate *m, FILE *f)
     if (s->off_channel)
         fprintf(f, "ais_modulate:   bursts outside the recorded band or audio channel: %llu\n",
                 (unsigned long long)s->off_channel);
+    if (s->off_level)
+        fprintf(f, "ais_modulate:   bursts with Eb/N0 outside [-20, 80] dB: %llu\n",
+                (unsigned long long)s->off_level);
     if (s->before_start || s->after_end)
         fprintf(f, "ais_modulate:   bursts before time zero: %llu, after the end: %llu\n",
                 (unsigned long long)s->before_start, (unsigned long long)s->after_end);

@@ -101,6 +101,7 @@ typedef struct {
     uint64_t messages;         /* complete messages accepted */
     uint64_t unframeable;      /* messages too long or empty for one burst */
     uint64_t off_channel;      /* audio: bursts on the other channel; IQ: channel outside band */
+    uint64_t off_level;        /* bursts whose Eb/N0 (with level_db) left [-20, 80] dB */
     uint64_t before_start;     /* bursts that would start before time zero */
     uint64_t after_end;        /* bursts starting after duration_s */
     uint64_t bursts;           /* bursts in the recording */
@@ -118,9 +119,10 @@ ais_modulate *ais_modulate_create(const ais_modulate_config *cfg);
  * or a line that is not AIS; -1: a bad line, counted and skipped (never fatal). */
 int ais_modulate_push_line(ais_modulate *m, const char *line, size_t len);
 /* Queue a message given as bits (MSB-first).  channel 'A'/'B' (or 0 = A; subject to the
- * channel option); time_unix_s: event time, or NaN for "untimed".  0 or -1 (bad length). */
+ * channel option); time_unix_s: event time, or NaN for "untimed"; level_db: added to this
+ * burst's Eb/N0 (0 normally; collisions of unequal bursts use it).  0 or -1 (bad length). */
 int ais_modulate_add_message(ais_modulate *m, const uint8_t *msb_bits, size_t nbits,
-                             char channel, double time_unix_s);
+                             char channel, double time_unix_s, double level_db);
 /* Render and write the recording (once).  0 or -1 (logged). */
 int ais_modulate_finish(ais_modulate *m);
 const ais_modulate_stats *ais_modulate_get_stats(const ais_modulate *m);
