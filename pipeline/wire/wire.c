@@ -118,6 +118,9 @@ int wire_iq_encode(const wire_iq *m, const float *samples, uint8_t *buf, size_t 
 
 enum wire_status wire_iq_decode(const uint8_t *p, size_t n, wire_iq *m)
 {
+    /* Every field defined, whatever the input: unused array slots and strings are zero, so
+     * identical messages give identical structs (and archives). */
+    memset(m, 0, sizeof *m);
     rbuf b = {p, n, 0, 0};
     m->sample_rate_hz = rb_u32(&b);
     m->kind = rb_u8(&b);
@@ -172,6 +175,9 @@ int wire_ais_encode(const wire_ais *m, uint8_t *buf, size_t cap)
 
 enum wire_status wire_ais_decode(const uint8_t *p, size_t n, wire_ais *m)
 {
+    /* Every field defined, whatever the input: unused array slots and strings are zero, so
+     * identical messages give identical structs (and archives). */
+    memset(m, 0, sizeof *m);
     rbuf b = {p, n, 0, 0};
     m->station_id = rb_u32(&b);
     m->channel = (char)rb_u8(&b);
@@ -189,10 +195,8 @@ enum wire_status wire_ais_decode(const uint8_t *p, size_t n, wire_ais *m)
         return WIRE_ERR_PAYLOAD;
     size_t nb = (m->nbits + 7u) / 8u;
     const uint8_t *q = rb_take(&b, nb);
-    if (q) {
-        memset(m->bits, 0, sizeof m->bits);
+    if (q)
         memcpy(m->bits, q, nb);
-    }
     rb_str(&b, m->nmea, sizeof m->nmea);
     if (b.err || b.pos != n)
         return WIRE_ERR_PAYLOAD;
@@ -238,6 +242,9 @@ int wire_track_encode(const wire_track *m, uint8_t *buf, size_t cap)
 
 enum wire_status wire_track_decode(const uint8_t *p, size_t n, wire_track *m)
 {
+    /* Every field defined, whatever the input: unused array slots and strings are zero, so
+     * identical messages give identical structs (and archives). */
+    memset(m, 0, sizeof *m);
     rbuf b = {p, n, 0, 0};
     m->track_id = rb_u32(&b);
     m->mmsi = rb_u32(&b);
@@ -305,6 +312,9 @@ int wire_alert_encode(const wire_alert *m, uint8_t *buf, size_t cap)
 
 enum wire_status wire_alert_decode(const uint8_t *p, size_t n, wire_alert *m)
 {
+    /* Every field defined, whatever the input: unused array slots and strings are zero, so
+     * identical messages give identical structs (and archives). */
+    memset(m, 0, sizeof *m);
     rbuf b = {p, n, 0, 0};
     m->alert_id = rb_u64(&b);
     rb_str(&b, m->rule, sizeof m->rule);
@@ -351,6 +361,9 @@ int wire_radar_encode(const wire_radar *m, uint8_t *buf, size_t cap)
 
 enum wire_status wire_radar_decode(const uint8_t *p, size_t n, wire_radar *m)
 {
+    /* Every field defined, whatever the input: unused array slots and strings are zero, so
+     * identical messages give identical structs (and archives). */
+    memset(m, 0, sizeof *m);
     rbuf b = {p, n, 0, 0};
     m->site_id = rb_u32(&b);
     m->target = rb_u16(&b);
