@@ -18,8 +18,13 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* The shipped Panama zones of this checkout (configs/zones); an installation sets `zones`. */
+#ifndef CENTINELA_DEFAULT_ZONES
+#define CENTINELA_DEFAULT_ZONES "configs/zones"
+#endif
+
 static const opt_spec track_fusion_options[] = {
-    {"zones", 'z', OPT_STR, "configs/zones", 0, -1,
+    {"zones", 'z', OPT_STR, CENTINELA_DEFAULT_ZONES, 0, -1,
      "GeoJSON zone files or directories, comma-separated; empty: no zones"},
     {"stations", 0, OPT_STR, "", 0, -1,
      "receiving stations id:lat:lon[:range_nm], comma-separated (range 0 or absent: learned)"},
