@@ -9,8 +9,8 @@
  * later members omit "s:" are matched by the group id instead.  Parts may arrive in any order.
  * A part that arrives twice with the same payload is a duplicate (dropped, counted); with a
  * different payload it means the sequence id was reused, so the old incomplete message is counted
- * as missing a part and a new one starts.  Incomplete messages expire after `timeout_ms` of event
- * time, or are displaced (oldest first) when `max_pending` are held.
+ * as missing a part and a new one starts.  Incomplete messages expire after `timeout_ms` of their
+ * source's event time, or are displaced (oldest first) when `max_pending` are held.
  */
 #include "centinela/nmea.h"
 
@@ -123,13 +123,28 @@ void nmea_assembler_flush(nmea_assembler *a)
             drop_slot(a, &a->slots[i], true);
 }
 
-static void expire(nmea_assembler *a)
+static const char *source_of(const nmea_sentence *s)
 {
-    if (a->npending == 0 || a->now_ms == NMEA_TIME_NONE)
+    if (s->has_tagblock && (s->tag.present & NMEA_TAG_S))
+        return s->tag.s;
+    if (s->rx.present)
+        return s->rx.station;
+    return "";
+}
+
+/* Event time is a property of each source's stream: a satellite or multi-station feed
+ * interleaves stations whose clocks (tag block c:) are minutes apart (libais tagblock.nmea holds
+ * ORBCOMM lines 41 minutes out of order between the parts of one message).  So a line expires
+ * only the partial messages of its own source; messages of a source that falls silent wait until
+ * displaced by newer ones or flushed at end of stream. */
+static void expire(nmea_assembler *a, const char *source, int64_t t_ms)
+{
+    if (a->npending == 0 || t_ms == NMEA_TIME_NONE)
         return;
     for (unsigned i = 0; i < a->cfg.max_pending; i++) {
         pending *p = &a->slots[i];
-        if (p->used && p->first_ms != NMEA_TIME_NONE && a->now_ms - p->first_ms > a->cfg.timeout_ms)
+        if (p->used && p->first_ms != NMEA_TIME_NONE && t_ms - p->first_ms > a->cfg.timeout_ms &&
+            strcmp(p->source, source) == 0)
             drop_slot(a, p, true);
     }
 }
@@ -174,15 +189,6 @@ static void merge_tag(nmea_tagblock *dst, const nmea_tagblock *src)
         dst->g_id = src->g_id;
     }
     dst->present |= src->present;
-}
-
-static const char *source_of(const nmea_sentence *s)
-{
-    if (s->has_tagblock && (s->tag.present & NMEA_TAG_S))
-        return s->tag.s;
-    if (s->rx.present)
-        return s->rx.station;
-    return "";
 }
 
 static pending *find_slot(nmea_assembler *a, const nmea_sentence *s, const char *source)
@@ -266,10 +272,9 @@ int nmea_assembler_push(nmea_assembler *a, const char *line, size_t len, int64_t
         t_ms = s.rx.unix_s * 1000;
     if (t_ms != NMEA_TIME_NONE && (t_ms < 0 || t_ms > 100000000000000LL))
         t_ms = NMEA_TIME_NONE; /* outside any plausible event time: ignore it */
-    if (t_ms != NMEA_TIME_NONE && (a->now_ms == NMEA_TIME_NONE || t_ms > a->now_ms)) {
+    if (t_ms != NMEA_TIME_NONE && (a->now_ms == NMEA_TIME_NONE || t_ms > a->now_ms))
         a->now_ms = t_ms;
-        expire(a);
-    }
+    expire(a, source_of(&s), t_ms);
     if (s.payload_len == 0 || s.payload_len > PART_PAYLOAD_MAX) {
         reject(a, NMEA_BAD_LENGTH);
         return 0;

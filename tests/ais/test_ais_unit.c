@@ -183,6 +183,16 @@ static void test_timeouts(void)
     snprintf(line, sizeof line, "%s,r003669946,1325394066", sentence(NULL, "%s", P2));
     CHECK(push(a, line, NMEA_TIME_NONE, &m) == 0); /* 6 s later: expired */
     CHECK(st->status[NMEA_MISSING_PART] == 3);
+    /* sources keep their own clocks: a satellite feed interleaving a station 41 minutes ahead
+     * does not expire another station's partial message (libais tagblock.nmea) */
+    nmea_assembler_reset(a);
+    CHECK(push(a, sentence("g:1-2-1604,s:rORBCOMM008,c:1418169601", "%s", P1), NMEA_TIME_NONE,
+               &m) == 0);
+    CHECK(push(a, sentence("s:rORBCOMM104,c:1418172113",
+                           "AIVDM,1,1,,B,13F?Vv700<DJuLEtvep`iToV0<00,0"), NMEA_TIME_NONE, &m) == 1);
+    CHECK(push(a, sentence("g:2-2-1604,s:rORBCOMM008,c:1418169601", "%s", P2), NMEA_TIME_NONE,
+               &m) == 1);
+    CHECK(st->status[NMEA_MISSING_PART] == 3);
     /* displacement when max_pending are held: oldest first */
     nmea_assembler_destroy(&a);
     c.max_pending = 2;

@@ -1,5 +1,6 @@
 /* Golden tests against gpsd's expected decodes (sample.aivdm.js.chk / .ju.chk, ais-nmea.log.chk,
- * ais_unpack_sixbit.log.chk), compared field by field with jansson.  Every field gpsd prints must
+ * ais_unpack_sixbit.log.chk) and libais's (typeexamples.json, tagblock.json), compared field by
+ * field with jansson.  Every field gpsd prints must
  * exist in ours with the same value (numbers to 1e-6 relative); extra fields of ours are allowed.
  * Deliberate differences are listed in pipeline/ais/DIFFERENCES.md and handled here by name.
  * Also checks the round trips bits -> NMEA -> bits and struct -> bits -> struct on every message.
@@ -253,6 +254,205 @@ static void run(const char *dir, const char *input, const char *expected)
     json_decref(exp);
 }
 
+/* ---- libais: typeexamples.nmea and tagblock.nmea ------------------------------------------
+ *
+ * libais's JSON (its test/typeexamples.json and tagblock.json, scaled) shares most of gpsd's
+ * names.  Every field both define is compared; the maps below list the names that differ, the
+ * fields only libais prints (skipped, with why), and the values where we differ from libais on
+ * purpose (pipeline/ais/DIFFERENCES.md, "libais").  Messages are aligned one for one in order;
+ * type 24 parts are not merged (libais prints each part). */
+
+/* libais name -> ours */
+static const char *const libais_renamed[][2] = {
+    {"part_num", "partno"},        /* type 24 */
+    {"tagblock_group", "tagblock_group"}, /* same name; members compared by name */
+};
+
+/* Printed by libais only.  Communication-state members are inside our "radio" integer. */
+static const char *const libais_only[][2] = {
+    {"spare", "reserved bits are not printed"},
+    {"spare2", "reserved bits are not printed"},
+    {"spare3", "reserved bits are not printed"},
+    {"spare4", "reserved bits are not printed"},
+    {"sync_state", "communication state: in radio"},
+    {"slot_timeout", "communication state: in radio"},
+    {"slot_number", "communication state: in radio (ours, with -t, is the receiver's slot)"},
+    {"received_stations", "communication state: in radio"},
+    {"slot_offset", "communication state: in radio"},
+    {"slot_increment", "communication state: in radio"},
+    {"slots_to_allocate", "communication state: in radio"},
+    {"keep_flag", "communication state: in radio"},
+    {"utc_hour", "communication state: in radio"},
+    {"utc_min", "communication state: in radio"},
+    {"utc_spare", "communication state: in radio"},
+    {"commstate_cs_fill", "communication state: in radio"},
+    {"transmission_ctl", "type 4/11 bit 148 is printed by neither gpsd nor us"},
+    {"unit", "type 18 cs flag: ours is \"cs\""},
+    {"mode", "type 18 assigned flag: ours is \"assigned\""},
+    {"alt_sensor", "type 9 regional bits: ours is \"regional\""},
+    {"ack_required", "type 6 DAC 1 FI 0 text telegram: kept as data"},
+    {"msg_seq", "type 6 DAC 1 FI 0 text telegram: kept as data"},
+    {"text", "type 6 DAC 1 FI 0 text telegram: kept as data"},
+    {"link_id", "type 8 DAC 1 FI 22 area notice: kept as data"},
+    {"notice_type", "type 8 DAC 1 FI 22 area notice: kept as data"},
+    {"notice_type_str", "type 8 DAC 1 FI 22 area notice: kept as data"},
+    {"duration_minutes", "type 8 DAC 1 FI 22 area notice: kept as data"},
+    {"sub_areas", "type 8 DAC 1 FI 22 area notice: kept as data"},
+    {"msg_2", "type 15: libais reads a fourth request; M.1371 has three"},
+    {"slot_offset_2", "type 15: libais reads a fourth request; M.1371 has three"},
+    {"type2_2", "type 15: libais reads a fourth request; M.1371 has three"},
+    {"offset2_2", "type 15: libais reads a fourth request; M.1371 has three"},
+    {"dac", "type 26 application id: ours is \"app_id\" (DAC << 6 | FI)"},
+    {"fid", "type 26 application id: ours is \"app_id\" (DAC << 6 | FI)"},
+    {"timestamp", "libais repeats the tag block time here for every type"},
+};
+
+/* Values that differ on purpose: (type, field, libais value as JSON text). */
+static const struct {
+    int type;
+    const char *field, *libais_value, *why;
+} libais_differs[] = {
+    {1, "turn", "null", "not available (-128): gpsd's \"n/a\" (unscaled -128)"},
+    {2, "status_text", "\"Reserved\"", "status 14 is \"AIS-SART is active\" in M.1371-5"},
+    {5, "shiptype_text", "\"Tanker, all ships of this type\"", "gpsd's wording"},
+    {23, "shiptype_text", "\"Cargo, Hazardous category B\"", "gpsd's wording"},
+    {6, "retransmit", "true", "libais inverts bit 70; we print it as sent, as gpsd"},
+    {27, "gnss", "false", "libais inverts bit 94; we print it as sent, as gpsd"},
+    {9, "speed", "16.799999237060547", "SAR speed is in knots (M.1371 Table 48); libais / 10"},
+    {21, "name", "\"9%&//3*37-+P][`<RD^6\"",
+     "six-bit 31 and 39 are '_' and apostrophe (M.1371 Table 47); libais prints '-' and '`'"},
+};
+
+static int libais_skipped(const char *k)
+{
+    for (size_t i = 0; i < sizeof libais_only / sizeof libais_only[0]; i++)
+        if (strcmp(k, libais_only[i][0]) == 0)
+            return 1;
+    return strcmp(k, "device") == 0 || strcmp(k, "class") == 0;
+}
+
+static const char *libais_our_name(const char *k)
+{
+    for (size_t i = 0; i < sizeof libais_renamed / sizeof libais_renamed[0]; i++)
+        if (strcmp(k, libais_renamed[i][0]) == 0)
+            return libais_renamed[i][1];
+    return k;
+}
+
+static int libais_equal(const char *key, json_t *exp, json_t *got)
+{
+    if (json_is_number(exp) && json_is_number(got)) {
+        /* libais prints float32 values in full: compare at float precision */
+        double a = json_number_value(exp), b = json_number_value(got);
+        return fabs(a - b) <= 1e-6 * fmax(1.0, fabs(a));
+    }
+    if (json_is_number(exp) && json_is_string(got) && strcmp(key, "turn") == 0) {
+        /* gpsd (and we) print the scaled rate of turn as a string with 2 decimals */
+        char *end;
+        double b = strtod(json_string_value(got), &end);
+        return *end == '\0' && fabs(json_number_value(exp) - b) <= 0.005;
+    }
+    if (json_is_number(exp) && json_is_boolean(got)) /* libais prints some flags as 0/1 */
+        return (json_number_value(exp) != 0) == json_is_true(got);
+    if (json_is_string(exp) && json_is_string(got) && strcmp(key, "tagblock_timestamp") == 0)
+        /* "2014-12-10T00:41:53.000000Z" (libais, microseconds) vs ".000Z" (ours, ms) */
+        return strncmp(json_string_value(exp), json_string_value(got), 19) == 0 &&
+               atof(json_string_value(exp) + 17) == atof(json_string_value(got) + 17);
+    return values_equal(key, exp, got); /* strings holding numbers, e.g. "imo":"9383663" */
+}
+
+static void run_libais(const char *dir, const char *input, const char *expected, int with_nmea)
+{
+    char pi[1024], pe[1024];
+    snprintf(pi, sizeof pi, "%s/%s", dir, input);
+    snprintf(pe, sizeof pe, "%s/%s", dir, expected);
+    int before = failures;
+    json_t *exp = json_array();
+    FILE *f = fopen(pe, "r");
+    char line[16384];
+    while (f && fgets(line, sizeof line, f)) {
+        json_t *o = json_loads(line, 0, NULL);
+        if (o)
+            json_array_append_new(exp, o);
+    }
+    if (f)
+        fclose(f);
+    f = fopen(pi, "r");
+    if (!f || json_array_size(exp) == 0) {
+        fprintf(stderr, "cannot read %s or %s\n", pi, pe);
+        failures++;
+        if (f)
+            fclose(f);
+        json_decref(exp);
+        return;
+    }
+    nmea_assembler *a = nmea_assembler_create(NULL);
+    size_t i = 0, fields = 0, skipped = 0, differs = 0;
+    while (fgets(line, sizeof line, f)) {
+        nmea_message nm;
+        ais_msg m;
+        if (!nmea_assembler_push(a, line, strlen(line), NMEA_TIME_NONE, &nm) ||
+            ais_decode(nm.bits, nm.nbits, &m) != AIS_OK)
+            continue;
+        char js[8192];
+        ais_json_opts o = {.scaled = true, .nmea = with_nmea ? &nm : NULL};
+        json_t *got = ais_json_write(&m, &o, js, sizeof js) ? json_loads(js, 0, NULL) : NULL;
+        json_t *e = json_array_get(exp, i++);
+        if (!got || !e) {
+            fprintf(stderr, "%s #%zu: %s\n", expected, i - 1, got ? "no expected object" : "no JSON");
+            failures++;
+            json_decref(got);
+            continue;
+        }
+        int type = (int)json_integer_value(json_object_get(e, "type"));
+        const char *k;
+        json_t *v;
+        json_object_foreach(e, k, v)
+        {
+            if (libais_skipped(k)) {
+                skipped++;
+                continue;
+            }
+            json_t *g = json_object_get(got, libais_our_name(k));
+            if (g && libais_equal(k, v, g)) {
+                fields++;
+                continue;
+            }
+            char *es = json_dumps(v, JSON_ENCODE_ANY);
+            int known = 0;
+            for (size_t d = 0; d < sizeof libais_differs / sizeof libais_differs[0]; d++)
+                known |= libais_differs[d].type == type && strcmp(libais_differs[d].field, k) == 0 &&
+                         strcmp(libais_differs[d].libais_value, es) == 0;
+            /* type 17: gpsd and we print the 1/10-minute position to 0.1 degree */
+            if (!known && type == 17 && g && (strcmp(k, "lon") == 0 || strcmp(k, "lat") == 0))
+                known = fabs(json_number_value(v) - json_number_value(g)) <= 0.05;
+            if (known) {
+                differs++;
+            } else {
+                char *gs = g ? json_dumps(g, JSON_ENCODE_ANY) : NULL;
+                fprintf(stderr, "%s #%zu type %d field %s: libais %s, ours %s\n", expected, i - 1,
+                        type, k, es, gs ? gs : "(missing)");
+                free(gs);
+                failures++;
+            }
+            free(es);
+        }
+        json_decref(got);
+    }
+    fclose(f);
+    nmea_assembler_destroy(&a);
+    if (i != json_array_size(exp)) {
+        fprintf(stderr, "%s: %zu messages decoded, %zu expected\n", expected, i,
+                json_array_size(exp));
+        failures++;
+    }
+    printf("%-28s %3zu/%3zu messages, %zu fields equal, %zu documented differences, "
+           "%zu libais-only fields skipped, %s\n",
+           expected, i, json_array_size(exp), fields, differs, skipped,
+           failures == before ? "ok" : "FAILED");
+    json_decref(exp);
+}
+
 int main(int argc, char **argv)
 {
     struct stat st;
@@ -266,6 +466,10 @@ int main(int argc, char **argv)
     run(gpsd, "sample.aivdm", "sample.aivdm.ju.chk");
     run(gpsd, "ais-nmea.log", "ais-nmea.log.chk");
     run(gpsd, "ais_unpack_sixbit.log", "ais_unpack_sixbit.log.chk");
+    char libais[1024];
+    snprintf(libais, sizeof libais, "%s/nmea/libais", argv[1]);
+    run_libais(libais, "typeexamples.nmea", "typeexamples.json", 0);
+    run_libais(libais, "tagblock.nmea", "tagblock.json", 1);
     printf("%d failures\n", failures);
     return failures ? 1 : 0;
 }

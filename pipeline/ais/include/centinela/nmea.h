@@ -11,7 +11,9 @@
  * Time: the assembler works in event time (ms since the Unix epoch).  Each line's time is taken
  * from its tag block "c:" field, else its USCG trailing Unix time, else the time the caller passes
  * (NMEA_TIME_NONE when the caller has none).  Incomplete multipart messages are dropped (and
- * counted as missing parts) when event time moves on by more than the configured timeout.
+ * counted as missing parts) when the event time of a later line from the same source (tag block
+ * "s:", else USCG "r...", else none) is more than the configured timeout past their first part;
+ * sources' clocks are not compared with each other (satellite feeds interleave them).
  */
 #ifndef CENTINELA_NMEA_H
 #define CENTINELA_NMEA_H
