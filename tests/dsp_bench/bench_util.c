@@ -5,6 +5,7 @@
 #include "centinela/iqfile.h"
 #include "centinela/log.h"
 #include "centinela/nmea.h"
+#include "centinela/sixbit.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -39,6 +40,9 @@ void bu_random_msg(uint64_t *rng, uint8_t msb[21])
     for (int i = 0; i < 21; i++)
         msb[i] = (uint8_t)bu_rand(rng);
     msb[0] = (uint8_t)((1 << 2) | (msb[0] & 3)); /* type 1, random repeat indicator */
+    /* a 9-digit MMSI: decoders may refuse 30-bit values above 999999999 (AIS-catcher drops
+     * them while still decoding), which would count as misses that are not the radio's */
+    sixbit_put_u(msb, 8, 30, (uint32_t)(201000000 + bu_rand(rng) % 574000000));
 }
 
 void bu_set_add(bu_set *s, const uint8_t *bits, size_t nbits, char channel)

@@ -11,7 +11,7 @@
 
 uint64_t bu_rand(uint64_t *state);
 double bu_uniform(uint64_t *state); /* [0, 1) */
-/* A random type 1 position report (168 bits, MSB-first into msb[21]). */
+/* A random type 1 position report with a 9-digit MMSI (168 bits, MSB-first into msb[21]). */
 void bu_random_msg(uint64_t *rng, uint8_t msb[21]);
 
 typedef struct {
