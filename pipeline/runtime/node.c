@@ -31,7 +31,7 @@ const opt_spec node_common_options[] = {
     {"lossless", 0, OPT_BOOL, "true", 0, -1,
      "block when a subscriber's queue is full instead of dropping (replays); false for live"},
     {"subscribers", 0, OPT_INT, "0", 0, 1000,
-     "data subscriptions to wait for before publishing (lossless mode)"},
+     "data subscriptions to wait for before the first publish (the launcher sets it)"},
     {"subscribers_timeout_s", 0, OPT_REAL, "30", 0, 3600,
      "give up waiting for subscribers after this many seconds (then warn and go on)"},
     {"eos_inputs", 0, OPT_INT, "0", 0, 1000,
@@ -469,7 +469,9 @@ static void wait_subscribers(node *n)
 {
     n->subs_waited = true;
     int want = (int)config_int(n->cfg, "subscribers");
-    if (!n->lossless || want == 0)
+    /* Live nodes wait too: a subscriber the launcher started should not miss the first
+     * messages; one that never comes costs subscribers_timeout_s once, with a warning. */
+    if (want == 0)
         return;
     double deadline = now_s() + config_real(n->cfg, "subscribers_timeout_s");
     poll_subscriptions(n);

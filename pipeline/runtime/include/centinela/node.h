@@ -5,10 +5,11 @@
  * Endpoints are written CZMQ-style: "@tcp://127.0.0.1:5555" binds, ">ipc://x" connects, several
  * separated by commas; "${run_dir}" expands to $CENTINELA_RUN_DIR (default /tmp/centinela).
  *
- * Delivery: with `lossless = true` (replays) a publisher waits for its expected subscribers before
- * the first message and then blocks when a subscriber's queue is full (XPUB_NODROP), so nothing is
- * dropped; with `lossless = false` (live) it never blocks: full queues drop and the drops are
- * counted.  Subscribers count sequence gaps per publisher and every refused frame by class.
+ * Delivery: a publisher waits for its expected subscribers (`subscribers`) before the first
+ * message.  With `lossless = true` (replays) it then blocks when a subscriber's queue is full
+ * (XPUB_NODROP), so nothing is dropped; with `lossless = false` (live) it never blocks: ZeroMQ
+ * drops for the slow subscriber only, and that subscriber counts the gap in its sequence numbers
+ * (`seq_missing`).  Subscribers also count every refused frame by class.
  *
  * End of stream: a node that has finished publishes a message with WIRE_FLAG_EOS on each of its
  * data topics, then keeps re-sending it once a second while anyone is still subscribed (so a
