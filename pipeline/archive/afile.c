@@ -16,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/statvfs.h>
 
 void afile_quiet_hdf5(void)
 {
@@ -186,6 +187,7 @@ static int open_dataset(afile *f, afile_dataset *d, const char *name, hid_t mem_
                         size_t row_size, size_t chunk_rows)
 {
     d->name = name;
+    d->file = f;
     d->mem_type = mem_type;
     d->row_size = row_size;
     d->chunk_rows = chunk_rows;
@@ -299,14 +301,38 @@ afile *afile_open(const char *path, int deflate_level)
     return f;
 }
 
+/* Say once, clearly, why a file stopped taking rows: a full disk is the usual cause. */
+static void mark_failed(afile *f, const char *what)
+{
+    if (f->failed)
+        return;
+    f->failed = true;
+    char *dir = x_strdup(f->path);
+    char *slash = strrchr(dir, '/');
+    if (slash)
+        *slash = 0;
+    struct statvfs vfs;
+    if (statvfs(slash ? dir : ".", &vfs) == 0 && (uint64_t)vfs.f_bavail * vfs.f_frsize < (4u << 20))
+        log_error("%s: disk full (no space left on device: %llu bytes free) while writing %s; "
+                  "the file keeps the rows of its last flush and takes no more",
+                  f->path, (unsigned long long)vfs.f_bavail * vfs.f_frsize, what);
+    else
+        log_error("%s: write error on %s; the file keeps the rows of its last flush and takes "
+                  "no more", f->path, what);
+    free(dir);
+}
+
 /* Write the buffered rows of one dataset at its end. */
 static int write_buffered(afile_dataset *d)
 {
     if (d->buffered == 0)
         return 0;
+    if (d->file->failed)
+        return -1;
     hsize_t start = d->on_disk, count = d->buffered, size = d->on_disk + d->buffered;
     if (H5Dset_extent(d->ds, &size) < 0) {
         log_error("%s: cannot extend to %llu rows", d->name, (unsigned long long)size);
+        mark_failed(d->file, d->name);
         return -1;
     }
     hid_t fs = H5Dget_space(d->ds);
@@ -324,6 +350,8 @@ static int write_buffered(afile_dataset *d)
     if (rc == 0) {
         d->on_disk = size;
         d->buffered = 0;
+    } else {
+        mark_failed(d->file, d->name);
     }
     return rc;
 }
@@ -331,6 +359,8 @@ static int write_buffered(afile_dataset *d)
 int afile_append(afile_dataset *d, const void *rows, size_t n)
 {
     const uint8_t *p = rows;
+    if (d->file->failed)
+        return -1;
     while (n > 0) {
         /* Fill up to the next chunk boundary, then write: whole chunks go out compressed once. */
         size_t room = (size_t)(d->chunk_rows - afile_next_row(d) % d->chunk_rows);
@@ -347,13 +377,16 @@ int afile_append(afile_dataset *d, const void *rows, size_t n)
 
 int afile_flush(afile *f)
 {
+    if (f->failed)
+        return -1;
     int rc = 0;
     for (int b = 0; b < ARCHIVE_BLOB_COUNT; b++)
         rc |= write_buffered(&f->blobs[b]);
     for (int t = 0; t < ARCHIVE_TABLE_COUNT; t++)
         rc |= write_buffered(&f->tables[t]);
-    if (H5Fflush(f->fid, H5F_SCOPE_LOCAL) < 0) {
+    if (rc == 0 && H5Fflush(f->fid, H5F_SCOPE_LOCAL) < 0) {
         log_error("%s: flush failed", f->path);
+        mark_failed(f, "the file's metadata");
         rc = -1;
     }
     return rc ? -1 : 0;

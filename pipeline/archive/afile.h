@@ -2,6 +2,7 @@
 #ifndef ARCHIVE_AFILE_H
 #define ARCHIVE_AFILE_H
 
+#include <stdbool.h>
 #include "schema.h"
 
 #include <hdf5.h>
@@ -17,6 +18,7 @@ typedef struct afile_dataset {
     size_t buffered;
     size_t cap;          /* rows buf can hold (chunk_rows) */
     const char *name;
+    struct afile *file;  /* the file this dataset belongs to */
 } afile_dataset;
 
 typedef struct afile {
@@ -24,6 +26,9 @@ typedef struct afile {
     hid_t fid;
     afile_dataset tables[ARCHIVE_TABLE_COUNT];
     afile_dataset blobs[ARCHIVE_BLOB_COUNT];
+    /* A write failed (disk full, I/O error): the file keeps what its last good flush holds and
+     * takes no more rows, so a half-written chunk never follows a good one. */
+    bool failed;
 } afile;
 
 /* Silence HDF5's own error-stack printing (our callers log one line each); idempotent. */

@@ -11,7 +11,7 @@ if ! mount -t tmpfs -o size=1m tmpfs "$work/disk" 2>/dev/null; then
   echo "SKIP: cannot mount tmpfs here"; rm -rf "$work"; exit 77
 fi
 pids=()
-trap 'for p in "${pids[@]}"; do kill -9 "$p" 2>/dev/null || true; done; umount "$work/disk" 2>/dev/null; rm -rf "$work"' EXIT
+trap 'for p in "${pids[@]}"; do kill -9 "$p" 2>/dev/null || true; done; umount "$work/disk" 2>/dev/null; [ -n "${KEEP:-}" ] || rm -rf "$work"' EXIT
 export CENTINELA_RUN_DIR="$work/run"
 
 "$archiver" --sub '>ipc://${run_dir}/ais_flood' --path "$work/disk/" --rotate none \
