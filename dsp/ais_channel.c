@@ -56,6 +56,11 @@
 /* Audio: running-mean window of the slicer that finds start flags, samples (16 bits: the
  * training sequence is balanced over every 4 bits, so the mean settles inside it) */
 #define DC_WIN 80
+/* Squelch: the correlator runs while the energy of the last 24 bits exceeds the noise floor by
+ * this factor.  On white noise the energy has a standard deviation of 0.14 of its mean, so the
+ * squelch is open 0.4 % of the time (measured); a burst at Eb/N0 4 dB raises the energy in the
+ * detector's +-10 kHz by 3.4 dB (x 2.2). */
+#define SQUELCH 1.45f
 /* Coherent gate: template symbols wrong in hard decisions, at most */
 #define GATE_ERRORS 3
 /* Coherent preamble quality below which a candidate is dropped before demodulation: at Eb/N0
@@ -74,6 +79,7 @@ typedef struct {
     float ideal[DATA0];        /* discriminator value at each preamble bit centre, polarity +,
                                   1.0 = steady deviation */
     float c0[(GMSK_SPAN + 1) * C0_RES + 1];
+    float complex twiddle[SPS]; /* exp(-j 2 pi r / 5) */
 } tables;
 
 static tables T;
@@ -110,6 +116,8 @@ static void build_tables(void)
     T.nw = 0;
     for (int i = 0; TB0 + i / (double)SPS < DATA0 - 0.4; i++)
         T.w[T.nw++] = (float complex)cexp(I * ref_phase(TB0 + i / (double)SPS));
+    for (int r = 0; r < SPS; r++)
+        T.twiddle[r] = (float complex)cexp(-I * 2 * M_PI * r / SPS);
     for (int i = 0; i <= (GMSK_SPAN + 1) * C0_RES; i++)
         T.c0[i] = (float)gmsk_laurent_c0(i / (double)C0_RES);
 }
@@ -143,6 +151,12 @@ struct ais_channel {
     float complex yring[SPS][2 * NT]; /* per sample phase, values at bit spacing, doubled */
     float yabs[SPS][NT]; /* |y| of the values in yring, for the running sum */
     float esum[SPS];
+    float dpow[SPS];     /* |s|^2 of the samples in dhist */
+    /* squelch: the correlator only runs while the energy of the last NT bits (sum of |y| over
+     * all phases) stands above the tracked noise floor */
+    float esum_all;
+    float floor_e;       /* noise floor of esum_all; 0 = not yet measured */
+    uint64_t squelch_open; /* samples with the squelch open (statistics) */
     int ypos[SPS];
     uint64_t n; /* detector clock */
     float mring[2 * LOCAL_MAX + 1];
@@ -396,6 +410,31 @@ static float complex pre_corr(const ais_channel *c, int64_t s0, double w, int po
     return acc;
 }
 
+/* pre_corr for the three frequency branches w0 + m 2 pi 9600 / 48000, m = -1, 0, 1, at once:
+ * the branch step is a fifth of a turn per sample, so the sum splits into five partial sums by
+ * sample index modulo 5, combined with fixed twiddles. */
+static void pre_corr3(const ais_channel *c, int64_t s0, double w0, int pol, float complex out[3])
+{
+    float complex part[SPS] = {0};
+    float complex rot = (float complex)cexp(-I * w0 * (TB0 * SPS));
+    float complex step = (float complex)cexp(-I * w0);
+    int64_t i0 = s0 + TB0 * SPS;
+    int64_t b = i0 - (int64_t)c->base;
+    int inside = b >= 0 && b + T.nw <= (int64_t)c->len;
+    for (int i = 0; i < T.nw; i++) {
+        float complex t = pol > 0 ? conjf(T.w[i]) : T.w[i];
+        float complex x = inside ? c->xc[b + i] : cbuf(c, i0 + i);
+        part[i % SPS] += x * rot * t;
+        rot *= step;
+    }
+    for (int m = -1; m <= 1; m++) {
+        float complex acc = 0;
+        for (int r = 0; r < SPS; r++)
+            acc += part[r] * (float complex)T.twiddle[(m * r % SPS + SPS) % SPS];
+        out[m + 1] = acc;
+    }
+}
+
 static void decode_complex(ais_channel *c, const candidate *cd)
 {
     c->stats->candidates++;
@@ -407,15 +446,17 @@ static void decode_complex(ais_channel *c, const candidate *cd)
     int best_s = 0;
     float complex best_p = 0;
     int pol = cd->pol;
-    for (int m = -1; m <= 1; m++) {
-        double f = f0 + m * 9600.0;
-        if (fabs(f) > c->max_off_hz + 600)
-            continue;
-        double w = 2 * M_PI * f / AIS_CH_RATE_HZ;
-        for (int ds = -3; ds <= 3; ds++) {
-            int64_t s0 = (int64_t)llround(s0_est) + ds;
-            float complex p = pre_corr(c, s0, w, pol);
-            float a = cabsf(p);
+    double w0 = 2 * M_PI * f0 / AIS_CH_RATE_HZ;
+    for (int ds = -3; ds <= 3; ds++) {
+        int64_t s0 = (int64_t)llround(s0_est) + ds;
+        float complex p3[3];
+        pre_corr3(c, s0, w0, pol, p3);
+        for (int m = -1; m <= 1; m++) {
+            double f = f0 + m * 9600.0;
+            if (fabs(f) > c->max_off_hz + 600)
+                continue;
+            float complex p = p3[m + 1];
+            float a = crealf(p) * crealf(p) + cimagf(p) * cimagf(p);
             if (a > best) {
                 best = a, best_f = f, best_s = (int)ds, best_p = p;
             }
@@ -501,18 +542,31 @@ again:;
     float complex derot0 = (float complex)cexp(-I * carg(P));
     int cumA = pol > 0 ? T.cum40 : -T.cum40;
     double sig_pow = 0;
+    /* the carrier at symbol k: exp(-j w (i0_k - s0)) with i0_k - s0 = SPS (k + 1) - frac, by
+     * recurrence (renormalised now and then) */
+    float complex carrier = (float complex)cexp(-I * w * ((double)(SPS * (k_first + 1)) - frac));
+    const float complex cstep = (float complex)cexp(-I * w * SPS);
     for (int k = k_first; k < nbits; k++) {
         double tk = s0 + SPS * (k + 1);
         int64_t i0 = (int64_t)floor(tk);
         float complex acc = 0;
-        for (int i = -C0_HALF; i <= C0_HALF; i++)
-            acc += cbuf(c, i0 + i) * hc[i + C0_HALF];
+        int64_t b = i0 - C0_HALF - (int64_t)c->base;
+        if (b >= 0 && b + 2 * C0_HALF < (int64_t)c->len) {
+            const float complex *xv = c->xc + b;
+            for (int i = 0; i <= 2 * C0_HALF; i++)
+                acc += xv[i] * hc[i];
+        } else {
+            for (int i = -C0_HALF; i <= C0_HALF; i++)
+                acc += cbuf(c, i0 + i) * hc[i + C0_HALF];
+        }
         /* remove the carrier (frequency before the filter through hc, phase from P) and
          * j^(cum) */
-        double ph = -w * ((double)i0 - s0);
         int rot = ((cumA + (k - (DATA0 - 1))) % 4 + 4) % 4; /* ref_k = j^(cumA + k - 39) */
         static const float complex jr[4] = {1, -I, -1, I};  /* conj(j^rot) */
-        mk[k] = acc * derot0 * (float complex)cexp(I * ph) * jr[rot];
+        mk[k] = acc * derot0 * carrier * jr[rot];
+        carrier *= cstep;
+        if ((k & 31) == 31)
+            carrier /= cabsf(carrier);
     }
     /* known preamble symbols: b_39 = +1 by construction, b_(k-1) = b_k level_k */
     int8_t known[DATA0];
@@ -539,7 +593,7 @@ again:;
             float e = cimagf(v) * d / (cabsf(v) + 1e-20f);
             nu += a2 * e;
             float dphi = a1 * e + nu;
-            ph *= cexpf(I * dphi);
+            ph *= 1 + I * dphi; /* small steps: exp(j dphi) to first order, renormalised */
             ph /= cabsf(ph);
         }
     }
@@ -767,14 +821,21 @@ static void decode_real(ais_channel *c, const candidate *cd)
  * sequence is periodic, so the detector also answers 4, 8, ... bits early), nor when it falls
  * inside a burst already decoded with a stronger preamble. */
 #define SUPPRESS_BITS 8
-static int suppressed(const ais_channel *c, const candidate *cd)
+static int suppressed(const ais_channel *c, size_t i)
 {
+    const candidate *cd = &c->pend[i];
     if (c->real) /* audio: every phase that saw a flag is a hypothesis of its own */
         return cd->n >= c->claim_from && cd->n < c->claim_to;
-    for (size_t j = 0; j < c->npend; j++) {
+    /* the list is in time order: look at the neighbours only */
+    const uint64_t span = SUPPRESS_BITS * SPS;
+    for (size_t j = i; j-- > 0 && cd->n - c->pend[j].n <= span;) {
         const candidate *o = &c->pend[j];
-        uint64_t d = o->n > cd->n ? o->n - cd->n : cd->n - o->n;
-        if (o != cd && d <= SUPPRESS_BITS * SPS && (o->rho > cd->rho || (o->rho == cd->rho && o->n < cd->n)))
+        if (o->rho > cd->rho || (o->rho == cd->rho && o->n < cd->n))
+            return 1;
+    }
+    for (size_t j = i + 1; j < c->npend && c->pend[j].n - cd->n <= span; j++) {
+        const candidate *o = &c->pend[j];
+        if (o->rho > cd->rho || (o->rho == cd->rho && o->n < cd->n))
             return 1;
     }
     if (cd->n >= c->claim_from && cd->n < c->claim_to && cd->rho < c->claim_rho)
@@ -784,27 +845,27 @@ static int suppressed(const ais_channel *c, const candidate *cd)
 
 static void process_pending(ais_channel *c, int force)
 {
-    size_t keep = 0;
+    /* candidates become ready in time order (they need a fixed span of samples after them) */
     uint64_t end = c->base + c->len;
-    for (size_t i = 0; i < c->npend; i++) {
+    size_t ready = 0;
+    while (ready < c->npend &&
+           (force || c->pend[ready].n + (uint64_t)(MAX_DATA + 4) * SPS + C0_HALF + DET_TAPS <= end))
+        ready++;
+    for (size_t i = 0; i < ready; i++) {
         candidate *cd = &c->pend[i];
-        uint64_t need = cd->n + (uint64_t)(MAX_DATA + 4) * SPS + C0_HALF + DET_TAPS;
-        if (need <= end || force) {
-            if (suppressed(c, cd)) {
-                c->stats->candidates_suppressed++;
-            } else {
-                c->cur_rho = cd->rho;
-                if (c->real)
-                    decode_real(c, cd);
-                else
-                    decode_complex(c, cd);
-            }
-            cd->rho = -1; /* done: no longer suppresses others */
+        if (suppressed(c, i)) {
+            c->stats->candidates_suppressed++;
         } else {
-            c->pend[keep++] = *cd;
+            c->cur_rho = cd->rho;
+            if (c->real)
+                decode_real(c, cd);
+            else
+                decode_complex(c, cd);
         }
+        cd->rho = -1; /* done: no longer suppresses others */
     }
-    c->npend = keep;
+    memmove(c->pend, c->pend + ready, (c->npend - ready) * sizeof *c->pend);
+    c->npend -= ready;
 }
 
 /* make room in the sample store: keep what pending candidates still need */
@@ -875,22 +936,46 @@ void ais_channel_push_cf32(ais_channel *c, const float complex *x, size_t n)
             firfilt_crcf_execute(c->det_c, &s);
             int p = (int)(c->n % SPS);
             float complex y = s * conjf(c->dhist[p]);
+            float ps = crealf(s) * crealf(s) + cimagf(s) * cimagf(s);
+            float ay = sqrtf(ps * c->dpow[p]);
             c->dhist[p] = s;
+            c->dpow[p] = ps;
             int pos = c->ypos[p];
             c->yring[p][pos] = y;
             c->yring[p][pos + NT] = y;
-            float ay = cabsf(y);
             c->esum[p] += ay - c->yabs[p][pos];
+            c->esum_all += ay - c->yabs[p][pos];
             c->yabs[p][pos] = ay;
             c->ypos[p] = (pos + 1) % NT;
-            const float complex *v = &c->yring[p][c->ypos[p]]; /* oldest first */
-            float sac = 0, sbd = 0, sbc = 0, sad = 0;
             if (pos == 0) { /* re-sum now and then against rounding drift */
                 float e = 0;
                 for (int j = 0; j < NT; j++)
                     e += c->yabs[p][j];
                 c->esum[p] = e;
             }
+            if (c->n % (NT * SPS) == 0) {
+                float e = 0;
+                for (int q = 0; q < SPS; q++)
+                    e += c->esum[q];
+                c->esum_all = e;
+                /* noise floor: follows quiet blocks down quickly, creeps up slowly (a burst of
+                 * 26 ms raises it by 0.2 dB) */
+                if (c->floor_e == 0)
+                    c->floor_e = e;
+                else if (e < 1.5f * c->floor_e)
+                    c->floor_e = 0.95f * c->floor_e + 0.05f * e;
+                else
+                    c->floor_e *= 1.002f;
+            }
+            if (c->esum_all < SQUELCH * c->floor_e) {
+                candidate none = {c->n, 0, 0, 1};
+                c->n++;
+                detect_metric(c, 0, &none, DET_THRESHOLD_CPLX);
+                continue;
+            }
+            c->squelch_open++;
+            const float complex *v = &c->yring[p][c->ypos[p]]; /* oldest first */
+            float sac = 0, sbd = 0, sbc = 0, sad = 0;
             float e = c->esum[p];
             for (int j = 0; j < NT; j++) {
                 float a = crealf(v[j]), b = cimagf(v[j]);
@@ -903,9 +988,10 @@ void ais_channel_push_cf32(ais_channel *c, const float complex *x, size_t n)
             /* y conj(t) for polarity +, y t for polarity - (its phase steps are mirrored) */
             float complex cp = (sac + sbd) + I * (sbc - sad);
             float complex cm = (sac - sbd) + I * (sbc + sad);
-            float ap = cabsf(cp), am = cabsf(cm);
+            float ap = crealf(cp) * crealf(cp) + cimagf(cp) * cimagf(cp);
+            float am = crealf(cm) * crealf(cm) + cimagf(cm) * cimagf(cm);
             candidate cd = {c->n, 0, ap >= am ? cp : cm, ap >= am ? 1 : -1};
-            float rho = e > 0 ? (ap >= am ? ap : am) / e : 0;
+            float rho = e > 0 ? sqrtf(ap >= am ? ap : am) / e : 0;
             cd.rho = rho;
             c->n++;
             detect_metric(c, rho, &cd, DET_THRESHOLD_CPLX);

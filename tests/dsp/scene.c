@@ -139,6 +139,12 @@ int scene_run(const scene_config *cfg, scene_result *out)
         }
     }
     out->signal_s = dur;
+    ais_demod_stats st;
+    ais_demod_get_stats(dem, &st);
+    out->candidates = (unsigned long)st.candidates;
+    out->gated = (unsigned long)st.gated;
+    out->suppressed = (unsigned long)st.candidates_suppressed;
+    out->crc_fail = (unsigned long)st.crc_fail;
     free(x);
     free(a);
     free(msgs);

@@ -24,6 +24,7 @@ typedef struct {
     int false_frames; /* frames matching nothing sent */
     int interferers_decoded;
     double cpu_s;   /* CPU time in the demodulator */
+    unsigned long candidates, gated, suppressed, crc_fail; /* the demodulator's counters */
     double signal_s;
 } scene_result;
 
