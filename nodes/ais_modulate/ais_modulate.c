@@ -316,7 +316,7 @@ static void schedule(ais_modulate *m)
     uint64_t rng = c->seed * 0x2545F4914F6CDD1Dull + 0x1234567;
     double prev = c->lead_s - c->spacing_s; /* base time of the previous message */
     double last_tag[2] = {NAN, NAN};
-    int same[2] = {0, 0};
+    int used_slots[2] = {0, 0}; /* slots already taken at last_tag on each channel */
     size_t keep = 0;
     for (size_t i = 0; i < m->nq; i++) {
         queued *e = &m->q[i];
@@ -331,10 +331,16 @@ static void schedule(ais_modulate *m)
         double base;
         if (!isnan(e->t_unix_s) && !isnan(origin)) {
             base = e->t_unix_s - origin;
-            if (c->pack_same_time && e->t_unix_s == last_tag[ci])
-                base += ++same[ci] * AIS_MODULATE_SLOT_S;
-            else
-                same[ci] = 0;
+            /* A message takes ceil((bits + 88) / 256) slots (ITU-R M.1371 annex 2: ramp 8,
+             * training 24, flags 16, FCS 16, buffer 24 around the data); the next message of the
+             * same tag time starts in the first free slot after it. */
+            int slots = (int)((e->b.nbits + 88 + 255) / 256);
+            if (c->pack_same_time && e->t_unix_s == last_tag[ci]) {
+                base += used_slots[ci] * AIS_MODULATE_SLOT_S;
+                used_slots[ci] += slots;
+            } else {
+                used_slots[ci] = slots;
+            }
             last_tag[ci] = e->t_unix_s;
         } else {
             base = prev + c->spacing_s;

@@ -146,7 +146,8 @@ static source *file_open(const source_settings *cfg, source_info *info, int *exi
     source *s = x_calloc(1, sizeof *s);
     s->r = r;
     s->info = fi;
-    s->start_ns = cfg->start_time_ns;
+    /* Configured start time first, then the recording's own (SigMF core:datetime). */
+    s->start_ns = cfg->start_time_ns ? cfg->start_time_ns : fi->start_time_ns;
     s->realtime = cfg->realtime;
     s->block = cfg->block_samples;
     s->samples = x_malloc(s->block * 2 * sizeof(float));

@@ -15,6 +15,7 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <strings.h>
 
 #define DEFAULT_CENTER_HZ 162.000e6
@@ -236,6 +237,22 @@ static int parse_datatype(const char *dt, iqfile_sigmf_meta *m)
     return -1;
 }
 
+/* SigMF core:datetime: ISO 8601 UTC with optional fraction, "2026-03-01T13:59:59.800Z". */
+static int parse_datetime(const char *t, int64_t *ns)
+{
+    int Y, M, D, h, m, n = 0;
+    if (sscanf(t, "%4d-%2d-%2dT%2d:%2d:%n", &Y, &M, &D, &h, &m, &n) != 5 || n == 0)
+        return -1;
+    char *end;
+    double sec = strtod(t + n, &end);
+    if (end == t + n || strcmp(end, "Z") != 0 || !(sec >= 0 && sec < 61) || M < 1 || M > 12 ||
+        D < 1 || D > 31 || h > 23 || m > 59 || Y < 1970 || Y > 9999)
+        return -1;
+    struct tm tm = {.tm_year = Y - 1900, .tm_mon = M - 1, .tm_mday = D, .tm_hour = h, .tm_min = m};
+    *ns = (int64_t)timegm(&tm) * 1000000000 + (int64_t)llround(sec * 1e9);
+    return 0;
+}
+
 int iqfile_sigmf_parse_meta(const char *json, size_t len, iqfile_sigmf_meta *out)
 {
     json_error_t err;
@@ -274,6 +291,11 @@ int iqfile_sigmf_parse_meta(const char *json, size_t len, iqfile_sigmf_meta *out
         json_t *fr = json_object_get(json_array_get(caps, 0), "core:frequency");
         if (json_is_number(fr))
             out->center_hz = json_number_value(fr);
+        json_t *when = json_object_get(json_array_get(caps, 0), "core:datetime");
+        if (when && (!json_is_string(when) || parse_datetime(json_string_value(when), &out->start_time_ns) != 0)) {
+            log_error("sigmf-meta: core:datetime is not ISO 8601 UTC (YYYY-MM-DDThh:mm:ss[.f]Z)");
+            goto done;
+        }
     }
     if (!(out->center_hz >= 0 && out->center_hz < 1e12)) {
         log_error("sigmf-meta: core:frequency out of range");
@@ -344,6 +366,7 @@ static FILE *open_sigmf(iqfile_reader *r, const char *path)
         r->info.sample_rate_hz = m.sample_rate_hz;
     if (r->info.center_hz == 0)
         r->info.center_hz = m.center_hz;
+    r->info.start_time_ns = m.start_time_ns;
     f = fopen(data, "rb");
     if (!f)
         log_error("%s: %s", data, strerror(errno));

@@ -75,6 +75,7 @@ typedef struct {
     int64_t total_samples;   /* complex or real samples in the file, -1 if unknown (stdin) */
     uint64_t samples_read;   /* so far */
     uint64_t truncated_bytes; /* trailing bytes that did not make a whole sample */
+    int64_t start_time_ns;   /* UTC of the first sample (SigMF captures[0].core:datetime), 0 unknown */
 } iqfile_info;
 
 typedef struct iqfile_reader iqfile_reader;
@@ -128,6 +129,7 @@ typedef struct {
     iqfile_sample sample;
     double sample_rate_hz; /* 0 if absent */
     double center_hz;      /* 0 if absent */
+    int64_t start_time_ns; /* captures[0].core:datetime (ISO 8601 UTC), 0 if absent */
 } iqfile_sigmf_meta;
 /* Parse .sigmf-meta JSON text; 0 or -1 (with a logged reason). */
 int iqfile_sigmf_parse_meta(const char *json, size_t len, iqfile_sigmf_meta *out);
