@@ -1,6 +1,7 @@
 /* position_on_land: a ship reporting a position on land (TRACK_FLAG_ON_LAND from fusion's land
- * mask, or the land zone bit).  Ports are excluded (berths sit inside coarse land masks), and
- * so are AtoN, base stations and SAR aircraft.  min_reports consecutive states on land are
+ * mask, or the land zone bit).  Ports and canal approach channels are excluded (berths, locks
+ * and dredged channels sit inside coarse land masks such as the 1:10 m OSM polygons), and so are
+ * AtoN, base stations and SAR aircraft.  min_reports consecutive states on land are
  * needed; the alert closes at the first state back at sea. */
 #include "../rule.h"
 
@@ -25,7 +26,7 @@ static void process(void *self, rule_env *env, const detect_track *v, void *stat
     if (t->mmsi == 0 || rule_not_a_ship(t) || t->update == TRACK_UPD_STATIC)
         return;
     bool land = ((t->flags & TRACK_FLAG_ON_LAND) || (t->zones & ZONE_BIT(ZONE_LAND))) &&
-                !(t->zones & ZONE_BIT(ZONE_PORT));
+                !(t->zones & (ZONE_BIT(ZONE_PORT) | ZONE_BIT(ZONE_CANAL_APPROACH)));
     if (!land) {
         if (s->count)
             rule_alert_close(env, SUBJECT_TRACK(t->track_id), s->last_ns, NULL);
