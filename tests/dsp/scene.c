@@ -5,6 +5,7 @@
 #include "centinela/ais_mod.h"
 
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -117,8 +118,12 @@ int scene_run(const scene_config *cfg, scene_result *out)
                     found = 1;
                 }
             }
-            if (!found)
+            if (!found) {
                 out->false_frames++;
+                if (getenv("SCENE_VERBOSE"))
+                    fprintf(stderr, "false frame: %zu bits, repaired %d, snr %.1f dB, sample %llu\n",
+                            f.nbits, f.repaired, f.snr_db, (unsigned long long)f.start_sample);
+            }
         }
     }
     ais_demod_flush(dem);
