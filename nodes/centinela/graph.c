@@ -13,22 +13,40 @@
 struct keys_ctx {
     graph *g;
     bool seen[GRAPH_MAX_NODES];
+    char last[192]; /* "section/key" of the previous line: indented lines continue a value */
 };
+
+/* Set *slot to value, or append it after ", " when the line continues the previous key. */
+static void set_or_join(char **slot, const char *value, bool continues)
+{
+    if (continues && **slot && *value) {
+        size_t k = strlen(*slot) + strlen(value) + 3;
+        char *joined = x_malloc(k);
+        snprintf(joined, k, "%s, %s", *slot, value);
+        free(*slot);
+        *slot = joined;
+    } else {
+        free(*slot);
+        *slot = x_strdup(value);
+    }
+}
 
 static int on_key(void *user, const char *section, const char *name, const char *value)
 {
     struct keys_ctx *kc = user;
+    char here[192];
+    snprintf(here, sizeof here, "%s/%s", section, name);
+    bool continues = strcmp(here, kc->last) == 0;
+    snprintf(kc->last, sizeof kc->last, "%s", here);
     for (int i = 0; i < kc->g->n; i++) {
         graph_node *gn = &kc->g->nodes[i];
         if (strcmp(gn->section, section) != 0)
             continue;
         kc->seen[i] = true;
         if (strcmp(name, "sub") == 0) {
-            free(gn->sub);
-            gn->sub = x_strdup(value);
+            set_or_join(&gn->sub, value, continues);
         } else if (strcmp(name, "pub") == 0) {
-            free(gn->pub);
-            gn->pub = x_strdup(value);
+            set_or_join(&gn->pub, value, continues);
         } else if (strcmp(name, "source_id") == 0) {
             gn->sets_source_id = true;
         } else if (strcmp(name, "subscribers") == 0) {
@@ -122,7 +140,7 @@ int graph_load(graph *g, const char *config_path, const char *nodes, const char 
         log_error("%s: [centinela] nodes is empty", config_path);
         return -1;
     }
-    struct keys_ctx kc = {g, {false}};
+    struct keys_ctx kc = {g, {false}, ""};
     if (ini_parse(config_path, on_key, &kc) != 0) {
         log_error("%s: cannot read config file", config_path);
         return -1;

@@ -132,6 +132,7 @@ struct load_ctx {
     const char *section;
     bool allow_unknown;
     int errors;
+    char last_key[128]; /* key of the previous line, for continuation lines */
 };
 
 static int on_ini(void *user, const char *section, const char *name, const char *value)
@@ -148,14 +149,27 @@ static int on_ini(void *user, const char *section, const char *name, const char 
         lc->errors++;
         return 1;
     }
-    if (config_set(lc->c, name, value, origin) != 0)
+    /* libinih reports an indented continuation line as the same key again, and reads lines
+     * of at most 200 characters: a long list (endpoints) continues on indented lines and the
+     * parts are joined with ", ". */
+    struct opt_value *v = find(lc->c, name);
+    if (strcmp(lc->last_key, name) == 0 && v->set && *v->text && *value) {
+        size_t k = strlen(v->text) + strlen(value) + 3;
+        char *joined = x_malloc(k);
+        snprintf(joined, k, "%s, %s", v->text, value);
+        if (config_set(lc->c, name, joined, origin) != 0)
+            lc->errors++;
+        free(joined);
+    } else if (config_set(lc->c, name, value, origin) != 0) {
         lc->errors++;
+    }
+    snprintf(lc->last_key, sizeof lc->last_key, "%s", name);
     return 1;
 }
 
 int config_load_file(config *c, const char *path, const char *section, bool allow_unknown)
 {
-    struct load_ctx lc = {c, path, section, allow_unknown, 0};
+    struct load_ctx lc = {c, path, section, allow_unknown, 0, ""};
     int rc = ini_parse(path, on_ini, &lc);
     if (rc == -1) {
         log_error("%s: cannot open config file: %s", path, strerror(errno));

@@ -3,7 +3,9 @@
  *
  * Precedence: built-in defaults < config file section < command line.  Every key is accepted as
  * `key = value` in the file and as `--key=value` / `--key value` on the command line (dashes and
- * underscores are interchangeable on the command line).  Unknown keys and out-of-range values are
+ * underscores are interchangeable on the command line).  Lines hold at most 200 characters: a
+ * long value (a list of endpoints) continues on indented lines, joined with ", ".  Unknown keys
+ * and out-of-range values are
  * refused with the file, line and reason.  `--dump-config` prints the effective values as an INI
  * section that can be pasted back into a file.
  */
