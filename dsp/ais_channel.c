@@ -23,6 +23,7 @@
 
 #include "centinela/ais_hdlc.h"
 #include "centinela/log.h"
+#include "fir.h"
 #include "gmsk_pulse.h"
 
 #include <liquid/liquid.h>
@@ -145,7 +146,8 @@ struct ais_channel {
     size_t len;
 
     /* detector */
-    firfilt_crcf det_c;
+    fir_decim *det_c;
+    float complex *detbuf;
     firfilt_rrrf det_r;
     float complex dhist[SPS];
     float complex yring[SPS][2 * NT]; /* per sample phase, values at bit spacing, doubled */
@@ -212,7 +214,10 @@ ais_channel *ais_channel_create(int real, char label, double channel_hz, double 
     } else {
         c->xc = x_calloc(BUF_CAP, sizeof *c->xc);
         /* detector pre-filter: +-10 kHz keeps a burst 9.7 kHz off tune detectable */
-        c->det_c = firfilt_crcf_create_kaiser(DET_TAPS, 10000.0f / 48000.0f, 40.0f, 0.0f);
+        float h[DET_TAPS];
+        liquid_firdes_kaiser(DET_TAPS, 10000.0f / 48000.0f, 40.0f, 0.0f, h);
+        c->det_c = fir_decim_create(h, DET_TAPS, 1, 4096);
+        c->detbuf = x_malloc(4096 * sizeof *c->detbuf);
     }
     for (int i = 0; i < 2 * LOCAL_MAX + 1; i++)
         c->mring[i] = 0;
@@ -224,8 +229,8 @@ void ais_channel_destroy(ais_channel **pc)
     if (!pc || !*pc)
         return;
     ais_channel *c = *pc;
-    if (c->det_c)
-        firfilt_crcf_destroy(c->det_c);
+    fir_decim_destroy(&c->det_c);
+    free(c->detbuf);
     if (c->det_r)
         firfilt_rrrf_destroy(c->det_r);
     free(c->xc);
@@ -945,10 +950,9 @@ void ais_channel_push_cf32(ais_channel *c, const float complex *x, size_t n)
         compact(c, chunk);
         memcpy(c->xc + c->len, x, chunk * sizeof *x);
         c->len += chunk;
+        fir_decim_run(c->det_c, x, chunk, c->detbuf);
         for (size_t i = 0; i < chunk; i++) {
-            float complex s;
-            firfilt_crcf_push(c->det_c, x[i]);
-            firfilt_crcf_execute(c->det_c, &s);
+            float complex s = c->detbuf[i];
             int p = (int)(c->n % SPS);
             float complex y = s * conjf(c->dhist[p]);
             float ps = crealf(s) * crealf(s) + cimagf(s) * cimagf(s);

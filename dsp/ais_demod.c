@@ -16,6 +16,7 @@
 
 #include "ais_channel.h"
 #include "centinela/log.h"
+#include "fir.h"
 
 #include <liquid/liquid.h>
 #include <math.h>
@@ -29,8 +30,8 @@
 typedef struct {
     char label;
     double hz, offset_hz;
-    nco_crcf nco;
-    firdecim_crcf dec;
+    float complex osc, osc_step; /* mixer phasor at 96 kS/s, by recurrence */
+    fir_decim *dec;
     ais_channel *ch;
 } channel;
 
@@ -39,18 +40,10 @@ struct ais_demod {
     ais_demod_stats stats;
     /* complex front end */
     int cic_d;
-    float *cic_h;                 /* CIC-3 impulse response, 3D-2 taps */
-    int cic_len;
-    float complex *cic_hist;      /* last cic_len-1 inputs + block */
-    size_t cic_fill;              /* samples in cic_hist not yet consumed as history */
-    firdecim_crcf dec2;
-    int dec2_m;
+    fir_decim *cic;               /* CIC-3 as a FIR, 3D-2 taps */
+    fir_decim *dec2;
     msresamp_crcf rs;
     msresamp_rrrf rs_real;
-    float complex *pend2;         /* samples waiting for a whole firdecim input block */
-    int npend2;
-    float complex carry;          /* odd sample at 96 kS/s waiting for its pair */
-    int has_carry;
     channel chan[2];
     int nchan;
     double delay_in;              /* front-end delay, input samples */
@@ -92,7 +85,7 @@ static void emit(void *ctx, const ais_demod_frame *f)
     o->start_sample = in > 0 ? (uint64_t)llround(in) : 0;
 }
 
-static firdecim_crcf make_decim(int m, double pass_hz, double rate_hz, int taps)
+static fir_decim *make_decim(int m, double pass_hz, double rate_hz, int taps)
 {
     /* Kaiser low-pass with its 6 dB point between the pass band edge and the first alias */
     float *h = x_malloc((size_t)taps * sizeof *h);
@@ -104,7 +97,7 @@ static firdecim_crcf make_decim(int m, double pass_hz, double rate_hz, int taps)
         sum += h[i];
     for (int i = 0; i < taps; i++)
         h[i] = (float)(h[i] / sum);
-    firdecim_crcf d = firdecim_crcf_create((unsigned)m, h, (unsigned)taps);
+    fir_decim *d = fir_decim_create(h, taps, m, 4 * BLOCK);
     free(h);
     return d;
 }
@@ -211,24 +204,23 @@ ais_demod *ais_demod_create(const ais_demod_config *cfg_in)
         q->cic_d = d;
         r1 = fs / d;
         /* CIC-3 as a FIR: three boxcars of length d convolved, unity DC gain */
-        q->cic_len = 3 * d - 2;
-        q->cic_h = x_calloc((size_t)q->cic_len, sizeof *q->cic_h);
+        int len = 3 * d - 2;
+        float *h = x_calloc((size_t)len, sizeof *h);
         for (int a = 0; a < d; a++)
             for (int b = 0; b < d; b++)
                 for (int e = 0; e < d; e++)
-                    q->cic_h[a + b + e] += 1.0f / (float)(d * d * d);
-        q->cic_hist = x_calloc((size_t)(q->cic_len + 4 * BLOCK), sizeof *q->cic_hist);
-        q->cic_fill = (size_t)q->cic_len - 1;
-        q->delay_in += (q->cic_len - 1) / 2.0;
+                    h[a + b + e] += 1.0f / (float)(d * d * d);
+        q->cic = fir_decim_create(h, len, d, 4 * BLOCK);
+        free(h);
+        q->delay_in += (len - 1) / 2.0;
     }
     double m = r1 / MID_RATE_HZ;
     if (fabs(m - 1) < 1e-9) {
         /* already at 96 kS/s */
     } else if (fabs(m - round(m)) < 1e-9 && (round(m) == 2 || round(m) == 3)) {
-        q->dec2_m = (int)round(m);
-        int taps = q->dec2_m == 2 ? 23 : 41;
-        q->dec2 = make_decim(q->dec2_m, 41000, r1, taps);
-        q->pend2 = x_malloc(4 * sizeof *q->pend2);
+        int dm = (int)round(m);
+        int taps = dm == 2 ? 23 : 41;
+        q->dec2 = make_decim(dm, 41000, r1, taps);
         q->delay_in += (taps - 1) / 2.0 * (fs / r1);
     } else {
         q->rs = msresamp_crcf_create((float)(MID_RATE_HZ / r1), 60.0f);
@@ -236,8 +228,8 @@ ais_demod *ais_demod_create(const ais_demod_config *cfg_in)
     }
     for (int i = 0; i < q->nchan; i++) {
         channel *c = &q->chan[i];
-        c->nco = nco_crcf_create(LIQUID_NCO);
-        nco_crcf_set_frequency(c->nco, (float)(2 * M_PI * c->offset_hz / MID_RATE_HZ));
+        c->osc = 1;
+        c->osc_step = (float complex)cexp(-I * 2 * M_PI * c->offset_hz / MID_RATE_HZ);
         c->dec = make_decim(2, 16000, MID_RATE_HZ, 25);
         c->ch = ais_channel_create(0, c->label, c->hz, cfg.max_freq_offset_hz, cfg.repair_bits,
                                    &q->stats, emit, q);
@@ -253,78 +245,34 @@ void ais_demod_destroy(ais_demod **pq)
         return;
     ais_demod *q = *pq;
     for (int i = 0; i < q->nchan; i++) {
-        if (q->chan[i].nco)
-            nco_crcf_destroy(q->chan[i].nco);
-        if (q->chan[i].dec)
-            firdecim_crcf_destroy(q->chan[i].dec);
+        fir_decim_destroy(&q->chan[i].dec);
         ais_channel_destroy(&q->chan[i].ch);
     }
-    if (q->dec2)
-        firdecim_crcf_destroy(q->dec2);
+    fir_decim_destroy(&q->dec2);
+    fir_decim_destroy(&q->cic);
     if (q->rs)
         msresamp_crcf_destroy(q->rs);
     if (q->rs_real)
         msresamp_rrrf_destroy(q->rs_real);
-    free(q->cic_h);
-    free(q->cic_hist);
-    free(q->pend2);
     free(q->w1), free(q->w2), free(q->w3), free(q->wr);
     free(q->q);
     free(q);
     *pq = NULL;
 }
 
-/* CIC stage: consumes n inputs, returns the number of outputs written to out */
-static size_t cic_run(ais_demod *q, const float complex *x, size_t n, float complex *out)
-{
-    size_t L = (size_t)q->cic_len, d = (size_t)q->cic_d;
-    memcpy(q->cic_hist + q->cic_fill, x, n * sizeof *x);
-    size_t total = q->cic_fill + n;
-    size_t no = 0, pos = 0; /* output uses hist[pos .. pos+L-1] */
-    const float *h = q->cic_h;
-    while (pos + L <= total) {
-        const float *v = (const float *)(q->cic_hist + pos);
-        float re = 0, im = 0;
-        for (size_t i = 0; i < L; i++) {
-            re += h[i] * v[2 * i];
-            im += h[i] * v[2 * i + 1];
-        }
-        out[no++] = re + I * im;
-        pos += d;
-    }
-    memmove(q->cic_hist, q->cic_hist + pos, (total - pos) * sizeof *q->cic_hist);
-    q->cic_fill = total - pos;
-    return no;
-}
-
-static void channels_run(ais_demod *q, float complex *x, size_t n)
+static void channels_run(ais_demod *q, const float complex *x, size_t n)
 {
     for (int i = 0; i < q->nchan; i++) {
         channel *c = &q->chan[i];
-        nco_crcf_mix_block_down(c->nco, x, q->w3, (unsigned)n);
-        size_t no = n / 2;
-        firdecim_crcf_execute_block(c->dec, q->w3, (unsigned)no, q->w3);
+        float complex o = c->osc, st = c->osc_step;
+        for (size_t k = 0; k < n; k++) {
+            q->w3[k] = x[k] * o;
+            o *= st;
+        }
+        c->osc = o / cabsf(o); /* renormalised once a block */
+        size_t no = fir_decim_run(c->dec, q->w3, n, q->w3);
         ais_channel_push_cf32(c->ch, q->w3, no);
     }
-}
-
-/* at 96 kS/s: the channel decimators want an even count; an odd sample waits for the next
- * call (x[-1] must be writable) */
-static void feed96(ais_demod *q, float complex *x, size_t n)
-{
-    if (q->has_carry) {
-        x--;
-        x[0] = q->carry;
-        n++;
-        q->has_carry = 0;
-    }
-    if (n & 1) {
-        q->carry = x[n - 1];
-        q->has_carry = 1;
-        n--;
-    }
-    if (n > 0)
-        channels_run(q, x, n);
 }
 
 int ais_demod_process_cf32(ais_demod *q, const float complex *x, size_t n)
@@ -337,40 +285,21 @@ int ais_demod_process_cf32(ais_demod *q, const float complex *x, size_t n)
         size_t chunk = n > BLOCK ? BLOCK : n;
         const float complex *cur = x;
         size_t m = chunk;
-        if (q->cic_d > 1) {
-            m = cic_run(q, cur, m, q->w1);
+        if (q->cic) {
+            m = fir_decim_run(q->cic, cur, m, q->w1);
             cur = q->w1;
         }
-        /* to 96 kS/s; w2 has room for one extra sample in front for the carry */
-        float complex *mid = q->w2 + 1;
-        size_t m2;
+        /* to 96 kS/s */
         if (q->dec2) {
-            size_t M = (size_t)q->dec2_m;
-            size_t k = 0, no = 0;
-            /* complete a partial block from the previous call */
-            while (q->npend2 > 0 && q->npend2 < (int)M && k < m)
-                q->pend2[q->npend2++] = cur[k++];
-            if (q->npend2 == (int)M) {
-                firdecim_crcf_execute(q->dec2, q->pend2, &mid[no++]);
-                q->npend2 = 0;
-            }
-            size_t blocks = (m - k) / M;
-            firdecim_crcf_execute_block(q->dec2, (float complex *)cur + k, (unsigned)blocks,
-                                        mid + no);
-            no += blocks;
-            k += blocks * M;
-            while (k < m)
-                q->pend2[q->npend2++] = cur[k++];
-            m2 = no;
+            m = fir_decim_run(q->dec2, cur, m, q->w2);
+            cur = q->w2;
         } else if (q->rs) {
             unsigned ny = 0;
-            msresamp_crcf_execute(q->rs, (float complex *)cur, (unsigned)m, mid, &ny);
-            m2 = ny;
-        } else {
-            memcpy(mid, cur, m * sizeof *cur);
-            m2 = m;
+            msresamp_crcf_execute(q->rs, (float complex *)cur, (unsigned)m, q->w2, &ny);
+            m = ny;
+            cur = q->w2;
         }
-        feed96(q, mid, m2);
+        channels_run(q, cur, m);
         x += chunk;
         n -= chunk;
     }
