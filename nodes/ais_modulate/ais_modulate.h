@@ -11,7 +11,8 @@
  *   event time.  `c:` may be integer seconds, integer milliseconds (values above 1e11, as some
  *   feeds send), or fractional seconds ("c:1700000000.125"; the tag block's checksum is checked
  *   before the value is read).  Messages sharing one tag time on one channel (feeds stamp whole
- *   seconds) are placed one SOTDMA slot (60/2250 s) apart when pack_same_time is set.  A message
+ *   seconds) are placed in consecutive SOTDMA slots (60/2250 s each; a message of n bits takes
+ *   ceil((n + 88) / 256) slots) when pack_same_time is set.  A message
  *   without a time follows the previous message by spacing_s (start to start).
  *   Time zero of the recording is start_unix_s when given, else the earliest tag time minus
  *   lead_s; untimed-only input starts its first burst at lead_s.

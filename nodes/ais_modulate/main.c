@@ -62,7 +62,7 @@ static const opt_spec modulate_options[] = {
     {"duration_s", 'd', OPT_REAL, "0", 0, 1e7,
      "fixed recording length, s (bursts starting later are dropped); 0: to the last burst"},
     {"pack_same_time", 0, OPT_BOOL, "true", 0, -1,
-     "messages with the same tag time on one channel go one slot (26.7 ms) apart"},
+     "messages with the same tag time on one channel go into consecutive slots (26.7 ms)"},
     {"start_time", 't', OPT_STR, "", 0, -1,
      "time of the first sample, ISO 8601 UTC or Unix seconds; empty: first tag time - lead_s"},
     {"seed", 0, OPT_INT, "1", 0, 9e15, "random seed (noise, phases, drawn offsets)"},
