@@ -120,7 +120,12 @@ int feed_line(feed *f, const char *line, size_t len, int64_t time_ns)
     w->station_id = station_of((m.tag.present & NMEA_TAG_S) ? m.tag.s : (m.rx.present ? m.rx.station : ""),
                                f->station_id);
     w->channel = m.channel == 'A' || m.channel == 'B' ? m.channel : 0;
-    w->rx_time_ns = m.time_ms != NMEA_TIME_NONE ? m.time_ms * 1000000LL : time_ns;
+    /* A multipart message often carries "c:" on its first part only (IEC 61162-450 groups):
+     * the merged tag block's time beats the caller's time for the last part. */
+    if (m.tag.present & NMEA_TAG_C)
+        w->rx_time_ns = m.tag.c_ms * 1000000LL;
+    else
+        w->rx_time_ns = m.time_ms != NMEA_TIME_NONE ? m.time_ms * 1000000LL : time_ns;
     w->signal_dbfs = w->snr_db = w->freq_offset_hz = w->ppm = NAN;
     if (m.nbits > WIRE_AIS_MAX_BITS)
         return 0;
