@@ -16,7 +16,7 @@ struct vessel {
     bool has_prev;
     bool near_anchorage, stopped, anch_queried;
     int64_t first_seen_ns, last_update_ns;
-    double dist_anchorage_m, anch_q_lat, anch_q_lon;
+    double dist_anchorage_m, anch_q_lat, anch_q_lon, anch_dist_q;
     wire_track prev;
     _Alignas(16) unsigned char rule_state[];
 };
@@ -57,7 +57,7 @@ struct detector {
     detect_place hotspots[MAX_HOTSPOTS];
     int n_hotspots;
     /* Hot-path parameter values (global, no zone overrides). */
-    double anch_in_m, anch_out_m, stopped_kn, moving_kn, requery_m, close_after_ns,
+    double anch_in_m, anch_out_m, stopped_kn, moving_kn, requery_m, horizon_m, close_after_ns,
         update_interval_ns, update_delta, sweep_ns, forget_ns;
     detect_stats st;
 };
@@ -260,6 +260,7 @@ detector *detector_create(const detect_config *cfg)
     d->stopped_kn = gparam(d, GP_STOPPED_KN);
     d->moving_kn = gparam(d, GP_MOVING_KN);
     d->requery_m = gparam(d, GP_ANCH_REQUERY_M);
+    d->horizon_m = gparam(d, GP_ANCH_HORIZON_M);
     d->close_after_ns = gparam(d, GP_CLOSE_AFTER_S) * 1e9;
     d->update_interval_ns = gparam(d, GP_UPDATE_INTERVAL_S) * 1e9;
     d->update_delta = gparam(d, GP_UPDATE_SCORE_DELTA);
@@ -375,19 +376,31 @@ static void update_context(detector *d, struct vessel *v, const wire_track *t)
 {
     const uint32_t anch = ZONE_BIT(ZONE_ANCHORAGE) | ZONE_BIT(ZONE_PORT);
     double dist;
-    if (d->geo.dist_to_zone_m) {
-        if (!v->anch_queried || (t->zones & anch) ||
-            geo_distance_m(v->anch_q_lat, v->anch_q_lon, t->lat_deg, t->lon_deg) > d->requery_m) {
+    if (t->zones & anch) {
+        dist = 0; /* inside: no question to ask */
+        v->anch_queried = false;
+    } else if (d->geo.dist_to_zone_m) {
+        /* A zones distance search costs microseconds.  Distance is 1-Lipschitz in position, so
+         * after moving m metres it is at least the queried value minus m: ask again only when
+         * that bound falls inside the horizon (no rule compares beyond it) and the vessel has
+         * moved requery_m since the last answer. */
+        double moved = v->anch_queried ? geo_distance_m(v->anch_q_lat, v->anch_q_lon, t->lat_deg,
+                                                        t->lon_deg)
+                                       : 0;
+        if (!v->anch_queried ||
+            (moved > d->requery_m && v->anch_dist_q - moved <= d->horizon_m)) {
             double a = d->geo.dist_to_zone_m(d->geo.ctx, t->lat_deg, t->lon_deg, ZONE_ANCHORAGE);
             double p = d->geo.dist_to_zone_m(d->geo.ctx, t->lat_deg, t->lon_deg, ZONE_PORT);
             v->dist_anchorage_m = fmin(a, p);
             v->anch_q_lat = t->lat_deg;
             v->anch_q_lon = t->lon_deg;
             v->anch_queried = true;
+            v->anch_dist_q = v->dist_anchorage_m;
+            moved = 0;
         }
-        dist = (t->zones & anch) ? 0 : v->dist_anchorage_m;
+        dist = v->anch_dist_q - moved;
     } else {
-        dist = (t->zones & anch) ? 0 : INFINITY;
+        dist = INFINITY;
     }
     v->dist_anchorage_m = dist;
     v->near_anchorage = v->near_anchorage ? dist <= d->anch_out_m : dist <= d->anch_in_m;

@@ -24,6 +24,9 @@ static const detect_param_spec global_params[GP_COUNT + 1] = {
      "... and moving again above this SOG (kn); >= stopped_kn (hysteresis)"},
     {"context.anchorage_requery_m", DP_REAL, "250", 0, 10000,
      "re-ask the zones for the anchorage distance after moving this far (m)"},
+    {"context.anchorage_horizon_m", DP_REAL, "15000", 1000, 200000,
+     "anchorage distances beyond this are not refined (m); keep above every rule's distance "
+     "to an anchorage (encounter.min_anchorage_dist_m)"},
     {"alert.close_after_s", DP_REAL, "1800", 1, 30 * 86400.0,
      "an alert its rule has not raised again for this long (s, event time) closes"},
     {"alert.update_interval_s", DP_REAL, "600", 0, 86400,

@@ -79,11 +79,11 @@ static double station_dist(double lat, double lon)
     return best;
 }
 
-/* Does the straight path stay clear of the kinds in forbid (sampled every 500 m)? */
+/* Does the straight path stay clear of the kinds in forbid (sampled every 100 m)? */
 static bool path_ok(const zones *z, double la1, double lo1, double la2, double lo2, uint32_t forbid)
 {
     double d = geo_distance_m(la1, lo1, la2, lo2);
-    int n = (int)(d / 500) + 1;
+    int n = (int)(d / 100) + 1;
     for (int i = 0; i <= n; i++) {
         double f = (double)i / n;
         if (zones_mask_at(z, la1 + (la2 - la1) * f, lo1 + (lo2 - lo1) * f) & forbid)
@@ -149,7 +149,8 @@ static void sail_out(scenario *s, svessel *v, double la, double lo, uint32_t for
     static const double exits[][2] = {{7.5, -78.85}, {7.3, -79.75}, {7.2, -79.55},
                                         {7.6, -79.1},  {8.5, -78.75}};
     for (size_t i = 0; i < sizeof exits / sizeof exits[0]; i++) {
-        if (path_ok(s->cfg.zones, la, lo, exits[i][0], exits[i][1], forbid)) {
+        if (path_ok(s->cfg.zones, la, lo, exits[i][0], exits[i][1], forbid) &&
+            path_ok(s->cfg.zones, exits[i][0], exits[i][1], 4.0, exits[i][1], forbid)) {
             leg_add(v, L_GOTO, exits[i][0], exits[i][1], 10, 0);
             leg_add(v, L_GOTO, 4.0, exits[i][1], 12, 0);
             leg_add(v, L_END, 0, 0, 0, 0);
@@ -237,8 +238,9 @@ static void add_normal(scenario *s, int i)
         if (waiting) {
             v = add_vessel(s, new_mmsi(s), 'A', 70 + (uint8_t)(i % 10), 180, ala, alo, t0);
         } else {
-            v = add_vessel(s, new_mmsi(s), 'A', 70 + (uint8_t)(i % 10), 180, 7.35, uni(r, -79.30, -79.29), start);
-            leg_add(v, L_GOTO, 7.97, -79.37, 12, 0);
+            /* Up the middle of the northbound lane (-79.285 at 7.5 N, -79.455 at 8.8 N). */
+            v = add_vessel(s, new_mmsi(s), 'A', 70 + (uint8_t)(i % 10), 180, 7.35, uni(r, -79.27, -79.26), start);
+            leg_add(v, L_GOTO, 7.97, -79.3465, 12, 0);
             leg_add(v, L_GOTO, 8.78, -79.452, 9.5f, 0);
             leg_add(v, L_GOTO, ala, alo, 6, 0);
         }
@@ -268,8 +270,8 @@ static void add_normal(scenario *s, int i)
             if (!pick_point(s, r, la_a, la_b, lo_a, lo_b, 0, AVOID_SMALL, la, lo, &nla, &nlo))
                 break;
             leg_add(v, L_GOTO, nla, nlo, (float)uni(r, 3, 4.5), 0);
-            if (rnd(r) < 0.4) /* hauling: 0.5 kn for up to 1.5 h, under 1.4 km of drift */
-                leg_add(v, L_HOLD, 0, 0, 0.5f, uni(r, 0.5, 1.5) * 3600);
+            if (rnd(r) < 0.4) /* hauling, stopped for up to 1.5 h (no drift: routes stay checked) */
+                leg_add(v, L_HOLD, 0, 0, 0, uni(r, 0.5, 1.5) * 3600);
             la = nla;
             lo = nlo;
         }

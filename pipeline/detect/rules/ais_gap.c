@@ -105,14 +105,16 @@ static void process(void *self, rule_env *env, const detect_track *v, void *stat
         bool coverage_mode = g->in_cov && !g->edge;
         double limit_s = rule_param(env, g->zones,
                                     coverage_mode ? P_COVERAGE_GAP_S : P_OFFSHORE_GAP_S);
-        double moved_m = geo_distance_m(g->lat, g->lon, t->lat_deg, t->lon_deg);
         char ev[400];
-        snprintf(ev, sizeof ev,
-                 "{\"gap_s\":%.0f,\"threshold_s\":%.0f,\"mode\":\"%s\",\"from\":{\"lat\":%.5f,"
-                 "\"lon\":%.5f},\"to\":{\"lat\":%.5f,\"lon\":%.5f},\"moved_m\":%.0f,"
-                 "\"implied_kn\":%.1f}",
-                 gap_s, limit_s, coverage_mode ? "in_coverage" : "offshore", g->lat, g->lon,
-                 t->lat_deg, t->lon_deg, moved_m, moved_m / gap_s / GEO_MPS_PER_KN);
+        if (g->ongoing || (!g->suppressed && gap_s >= limit_s)) {
+            double moved_m = geo_distance_m(g->lat, g->lon, t->lat_deg, t->lon_deg);
+            snprintf(ev, sizeof ev,
+                     "{\"gap_s\":%.0f,\"threshold_s\":%.0f,\"mode\":\"%s\",\"from\":{\"lat\":%.5f,"
+                     "\"lon\":%.5f},\"to\":{\"lat\":%.5f,\"lon\":%.5f},\"moved_m\":%.0f,"
+                     "\"implied_kn\":%.1f}",
+                     gap_s, limit_s, coverage_mode ? "in_coverage" : "offshore", g->lat, g->lon,
+                     t->lat_deg, t->lon_deg, moved_m, moved_m / gap_s / GEO_MPS_PER_KN);
+        }
         if (g->ongoing) {
             rule_alert_close(env, SUBJECT_MMSI(t->mmsi), t->last_report_ns, ev);
             g->ongoing = false;

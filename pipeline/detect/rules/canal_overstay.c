@@ -96,11 +96,17 @@ static void process(void *self, rule_env *env, const detect_track *v, void *stat
     uint64_t subj = SUBJECT_TRACK(t->track_id);
     bool canal_anch = false;
     if (z & ZONE_BIT(ZONE_ANCHORAGE)) {
-        const detect_geo *geo = rule_geo(env);
-        canal_anch = (z & ZONE_BIT(ZONE_CANAL_APPROACH)) ||
-                     (geo->dist_to_zone_m &&
-                      geo->dist_to_zone_m(geo->ctx, t->lat_deg, t->lon_deg, ZONE_CANAL_APPROACH) <=
-                          rule_param(env, z, P_CANAL_DIST_M));
+        /* Which anchorage this is does not change while waiting: ask the zones once. */
+        if (s->phase == WAITING) {
+            canal_anch = true;
+        } else {
+            const detect_geo *geo = rule_geo(env);
+            canal_anch = (z & ZONE_BIT(ZONE_CANAL_APPROACH)) ||
+                         (geo->dist_to_zone_m &&
+                          geo->dist_to_zone_m(geo->ctx, t->lat_deg, t->lon_deg,
+                                              ZONE_CANAL_APPROACH) <=
+                              rule_param(env, z, P_CANAL_DIST_M));
+        }
     }
     bool in_anch_area = canal_anch || (s->phase == WAITING && v->near_anchorage);
 

@@ -8,6 +8,10 @@
  * a dark boat alongside a fishing vessel is found; the alert's mmsi list then holds only the
  * AIS party.
  *
+ * Two vessels both stopped and reporting "at anchor" or "moored" are anchored in company — how
+ * yachts and small craft spend the night off a beach, outside any charted anchorage — and are
+ * not paired (ignore_anchored_pairs); an at-sea transfer has a party drifting or under way.
+ *
  * Candidates (slow, away from anchorages and ports) sit in a grid of GRID_DEG cells; each
  * update looks at the 3 x 3 cells around it, so the cost does not grow with the fleet.  A pair
  * whose proximity lapses for more than break_s starts over; its alert then closes. */
@@ -28,7 +32,8 @@ enum {
     P_SMALL_MIN_DURATION_S,
     P_SMALL_MAX_LENGTH_M,
     P_MAX_AGE_S,
-    P_BREAK_S
+    P_BREAK_S,
+    P_IGNORE_ANCHORED
 };
 static const detect_param_spec params[] = {
     {"max_dist_m", DP_REAL, "500", 10, 5000, "vessels closer than this (m)"},
@@ -44,6 +49,8 @@ static const detect_param_spec params[] = {
      "a partner's state older than this is not used (s)"},
     {"break_s", DP_REAL, "1800", 60, 86400,
      "proximity lapsing longer than this ends the encounter (s)"},
+    {"ignore_anchored_pairs", DP_BOOL, "true", 0, 1,
+     "two vessels both stopped and reporting at anchor / moored are not an encounter"},
     {NULL, 0, NULL, 0, 0, NULL},
 };
 
@@ -56,7 +63,7 @@ struct cand {
     uint32_t track_id, mmsi;
     double lat, lon;
     int64_t t_ns;
-    bool small;
+    bool small, anchored;
     uint64_t cell;
     uint32_t zones;
 };
@@ -234,6 +241,8 @@ static void process(void *self, rule_env *env, const detect_track *v, void *stat
     c->t_ns = t->time_ns;
     c->zones = z;
     c->small = is_small(t, rule_param(env, z, P_SMALL_MAX_LENGTH_M));
+    c->anchored = v->stopped && (t->nav_status == 1 || t->nav_status == 5);
+    bool skip_anchored = rule_param(env, z, P_IGNORE_ANCHORED) != 0;
 
     double max_d = rule_param(env, z, P_MAX_DIST_M), small_d = rule_param(env, z, P_SMALL_MAX_DIST_M);
     double reach = max_d > small_d ? max_d : small_d;
@@ -246,6 +255,8 @@ static void process(void *self, rule_env *env, const detect_track *v, void *stat
             for (int i = 0; b && i < b->n; i++) {
                 struct cand *o = b->v[i];
                 if (o == c || t->time_ns - o->t_ns > max_age || (o->mmsi && o->mmsi == c->mmsi))
+                    continue;
+                if (skip_anchored && c->anchored && o->anchored)
                     continue;
                 double d = geo_distance_m(c->lat, c->lon, o->lat, o->lon);
                 if (d >= reach)
