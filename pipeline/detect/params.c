@@ -325,7 +325,8 @@ int detect_params_set_zone(detect_params *p, int zone_kind, const char *key, con
         log_error("%s: unknown detector parameter '%s'", origin, key);
         return -1;
     }
-    if (g_list[i].info.type == DP_STR) {
+    if (g_list[i].info.type != DP_REAL) {
+        /* Lists and on/off switches are global: a rule runs everywhere or nowhere. */
         log_error("%s: %s cannot be overridden per zone", origin, key);
         return -1;
     }
