@@ -6,6 +6,8 @@
  * All logic is in the fusion library (pipeline/fusion); this file wires sockets and
  * configuration.  Stats carry the fusion counters, live track gauges and, under info.stations,
  * the per-station table (messages, vessels, maximum and typical range, coverage by sector). */
+#include "warm_start.h"
+
 #include "centinela/config.h"
 #include "centinela/fusion.h"
 #include "centinela/log.h"
@@ -45,6 +47,9 @@ static const opt_spec track_fusion_options[] = {
      "event-time seconds between snapshots of every track (0: off)"},
     {"min_update_interval_s", 0, OPT_REAL, "0", 0, 3600,
      "publish a track's position at most this often (0: every update)"},
+    {"warm_start", 0, OPT_STR, "", 0, -1,
+     "archive file or directory (the archiver's path): restore the tracks alive at its end "
+     "(last state of each, within removed_s of its last event); empty: start empty"},
     {NULL, 0, 0, NULL, 0, 0, NULL},
 };
 
@@ -189,6 +194,24 @@ int main(int argc, char **argv)
         zones_destroy(&a.z);
         node_destroy(&n);
         return 2;
+    }
+    if (*config_str(cfg, "warm_start")) {
+        warm_start_result ws;
+        if (warm_start(a.f, config_str(cfg, "warm_start"), fc.removed_s, &ws) != 0) {
+            fusion_destroy(&a.f);
+            zones_destroy(&a.z);
+            node_destroy(&n);
+            return 2;
+        }
+        if (ws.file[0]) {
+            char t[40];
+            wire_format_time(ws.last_event_ns, t, sizeof t);
+            log_info("warm start: %u tracks restored from %s (last event %s; %u states too old, "
+                     "removed or radar-only)",
+                     ws.restored, ws.file, t, ws.skipped);
+            node_info(n, "warm_start", ws.file);
+        }
+        *node_counter(n, "warm_start_tracks") = ws.restored;
     }
     node_declare_input(n, WIRE_AIS);
     node_declare_input(n, WIRE_RADAR);

@@ -227,9 +227,25 @@ static inline double q_of(const fusion *f)
     return f->cfg.accel_sigma_mps2 * f->cfg.accel_sigma_mps2;
 }
 
+/* The tangent-plane conversions of geo.h with the origin's cosine cached in the track: the
+ * same arithmetic, one cos() less per call (several calls per report). */
+static inline void set_ref(track *t, double lat, double lon)
+{
+    t->ref_lat = lat;
+    t->ref_lon = lon;
+    t->ref_kx = GEO_M_PER_DEG * cos(geo_rad(lat));
+}
+
+static inline void to_local(const track *t, double lat, double lon, double *x_m, double *y_m)
+{
+    *x_m = (lon - t->ref_lon) * t->ref_kx;
+    *y_m = (lat - t->ref_lat) * GEO_M_PER_DEG;
+}
+
 void track_position(const track *t, double *lat, double *lon)
 {
-    geo_from_local(t->ref_lat, t->ref_lon, t->x.p, t->y.p, lat, lon);
+    *lat = t->ref_lat + t->y.p / GEO_M_PER_DEG;
+    *lon = t->ref_lon + t->x.p / t->ref_kx;
 }
 
 static void reanchor(track *t)
@@ -238,8 +254,7 @@ static void reanchor(track *t)
         return;
     double lat, lon;
     track_position(t, &lat, &lon);
-    t->ref_lat = lat;
-    t->ref_lon = lon;
+    set_ref(t, lat, lon);
     t->x.p = t->y.p = 0;
 }
 
@@ -247,8 +262,7 @@ static void reanchor(track *t)
 void track_init_state(fusion *f, track *t, int64_t time_ns, double lat, double lon,
                              double sog_kn, double cog_deg, double pos_sigma_m)
 {
-    t->ref_lat = lat;
-    t->ref_lon = lon;
+    set_ref(t, lat, lon);
     double vx = 0, vy = 0, vvar = 25.0; /* unknown speed: 5 m/s sigma */
     if (isfinite(sog_kn) && isfinite(cog_deg)) {
         double v = sog_kn * GEO_MPS_PER_KN;
@@ -273,7 +287,7 @@ void track_update(fusion *f, track *t, int64_t time_ns, double lat, double lon,
         t->t_ns = time_ns;
     }
     double mx, my;
-    geo_to_local(t->ref_lat, t->ref_lon, lat, lon, &mx, &my);
+    to_local(t, lat, lon, &mx, &my);
     double r = pos_sigma_m * pos_sigma_m;
     kf_update_pos(&t->x, mx, r);
     kf_update_pos(&t->y, my, r);
@@ -294,15 +308,15 @@ static double track_gate(const fusion *f, const track *t, int64_t time_ns, doubl
     double dt = (double)(time_ns - t->t_ns) / 1e9;
     kf_axis x = t->x, y = t->y;
     double mx, my;
-    geo_to_local(t->ref_lat, t->ref_lon, lat, lon, &mx, &my);
-    double jump = hypot(mx - x.p, my - y.p);
+    to_local(t, lat, lon, &mx, &my);
+    double jump = sqrt((mx - x.p) * (mx - x.p) + (my - y.p) * (my - y.p));
     *implied_kn = dt > 0.5 ? jump / dt / GEO_MPS_PER_KN : (jump < f->cfg.gate_min_m ? 0 : INFINITY);
     if (dt > 0) {
         kf_predict(&x, dt, q_of(f));
         kf_predict(&y, dt, q_of(f));
     }
     double r = pos_sigma_m * pos_sigma_m, ix = mx - x.p, iy = my - y.p;
-    *dist_m = hypot(ix, iy);
+    *dist_m = sqrt(ix * ix + iy * iy);
     return ix * ix / (x.pp + r) + iy * iy / (y.pp + r);
 }
 
@@ -505,13 +519,6 @@ void fusion_internal_emit(fusion *f, track *t, uint8_t update, bool force)
 
 /* ---- zones and coverage ------------------------------------------------------------------ */
 
-static double moved_m(double lat0, double lon0, double lat, double lon)
-{
-    double dx, dy;
-    geo_to_local(lat0, lon0, lat, lon, &dx, &dy);
-    return hypot(dx, dy);
-}
-
 /* Zones, distance to shore and coverage, each recomputed only when the track has moved far
  * enough for the answer to possibly change: zone membership not before the nearest zone edge,
  * the distance to shore (1-Lipschitz) not before 250 m or 5 % of it, coverage every 1 km. */
@@ -523,7 +530,16 @@ static void refresh_context(fusion *f, track *t)
         return;
     double lat, lon;
     track_position(t, &lat, &lon);
-    double dz = t->zone_valid_m < 0 ? INFINITY : moved_m(t->zone_lat, t->zone_lon, lat, lon);
+    /* Both caches hold while the track is within a few km of where they were filled: a flat
+     * metric at the track's latitude is within 0.1 % of the local tangent plane there, and
+     * squared distances save the square roots (this runs on every report). */
+    double kx = t->ref_kx; /* the origin is within 10 km: cos differs by < 0.05 % */
+    double dz = INFINITY;
+    if (t->zone_valid_m >= 0) {
+        double ex = (lon - t->zone_lon) * kx, ey = (lat - t->zone_lat) * GEO_M_PER_DEG;
+        double d2 = ex * ex + ey * ey, v = t->zone_valid_m;
+        dz = d2 > v * v ? sqrt(d2) : 0;
+    }
     if (dz > t->zone_valid_m) {
         if (z) {
             t->zones = zones_mask_at(z, lat, lon);
@@ -548,7 +564,12 @@ static void refresh_context(fusion *f, track *t)
     }
     if (!z)
         return;
-    double ds = t->shore_valid_m < 0 ? INFINITY : moved_m(t->shore_lat, t->shore_lon, lat, lon);
+    double ds = INFINITY;
+    if (t->shore_valid_m >= 0) {
+        double ex = (lon - t->shore_lon) * kx, ey = (lat - t->shore_lat) * GEO_M_PER_DEG;
+        double d2 = ex * ex + ey * ey, v = t->shore_valid_m;
+        ds = d2 > v * v ? sqrt(d2) : 0;
+    }
     if (ds > t->shore_valid_m) {
         t->dist_shore_m = (float)zones_dist_shore_m(z, lat, lon);
         /* within 250 m or 5 %: far below what shore-distance rules (12 NM, 20 NM) resolve */

@@ -18,6 +18,7 @@ typedef struct track {
     int32_t grid_prev, grid_next;
     uint64_t grid_key;
     double ref_lat, ref_lon;   /* tangent-plane origin */
+    double ref_kx;             /* m per degree of longitude at ref_lat (cos cached) */
     kf_axis x, y;
     int64_t t_ns;              /* filter time */
     int64_t last_report_ns, last_ais_ns, last_radar_ns, last_emit_ns;

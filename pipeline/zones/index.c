@@ -37,6 +37,8 @@ void zones_destroy(zones **pz)
     free(z->cell_start);
     free(z->entries);
     free(z->cell_edges);
+    free(z->cell_kinds);
+    free(z->block_kinds);
     free(z);
     *pz = NULL;
 }
@@ -299,6 +301,23 @@ int zones_build(zones *z)
     for (size_t c = 0; c < (size_t)rows * cols; c++)
         z->cell_start[c + 1] += z->cell_start[c];
     free(P.v);
+
+    /* 4. the coarse level: kinds with edges per cell and per block */
+    z->bcols = (cols + ZONES_BLOCK - 1) / ZONES_BLOCK;
+    z->brows = (rows + ZONES_BLOCK - 1) / ZONES_BLOCK;
+    z->cell_kinds = x_calloc((size_t)rows * cols, sizeof *z->cell_kinds);
+    z->block_kinds = x_calloc((size_t)z->brows * z->bcols, sizeof *z->block_kinds);
+    for (int r = 0; r < rows; r++) {
+        for (int c = 0; c < cols; c++) {
+            size_t cell_i = (size_t)r * cols + c;
+            uint16_t m = 0;
+            for (uint32_t i = z->cell_start[cell_i]; i < z->cell_start[cell_i + 1]; i++)
+                if (z->entries[i].edge_count)
+                    m |= (uint16_t)ZONE_BIT(z->feat[z->entries[i].feature].kind);
+            z->cell_kinds[cell_i] = m;
+            z->block_kinds[(size_t)(r / ZONES_BLOCK) * z->bcols + c / ZONES_BLOCK] |= m;
+        }
+    }
     log_debug("zones: %zu features, %zu edges, grid %dx%d of %.4f deg, %zu entries", z->nfeat,
               z->nedges, cols, rows, cell, nent);
     return 0;
@@ -387,51 +406,83 @@ static double seg_dist2(double ax, double ay, double bx, double by)
     return x * x + y * y;
 }
 
-/* Nearest boundary edge of the kinds in kind_mask, by rings of cells outward. */
+/* Squared distance (m^2) from the point to the box [x0,x1] x [y0,y1] (degrees). */
+static inline double box_dist2(double lon, double lat, double x0, double y0, double x1, double y1,
+                               double kx, double ky)
+{
+    double dx = lon < x0 ? x0 - lon : (lon > x1 ? lon - x1 : 0);
+    double dy = lat < y0 ? y0 - lat : (lat > y1 ? lat - y1 : 0);
+    dx *= kx;
+    dy *= ky;
+    return dx * dx + dy * dy;
+}
+
+/* Nearest boundary edge of the kinds in kind_mask.  Rings of blocks (ZONES_BLOCK x ZONES_BLOCK
+ * cells) are searched outward from the point's block; a block, and then a cell, is opened only
+ * when it holds edges of those kinds and its box is nearer than the best edge so far, and the
+ * search stops when a whole ring lies beyond the best.  Exact: the same edges as a cell-by-cell
+ * search win, only the empty or too-far cells are skipped (far offshore that is nearly all). */
 static double nearest_edge(const zones *z, double lat, double lon, uint32_t kind_mask, double max_m,
                            int *feature)
 {
-    double kx = GEO_M_PER_DEG * cos(geo_rad(lat)), ky = GEO_M_PER_DEG;
-    double cell_m = z->cell_deg * fmin(kx, ky);
-    int ci = (int)floor((lon - z->lon0) / z->cell_deg), ri = (int)floor((lat - z->lat0) / z->cell_deg);
-    int dc = ci < 0 ? -ci : (ci >= z->cols ? ci - z->cols + 1 : 0);
-    int dr = ri < 0 ? -ri : (ri >= z->rows ? ri - z->rows + 1 : 0);
+    const double kx = GEO_M_PER_DEG * cos(geo_rad(lat)), ky = GEO_M_PER_DEG;
+    const double cd = z->cell_deg, bd = cd * ZONES_BLOCK;
+    const double block_m = bd * fmin(kx, ky);
+    const int B = ZONES_BLOCK;
+    int bi = (int)floor((lon - z->lon0) / bd), bj = (int)floor((lat - z->lat0) / bd);
+    int dc = bi < 0 ? -bi : (bi >= z->bcols ? bi - z->bcols + 1 : 0);
+    int dr = bj < 0 ? -bj : (bj >= z->brows ? bj - z->brows + 1 : 0);
     int r_start = dc > dr ? dc : dr;
-    int r_end = abs(ci);
-    int cand[3] = {abs(ci - z->cols + 1), abs(ri), abs(ri - z->rows + 1)};
+    int r_end = abs(bi);
+    int cand[3] = {abs(bi - z->bcols + 1), abs(bj), abs(bj - z->brows + 1)};
     for (int i = 0; i < 3; i++)
         if (cand[i] > r_end)
             r_end = cand[i];
-    double best2 = INFINITY;
+    const uint16_t mask = (uint16_t)kind_mask;
+    double best2 = INFINITY, max2 = max_m * max_m;
     int best_f = -1;
     for (int ring = r_start; ring <= r_end; ring++) {
-        double lb = ring > 0 ? (ring - 1) * cell_m : 0;
+        double lb = ring > 0 ? (ring - 1) * block_m : 0;
         if (lb * lb > best2 || lb > max_m)
             break;
-        for (int r = ri - ring; r <= ri + ring; r++) {
-            if (r < 0 || r >= z->rows)
+        for (int br = bj - ring; br <= bj + ring; br++) {
+            if (br < 0 || br >= z->brows)
                 continue;
-            bool edge_row = r == ri - ring || r == ri + ring;
-            for (int c = ci - ring; c <= ci + ring; c += edge_row ? 1 : 2 * ring) {
-                if (c >= 0 && c < z->cols) {
-                    size_t cell = (size_t)r * z->cols + c;
-                    for (uint32_t i = z->cell_start[cell]; i < z->cell_start[cell + 1]; i++) {
-                        const zentry *en = &z->entries[i];
-                        if (en->full || !(kind_mask & ZONE_BIT(z->feat[en->feature].kind)))
+            bool edge_row = br == bj - ring || br == bj + ring;
+            for (int bc = bi - ring; bc <= bi + ring; bc += (edge_row || ring == 0) ? 1 : 2 * ring) {
+                if (bc < 0 || bc >= z->bcols || !(z->block_kinds[(size_t)br * z->bcols + bc] & mask))
+                    continue;
+                double bx0 = z->lon0 + bc * bd, by0 = z->lat0 + br * bd;
+                double bb = box_dist2(lon, lat, bx0, by0, bx0 + bd, by0 + bd, kx, ky);
+                if (bb > best2 || bb > max2)
+                    continue;
+                int r1 = br * B + B < z->rows ? br * B + B : z->rows;
+                int c1 = bc * B + B < z->cols ? bc * B + B : z->cols;
+                for (int r = br * B; r < r1; r++) {
+                    for (int c = bc * B; c < c1; c++) {
+                        size_t cell = (size_t)r * z->cols + c;
+                        if (!(z->cell_kinds[cell] & mask))
                             continue;
-                        for (uint32_t k = 0; k < en->edge_count; k++) {
-                            const zedge *ed = &z->edges[z->cell_edges[en->edge_start + k]];
-                            double d2 = seg_dist2((ed->x0 - lon) * kx, (ed->y0 - lat) * ky,
-                                                  (ed->x1 - lon) * kx, (ed->y1 - lat) * ky);
-                            if (d2 < best2) {
-                                best2 = d2;
-                                best_f = en->feature;
+                        double cx0 = z->lon0 + c * cd, cy0 = z->lat0 + r * cd;
+                        double cb = box_dist2(lon, lat, cx0, cy0, cx0 + cd, cy0 + cd, kx, ky);
+                        if (cb > best2 || cb > max2)
+                            continue;
+                        for (uint32_t i = z->cell_start[cell]; i < z->cell_start[cell + 1]; i++) {
+                            const zentry *en = &z->entries[i];
+                            if (en->full || !(kind_mask & ZONE_BIT(z->feat[en->feature].kind)))
+                                continue;
+                            for (uint32_t k = 0; k < en->edge_count; k++) {
+                                const zedge *ed = &z->edges[z->cell_edges[en->edge_start + k]];
+                                double d2 = seg_dist2((ed->x0 - lon) * kx, (ed->y0 - lat) * ky,
+                                                      (ed->x1 - lon) * kx, (ed->y1 - lat) * ky);
+                                if (d2 < best2) {
+                                    best2 = d2;
+                                    best_f = en->feature;
+                                }
                             }
                         }
                     }
                 }
-                if (ring == 0)
-                    break;
             }
         }
     }

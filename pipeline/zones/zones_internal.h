@@ -34,7 +34,15 @@ struct zones {
     uint32_t *cell_start; /* rows * cols + 1 offsets into entries */
     zentry *entries;
     uint32_t *cell_edges;
+
+    /* Coarse level for distance searches: per cell, the kinds (ZONE_BIT) with boundary edges
+     * in it; per block of ZONES_BLOCK x ZONES_BLOCK cells, the union.  Empty sea is skipped a
+     * block at a time instead of cell by cell. */
+    uint16_t *cell_kinds;
+    uint16_t *block_kinds;
+    int bcols, brows;
 };
+#define ZONES_BLOCK 8
 
 /* Append one feature's rings (called by the loader); returns the feature index. */
 int zones_internal_add_feature(struct zones *z, enum zone_kind kind, const char *name,

@@ -29,6 +29,17 @@ static double now_s(void)
     return ts.tv_sec + ts.tv_nsec * 1e-9;
 }
 
+/* CPU seconds of this process: the figure for "one core" on a shared machine. */
+static double cpu_s(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
+    return ts.tv_sec + ts.tv_nsec * 1e-9;
+}
+
+/* Published anchor: Global Fishing Watch's gap detector scans 10 M messages in 3.6 s. */
+#define GFW_MSGS_PER_S (10e6 / 3.6)
+
 static uint64_t rng = 88172645463325252ull;
 static double uni(void)
 {
@@ -67,7 +78,7 @@ static void throughput(const zones *z, const zones *sea, const char *label)
     r.accuracy_high = true;
     r.station_id = 1;
     const int64_t t0 = 1772323200LL * NS;
-    double start = now_s();
+    double start = now_s(), cpu0 = cpu_s();
     uint64_t n = 0;
     for (int k = 0; k < rounds; k++) {
         for (int i = 0; i < nv; i++) {
@@ -81,11 +92,15 @@ static void throughput(const zones *z, const zones *sea, const char *label)
             n++;
         }
     }
-    double el = now_s() - start;
+    double el = now_s() - start, cpu = cpu_s() - cpu0;
     const fusion_stats *s = fusion_get_stats(f);
-    printf("fusion %s: %llu reports, %u live tracks, %.2f s: %.2f M reports/s (target >= 1.0 M/s; "
-           "%.1f s for 11 M, target <= 11 s)\n",
-           label, (unsigned long long)n, s->live_tracks, el, n / el / 1e6, 11e6 / (n / el));
+    double rate = n / cpu;
+    printf("fusion %s: %llu reports, %u live tracks, %.2f s CPU (%.2f s wall): %.2f M reports/s "
+           "per core; 11 M positions in %.1f s (target <= 11 s)\n",
+           label, (unsigned long long)n, s->live_tracks, cpu, el, rate / 1e6, 11e6 / rate);
+    printf("fusion %s: ratio %.2f x the 1 M/s target, %.2f x GFW's gap detector (10 M messages in "
+           "3.6 s, a simpler per-message scan)\n",
+           label, rate / 1e6, rate / GFW_MSGS_PER_S);
     printf("fusion %s: memory %.0f bytes per live vessel (tracks, indexes, station tables)\n", label,
            (double)fusion_memory_bytes(f) / s->live_tracks);
     fusion_destroy(&f);
