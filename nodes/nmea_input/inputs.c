@@ -133,7 +133,8 @@ int nmea_inputs_parse(const char *text, uint32_t default_station, nmea_input_spe
     }
     free(list);
     if (n == 0) {
-        log_error("inputs: nothing to read (e.g. inputs = file:traffic.nmea@1, udp:0.0.0.0:10110@2)");
+        log_error(
+            "inputs: nothing to read (e.g. inputs = file:traffic.nmea@1, udp:0.0.0.0:10110@2)");
         return -1;
     }
     return n;

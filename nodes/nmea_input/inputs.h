@@ -28,8 +28,8 @@ enum nmea_input_kind { INPUT_FILE = 1, INPUT_UDP, INPUT_TCP, INPUT_TCPSERVER };
 
 typedef struct nmea_input_spec {
     enum nmea_input_kind kind;
-    char path[512];   /* INPUT_FILE: the path, "-" for stdin */
-    char host[256];   /* network kinds */
+    char path[512]; /* INPUT_FILE: the path, "-" for stdin */
+    char host[256]; /* network kinds */
     uint16_t port;
     uint32_t station_id;
 } nmea_input_spec;
@@ -84,7 +84,7 @@ int64_t nmea_line_time_ns(const char *line, size_t len);
  * of event time t is due speed-times faster than it was recorded.  A line earlier than the first
  * (time going backwards) is due at once. */
 typedef struct pacer {
-    double speed;      /* > 0; 1 = as recorded */
+    double speed; /* > 0; 1 = as recorded */
     bool started;
     int64_t ev0_ns;
     double wall0_s;

@@ -1,7 +1,8 @@
 /* nmea_input: NMEA 0183 from files, UDP, TCP feeds and TCP clients onto `ais` and `radar`.
  *
  *   nmea_input --inputs 'file:traffic.nmea@1'                      # a recording, as fast as taken
- *   nmea_input --inputs 'udp:0.0.0.0:10110@2, tcp:feed.example:5631@3, tcpserver:127.0.0.1:5000@4' \
+ *   nmea_input --inputs 'udp:0.0.0.0:10110@2, tcp:feed.example:5631@3, tcpserver:127.0.0.1:5000@4'
+ * \
  *              --radar_sites '7:8.95:-79.56:24'
  *
  * The input syntax and the radar-site rule are in inputs.h; the line handling (tag blocks,
@@ -64,8 +65,8 @@ enum role { ROLE_FILE, ROLE_UDP, ROLE_TCP, ROLE_LISTEN, ROLE_CLIENT };
 
 typedef struct conn {
     enum role role;
-    int spec;        /* index into app.specs */
-    int fd;          /* -1 when closed */
+    int spec; /* index into app.specs */
+    int fd;   /* -1 when closed */
     linebuf lb;
     feed *fe;
     bool eof;
@@ -90,8 +91,8 @@ typedef struct app {
     int n_sites;
     conn **c; /* network connections, listeners and clients */
     int n_c, cap_c;
-    conn *file;     /* file being read */
-    int next_file;  /* next spec to look at for a file */
+    conn *file;    /* file being read */
+    int next_file; /* next spec to look at for a file */
     bool files_done, files_only, realtime, file_waiting;
     pacer pc;
     double retry_initial_s, retry_max_s;
@@ -301,7 +302,8 @@ static int open_bound(app *a, conn *c)
     struct addrinfo *res;
     if (resolve(sp, udp ? SOCK_DGRAM : SOCK_STREAM, true, &res) != 0)
         return -1;
-    int fd = socket(res->ai_family, (udp ? SOCK_DGRAM : SOCK_STREAM) | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+    int fd =
+        socket(res->ai_family, (udp ? SOCK_DGRAM : SOCK_STREAM) | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
     int one = 1;
     if (fd < 0 || setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one) != 0 ||
         bind(fd, res->ai_addr, res->ai_addrlen) != 0 || (!udp && listen(fd, 16) != 0)) {
@@ -685,7 +687,7 @@ static int run(node *n)
         const nmea_input_spec *sp = &a.specs[i];
         if (sp->kind == INPUT_FILE)
             continue;
-        enum role role = sp->kind == INPUT_UDP ? ROLE_UDP
+        enum role role = sp->kind == INPUT_UDP   ? ROLE_UDP
                          : sp->kind == INPUT_TCP ? ROLE_TCP
                                                  : ROLE_LISTEN;
         conn *c = conn_new(&a, role, i);
@@ -699,7 +701,8 @@ static int run(node *n)
         const nmea_input_spec *sp = &a.specs[i];
         size_t l = strlen(list);
         if (sp->kind == INPUT_FILE)
-            snprintf(list + l, sizeof list - l, "%sfile:%.60s@%u", i ? "," : "", sp->path, sp->station_id);
+            snprintf(list + l, sizeof list - l, "%sfile:%.60s@%u", i ? "," : "", sp->path,
+                     sp->station_id);
         else
             snprintf(list + l, sizeof list - l, "%s%s:%.60s:%u@%u", i ? "," : "",
                      nmea_input_kind_name(sp->kind), sp->host, sp->port, sp->station_id);

@@ -5,7 +5,10 @@
  *
  * All logic is in the fusion library (pipeline/fusion); this file wires sockets and
  * configuration.  Stats carry the fusion counters, live track gauges and, under info.stations,
- * the per-station table (messages, vessels, maximum and typical range, coverage by sector). */
+ * the per-station table (messages, vessels, maximum and typical range, coverage by sector).
+ *
+ * After a restart, `warm_start = <archive dir or file>` rebuilds the live picture from the
+ * newest archive's tracks table before any input (warm_start.h). */
 #include "warm_start.h"
 
 #include "centinela/config.h"

@@ -61,8 +61,8 @@ int main(int argc, char **argv)
     mkdir(dir, 0755);
 
     sink s = {0};
-    archive_writer_config wc = {.path = dir, .rotate = "day", .deflate_level = 1,
-                                .max_open_files = 2};
+    archive_writer_config wc = {
+        .path = dir, .rotate = "day", .deflate_level = 1, .max_open_files = 2};
     s.w = archive_writer_create(&wc);
     CHECK(s.w != NULL);
     if (!s.w)
@@ -141,7 +141,8 @@ int main(int argc, char **argv)
         CHECK(strcmp(y->name, x->name) == 0 && y->length_m == x->length_m);
     }
     const wire_track *named = find(&after, 224000005u);
-    CHECK(named && strcmp(named->name, "SANTA LUCIA") == 0 && strcmp(named->callsign, "HP1234") == 0);
+    CHECK(named && strcmp(named->name, "SANTA LUCIA") == 0 &&
+          strcmp(named->callsign, "HP1234") == 0);
 
     /* the restored tracks keep going: a report next to one joins it (no new track) */
     uint64_t created = fusion_get_stats(b)->tracks_created;

@@ -8,12 +8,12 @@
 #include <string.h>
 
 static int g_failures;
-#define CHECK(cond)                                                                       \
-    do {                                                                                  \
-        if (!(cond)) {                                                                    \
-            fprintf(stderr, "%s:%d: check failed: %s\n", __FILE__, __LINE__, #cond);     \
-            g_failures++;                                                                 \
-        }                                                                                 \
+#define CHECK(cond)                                                                                \
+    do {                                                                                           \
+        if (!(cond)) {                                                                             \
+            fprintf(stderr, "%s:%d: check failed: %s\n", __FILE__, __LINE__, #cond);               \
+            g_failures++;                                                                          \
+        }                                                                                          \
     } while (0)
 
 static void test_inputs(void)
@@ -23,7 +23,8 @@ static void test_inputs(void)
                               "tcpserver:127.0.0.1:5000@4, plain.nmea, -",
                               7, s, 8);
     CHECK(n == 6);
-    CHECK(s[0].kind == INPUT_FILE && strcmp(s[0].path, "/data/a b.nmea") == 0 && s[0].station_id == 12);
+    CHECK(s[0].kind == INPUT_FILE && strcmp(s[0].path, "/data/a b.nmea") == 0 &&
+          s[0].station_id == 12);
     CHECK(s[1].kind == INPUT_UDP && strcmp(s[1].host, "0.0.0.0") == 0 && s[1].port == 10110 &&
           s[1].station_id == 2);
     CHECK(s[2].kind == INPUT_TCP && strcmp(s[2].host, "feed.example") == 0 && s[2].port == 5631 &&
@@ -35,8 +36,17 @@ static void test_inputs(void)
     CHECK(nmea_inputs_parse("file:me@host.nmea@3", 0, s, 8) == 1 &&
           strcmp(s[0].path, "me@host.nmea") == 0 && s[0].station_id == 3);
     /* refused */
-    const char *bad[] = {"", " , ", "udp:127.0.0.1", "udp::5", "tcp:h:0", "tcp:h:65536",
-                         "tcp:h:12x", "file:a@", "file:a@-1", "file:a@4294967296", "file:",
+    const char *bad[] = {"",
+                         " , ",
+                         "udp:127.0.0.1",
+                         "udp::5",
+                         "tcp:h:0",
+                         "tcp:h:65536",
+                         "tcp:h:12x",
+                         "file:a@",
+                         "file:a@-1",
+                         "file:a@4294967296",
+                         "file:",
                          "tcpserver:h:1@x"};
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
         if (nmea_inputs_parse(bad[i], 0, s, 8) != -1) {
@@ -111,7 +121,8 @@ static void test_linebuf(void)
 
 static void test_times(void)
 {
-    const char *tag = "\\s:101,c:1700000000*0A\\!AIVDM,1,1,,A,15N1u<PP1FJuvSRHOE6QIwwh0HQ6,0*30\r\n";
+    const char *tag =
+        "\\s:101,c:1700000000*0A\\!AIVDM,1,1,,A,15N1u<PP1FJuvSRHOE6QIwwh0HQ6,0*30\r\n";
     CHECK(nmea_line_time_ns(tag, strlen(tag)) == 1700000000LL * 1000000000LL);
     const char *ms = "\\c:1700000000123*02\\!AIVDM,1,1,,A,15N1u<PP1FJuvSRHOE6QIwwh0HQ6,0*30";
     int64_t t = nmea_line_time_ns(ms, strlen(ms));
@@ -126,11 +137,11 @@ static void test_times(void)
 
     pacer p = {.speed = 2};
     const int64_t s = 1000000000LL;
-    CHECK(pacer_wait_s(&p, 0, 100.0) == 0);            /* untimed: now */
-    CHECK(pacer_wait_s(&p, 1000 * s, 100.0) == 0);     /* first timed line starts the clock */
+    CHECK(pacer_wait_s(&p, 0, 100.0) == 0);        /* untimed: now */
+    CHECK(pacer_wait_s(&p, 1000 * s, 100.0) == 0); /* first timed line starts the clock */
     CHECK(fabs(pacer_wait_s(&p, 1010 * s, 100.0) - 5.0) < 1e-9); /* 10 s at speed 2 */
     CHECK(pacer_wait_s(&p, 1010 * s, 106.0) < 0);
-    CHECK(pacer_wait_s(&p, 990 * s, 100.0) == 0);      /* backwards: at once */
+    CHECK(pacer_wait_s(&p, 990 * s, 100.0) == 0); /* backwards: at once */
 }
 
 int main(void)

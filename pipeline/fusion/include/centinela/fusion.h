@@ -30,7 +30,11 @@
  *
  * Zones (optional) give wire_track.zones, dist_shore_m and TRACK_FLAG_ON_LAND; they are
  * recomputed only when the track has moved far enough to possibly change them (the distance to
- * the nearest zone edge bounds that), so the per-report cost stays small.
+ * the nearest zone edge bounds that), so the per-report cost stays small.  Tolerance: zone
+ * membership is exact (re-evaluated before the track can reach an edge, with the movement
+ * measured in a flat metric within 0.05 % of the tangent plane over the 10 km anchor radius);
+ * dist_shore_m is exact where computed (tests/zones: brute force over every edge agrees) and
+ * held while the track moves less than max(250 m, 5 % of it), so it lags by at most that.
  */
 #ifndef CENTINELA_FUSION_H
 #define CENTINELA_FUSION_H
