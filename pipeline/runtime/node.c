@@ -215,6 +215,16 @@ static bool endpoints_bind(const char *list, bool default_bind)
     return first;
 }
 
+/* CURVE protects links between hosts: tcp:// endpoints.  ipc:// and inproc:// stay on this
+ * machine (file permissions guard ipc), and one socket cannot mix a secured and a plain link. */
+static bool endpoints_need_curve(const char *list)
+{
+    bool tcp = strstr(list, "tcp://") != NULL;
+    if (tcp && (strstr(list, "ipc://") || strstr(list, "inproc://")))
+        log_warn("'%s' mixes tcp:// with local endpoints; CURVE applies to all of them", list);
+    return tcp;
+}
+
 static uint32_t name_hash(const char *s)
 {
     uint32_t h = 2166136261u; /* FNV-1a */
@@ -273,8 +283,13 @@ node *node_create(const char *name, const opt_spec *options, const char *summary
     log_set_ident(n->section);
     n->cfg = cfg;
     n->source_id = (uint32_t)config_int(cfg, "source_id");
-    if (n->source_id == 0)
-        n->source_id = name_hash(n->section);
+    if (n->source_id == 0) {
+        /* Unique enough across hosts when nodes run without a launcher to number them. */
+        char host[128] = "", key[256];
+        gethostname(host, sizeof host - 1);
+        snprintf(key, sizeof key, "%s/%s", host, n->section);
+        n->source_id = name_hash(key);
+    }
     n->lossless = config_bool(cfg, "lossless");
     n->hwm = (int)config_int(cfg, "hwm");
     n->seqs = wire_seq_tracker_create();
@@ -303,7 +318,8 @@ node *node_create(const char *name, const opt_spec *options, const char *summary
     const char *sub = config_str(cfg, "sub");
     if (*sub) {
         n->in = make_socket(n, ZMQ_SUB);
-        if (n->in && secure && curve_apply(n->in, &n->keys, endpoints_bind(sub, false)) != 0) {
+        if (n->in && secure && endpoints_need_curve(sub) &&
+            curve_apply(n->in, &n->keys, endpoints_bind(sub, false)) != 0) {
             zmq_close(n->in);
             n->in = NULL;
         }
@@ -325,7 +341,8 @@ node *node_create(const char *name, const opt_spec *options, const char *summary
             zmq_close(n->out);
             n->out = NULL;
         }
-        if (n->out && secure && curve_apply(n->out, &n->keys, endpoints_bind(pub, true)) != 0) {
+        if (n->out && secure && endpoints_need_curve(pub) &&
+            curve_apply(n->out, &n->keys, endpoints_bind(pub, true)) != 0) {
             zmq_close(n->out);
             n->out = NULL;
         }
@@ -811,6 +828,9 @@ int node_run(node *n, const node_handlers *h, void *ctx)
     if (eos)
         announce_eos(n);
     node_publish_stats(n);
+    if (n->auth)
+        log_info("CURVE: %lu peers accepted, %lu refused", curve_auth_accepted(n->auth),
+                 curve_auth_refused(n->auth));
     log_info("%s: rx %llu messages (%llu rejected, %llu missing by sequence), tx %llu (%llu dropped)",
              eos ? "end of stream" : (g_stop ? "stopped" : "stopped on error"),
              (unsigned long long)n->rx_messages,

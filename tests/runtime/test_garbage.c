@@ -116,6 +116,25 @@ int main(int argc, char **argv)
         return 1;
     }
     zmq_connect(watch, ep_out);
+    /* And for the first stats message, so our view of the node's output is connected before
+     * anything happens (the node's last stats carry the counts we check). */
+    bool watching = false;
+    deadline = now_s() + 20;
+    while (!watching && now_s() < deadline) {
+        zmq_pollitem_t it = {watch, 0, ZMQ_POLLIN, 0};
+        if (zmq_poll(&it, 1, 100) > 0) {
+            char t[16];
+            uint8_t tmp[WIRE_STATS_MAX + WIRE_HEADER_LEN];
+            zmq_recv(watch, t, sizeof t, 0);
+            zmq_recv(watch, tmp, sizeof tmp, 0);
+            watching = true;
+        }
+    }
+    if (!watching) {
+        fprintf(stderr, "FAIL: no stats from the node\n");
+        kill(pid, SIGKILL);
+        return 1;
+    }
 
     uint8_t buf[4096];
     int sent = 0;

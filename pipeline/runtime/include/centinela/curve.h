@@ -1,5 +1,6 @@
 /* CURVE security for tcp:// links between hosts (ZeroMQ RFC 26 CurveZMQ, RFC 27 ZAP).
  *
+ * CURVE applies to sockets with tcp:// endpoints (links between hosts); ipc:// stays local.
  * A socket that binds is the CURVE server, a socket that connects is the client.  With keys
  * configured, a server refuses every peer that does not complete the CURVE handshake (plain
  * peers included) and, when an allow list is given, every client whose public key is not on it.
