@@ -5,6 +5,7 @@
 
 #include "centinela/log.h"
 
+#include <math.h>
 #include <unistd.h>
 
 static const char *const brief_rules[] = {
@@ -34,7 +35,8 @@ static void test_params(void)
     CHECK(detect_params_real(p, "fast_near_coast.min_sog_kn") == 25);
     CHECK(detect_params_real(p, "dark_target.min_duration_s") == 180);
     CHECK(detect_params_real(p, "position_jump.max_speed_kn") == 50);
-    CHECK(detect_params_real(p, "invalid_mmsi.mid_min") == 201);
+    CHECK(detect_params_real(p, "invalid_mmsi.unallocated_mid") == 1);
+    CHECK(isnan(detect_params_real(p, "invalid_mmsi.mid_min"))); /* the ITU table decides */
     CHECK(detect_params_real(p, "context.anchorage_in_m") == 3000);
     CHECK(detect_params_real(p, "context.anchorage_out_m") == 4000);
     CHECK(detect_params_real(p, "ais_gap.enabled") == 1);
@@ -266,7 +268,10 @@ static void test_invalid_mmsi(void)
 {
     collected c = {0};
     detector *d = make_detector(NULL, &c, NULL);
-    uint32_t bad[] = {123456789, 12345, 111111111, 991234567, 999000000, 200123456, 800000000};
+    /* factory default, too short, SAR format with MID 111, AtoN and MID 999 as class A, MID 200,
+     * handheld with MID 000, MID 217 (inside 201-775 but not allocated by the ITU). */
+    uint32_t bad[] = {123456789, 12345, 111111111, 991234567, 999000000, 200123456, 800000000,
+                      217123456};
     uint32_t good[] = {352001234, 235000001, 970123456, 982351234, 538001122};
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
         wire_track t = make_track(100 + (uint32_t)i, bad[i], 8.5, -79.5 + i * 0.01, 10, 0, T0_NS);
@@ -286,12 +291,17 @@ static void test_invalid_mmsi(void)
     wire_track aton = make_track(302, 993521234, 8.90, -79.50, 0, 0, T0_NS);
     aton.ais_class = 'N';
     run_track(d, &aton, 60, 10);
-    CHECK(count_alerts(&c, "invalid_mmsi", ALERT_OPEN) == 7 + 1);
+    CHECK(count_alerts(&c, "invalid_mmsi", ALERT_OPEN) == 8 + 1);
     for (size_t i = 0; i < c.n; i++)
         if (strcmp(c.v[i].rule, "invalid_mmsi") == 0 && c.v[i].state == ALERT_OPEN)
             CHECK(c.v[i].track_id >= 100 && (c.v[i].track_id < 200 || c.v[i].track_id == 300));
     const wire_alert *a = last_alert(&c, "invalid_mmsi", ALERT_OPEN);
-    CHECK(a && strstr(a->evidence, "prefix_inconsistent"));
+    CHECK(a && strstr(a->evidence, "\"reason\":\"kind_mismatch\""));
+    CHECK(a && strstr(a->evidence, "expected 00MIDxxxx"));
+    for (size_t i = 0; i < c.n; i++)
+        if (c.v[i].track_id == 107 && c.v[i].state == ALERT_OPEN)
+            CHECK(strstr(c.v[i].evidence, "\"reason\":\"mid_unallocated\"") &&
+                  strstr(c.v[i].evidence, "not allocated"));
     /* Radar-only tracks have no MMSI to check. */
     wire_track r = make_track(400, 0, 8.0, -79.0, 10, 0, T0_NS);
     size_t before = count_alerts(&c, "invalid_mmsi", -1);
@@ -304,6 +314,25 @@ static void test_invalid_mmsi(void)
     detector_process(d, &t);
     CHECK(count_alerts(&c, "invalid_mmsi", ALERT_CLOSE) == 1);
     detector_destroy(&d);
+    collected_free(&c);
+
+    /* The switches: an unallocated MID and a ship number in base station reports pass when
+     * their checks are off; a bad format still does not. */
+    detect_params *p = detect_params_create();
+    CHECK(detect_params_set(p, "invalid_mmsi.unallocated_mid", "false", "test") == 0);
+    CHECK(detect_params_set(p, "invalid_mmsi.kind_mismatch", "false", "test") == 0);
+    d = make_detector(p, &c, NULL);
+    wire_track u = make_track(500, 217123456, 8.5, -79.5, 10, 0, T0_NS);
+    run_track(d, &u, 60, 10);
+    wire_track x = make_track(501, 352123456, 8.95, -79.55, 0, 0, T0_NS);
+    x.ais_class = 'X';
+    run_track(d, &x, 60, 10);
+    CHECK(count_alerts(&c, "invalid_mmsi", -1) == 0);
+    wire_track f = make_track(502, 123456789, 8.6, -79.5, 10, 0, T0_NS);
+    run_track(d, &f, 60, 10);
+    CHECK(count_alerts(&c, "invalid_mmsi", ALERT_OPEN) == 1);
+    detector_destroy(&d);
+    detect_params_destroy(&p);
     collected_free(&c);
 }
 

@@ -1,25 +1,37 @@
 /* invalid_mmsi: an MMSI that cannot belong to the station sending it.
  *
- * ITU-R M.585 formats (the digits of the 9-digit MMSI, zero-padded):
- *   MIDxxxxxx   ship station (class A or B)          MID = Maritime Identification Digits
- *   00MIDxxxx   coast / base station                 99MIDxxxx  aid to navigation
- *   111MIDxxx   SAR aircraft                         98MIDxxxx  craft associated with a ship
- *   8MIDxxxxx   handheld VHF with DSC/GNSS           970/972/974xxxxxx  AIS-SART, MOB, EPIRB
- *   0MIDxxxxx   group call (never a transmitter)
- * Fires when the number has more than 9 digits, when the prefix does not fit the message class
- * (wire_track.ais_class, from the message type: base station 4, AtoN 21, SAR aircraft 9, ship
- * 1-3/5/18/19/24), or when the MID is outside mid_min..mid_max (ITU MIDs run 201-775).  The
- * ITU MID table itself (unallocated MIDs inside the range) belongs to the ais library's MMSI
- * helpers.  One alert per track; it stays open while the track lives. */
+ * The number is judged by the ais library's MMSI helpers (centinela/mmsi.h: ITU-R M.585-9
+ * formats and the ITU table of Maritime Identification Digits), never by digit checks of its
+ * own: a number that is not 9 digits, matches no M.585 format, carries a MID outside 201-775 or
+ * one the ITU has not allocated, a SART/MOB/EPIRB with manufacturer 00, or a valid number whose
+ * kind does not send the message type it was heard in (a ship station sending base station
+ * reports, an AtoN number sending class A positions).
+ *
+ * The message type comes from the track's AIS class, which fusion sets from the type of the
+ * messages it fused: 'A' position reports 1-3 (checked as type 1, which also admits SART, MOB
+ * and EPIRB), 'B' 18/19/24 (as 18), 'X' base station 4, 'S' SAR aircraft 9, 'N' AtoN 21; an
+ * unknown class checks the number alone.  The evidence carries the reason identifier, the
+ * kind, the MID with its country when allocated, and mmsi_explain's sentence.
+ *
+ * Keys: refresh_s; unallocated_mid (MIDs inside 201-775 missing from the ITU table are invalid:
+ * switch off when a newly allocated MID is seen before the table is updated); kind_mismatch
+ * (check the number against the message class).  The former mid_min / mid_max keys are gone:
+ * the ITU table is the range.  One alert per track; it stays open while the track lives. */
 #include "../rule.h"
 
-#include <stdio.h>
+#include "centinela/mmsi.h"
 
-enum { P_MID_MIN, P_MID_MAX, P_REFRESH_S };
+#include <stdio.h>
+#include <string.h>
+
+enum { P_REFRESH_S, P_UNALLOCATED, P_KIND_MISMATCH };
 static const detect_param_spec params[] = {
-    {"mid_min", DP_REAL, "201", 0, 999, "lowest valid Maritime Identification Digits"},
-    {"mid_max", DP_REAL, "775", 0, 999, "highest valid Maritime Identification Digits"},
     {"refresh_s", DP_REAL, "300", 1, 86400, "extend the open alert at most this often (s)"},
+    {"unallocated_mid", DP_BOOL, "true", 0, 1,
+     "a MID inside 201-775 that the ITU table does not list is invalid"},
+    {"kind_mismatch", DP_BOOL, "true", 0, 1,
+     "a valid number whose kind does not send the track's message class is invalid (a ship "
+     "MMSI in base station reports, an AtoN MMSI in class A positions)"},
     {NULL, 0, NULL, 0, 0, NULL},
 };
 
@@ -27,78 +39,48 @@ struct st {
     uint32_t checked_mmsi;
     uint8_t checked_class;
     bool invalid;
+    uint8_t reason; /* enum mmsi_reason */
     int64_t last_raise_ns;
-    char why[96];
 };
 
-/* Returns NULL when valid, else a short reason (written into why). */
-static const char *check(uint32_t mmsi, uint8_t cls, int mid_min, int mid_max, char *why,
-                         size_t cap)
+/* The message type a track of this AIS class was heard in (0: the number alone). */
+static unsigned class_msg_type(uint8_t cls)
 {
-    if (mmsi > 999999999u) {
-        snprintf(why, cap, "not_9_digits");
-        return why;
-    }
-    char d[10];
-    snprintf(d, sizeof d, "%09u", mmsi);
-    int mid = -1;
-    const char *expect = NULL;
     switch (cls) {
+    case 'A':
+        return 1;
+    case 'B':
+        return 18;
     case 'X':
-        expect = "00MID";
-        if (d[0] == '0' && d[1] == '0')
-            mid = (d[2] - '0') * 100 + (d[3] - '0') * 10 + (d[4] - '0');
-        break;
-    case 'N':
-        expect = "99MID";
-        if (d[0] == '9' && d[1] == '9')
-            mid = (d[2] - '0') * 100 + (d[3] - '0') * 10 + (d[4] - '0');
-        break;
+        return 4;
     case 'S':
-        expect = "111MID";
-        if (d[0] == '1' && d[1] == '1' && d[2] == '1')
-            mid = (d[3] - '0') * 100 + (d[4] - '0') * 10 + (d[5] - '0');
-        break;
-    default: /* ships and unknown classes */
-        expect = "MID";
-        if (d[0] == '9' && d[1] == '7' && (d[2] == '0' || d[2] == '2' || d[2] == '4'))
-            return NULL; /* SART, MOB, EPIRB: no MID by design */
-        if (d[0] == '9' && d[1] == '8')
-            mid = (d[2] - '0') * 100 + (d[3] - '0') * 10 + (d[4] - '0');
-        else if (d[0] == '8')
-            mid = (d[1] - '0') * 100 + (d[2] - '0') * 10 + (d[3] - '0');
-        else if (d[0] >= '2' && d[0] <= '7')
-            mid = (d[0] - '0') * 100 + (d[1] - '0') * 10 + (d[2] - '0');
-        else if (d[0] == '0') {
-            snprintf(why, cap, "not_9_digits");
-            return why;
-        }
-        break;
+        return 9;
+    case 'N':
+        return 21;
+    default:
+        return 0;
     }
-    if (mid < 0) {
-        snprintf(why, cap, "prefix_inconsistent:%s_expected", expect);
-        return why;
-    }
-    if (mid < mid_min || mid > mid_max) {
-        snprintf(why, cap, "mid_out_of_range:%03d", mid);
-        return why;
-    }
-    return NULL;
 }
 
 static void process(void *self, rule_env *env, const detect_track *v, void *state)
 {
+    (void)self;
     struct st *s = state;
     const wire_track *t = v->t;
     if (t->mmsi == 0 || !(t->sensors & TRACK_SENSOR_AIS))
         return;
+    unsigned type = class_msg_type(t->ais_class);
     if (t->mmsi != s->checked_mmsi || t->ais_class != s->checked_class) {
         s->checked_mmsi = t->mmsi;
         s->checked_class = t->ais_class;
         bool was = s->invalid;
-        s->invalid = check(t->mmsi, t->ais_class, (int)rule_param(env, t->zones, P_MID_MIN),
-                           (int)rule_param(env, t->zones, P_MID_MAX), s->why,
-                           sizeof s->why) != NULL;
+        mmsi_reason r = mmsi_check_for_type(t->mmsi, type);
+        if (r == MMSI_MID_UNALLOCATED && rule_param(env, t->zones, P_UNALLOCATED) == 0)
+            r = MMSI_VALID;
+        if (r == MMSI_KIND_MISMATCH && rule_param(env, t->zones, P_KIND_MISMATCH) == 0)
+            r = MMSI_VALID;
+        s->reason = (uint8_t)r;
+        s->invalid = r != MMSI_VALID;
         if (was && !s->invalid)
             rule_alert_close(env, SUBJECT_TRACK(t->track_id), t->time_ns, NULL);
         s->last_raise_ns = 0;
@@ -112,15 +94,36 @@ static void process(void *self, rule_env *env, const detect_track *v, void *stat
     rule_alert_info a;
     rule_info_track(&a, t);
     a.hold = true;
-    char ev[256];
-    snprintf(ev, sizeof ev, "{\"mmsi\":%u,\"class\":\"%c\",\"reason\":\"%s\"}", t->mmsi,
-             t->ais_class ? t->ais_class : '?', s->why);
+    mmsi_info info;
+    mmsi_classify(t->mmsi, &info);
+    char explain[192];
+    mmsi_explain(t->mmsi, type, explain, sizeof explain);
+    char ev[640];
+    int k = snprintf(ev, sizeof ev,
+                     "{\"mmsi\":%u,\"class\":\"%c\",\"msg_type\":%u,\"reason\":\"%s\","
+                     "\"kind\":\"%s\",\"mid\":%d,\"country\":",
+                     t->mmsi, t->ais_class ? t->ais_class : '?', type,
+                     mmsi_reason_name((mmsi_reason)s->reason), mmsi_kind_name(info.kind),
+                     info.mid);
+    if (k > 0 && (size_t)k < sizeof ev) {
+        if (info.country)
+            json_escape(ev, sizeof ev, info.country->iso2);
+        else
+            snprintf(ev + k, sizeof ev - (size_t)k, "null");
+        size_t n = strlen(ev);
+        snprintf(ev + n, sizeof ev - n, ",\"explain\":");
+        json_escape(ev, sizeof ev, explain);
+        n = strlen(ev);
+        snprintf(ev + n, sizeof ev - n, "}");
+    }
     a.evidence = ev;
     rule_alert(env, SUBJECT_TRACK(t->track_id), &a);
 }
 
 static void forget(void *self, rule_env *env, const detect_track *v, void *state)
 {
+    (void)self;
+    (void)state;
     rule_alert_close(env, SUBJECT_TRACK(v->t->track_id), v->t->time_ns, NULL);
 }
 
