@@ -337,3 +337,64 @@ int archive_message_to_wire(const archive_message *r, const char *nmea, const ui
     m->nmea[r->nmea_len] = 0;
     return 0;
 }
+
+void archive_track_to_wire(const archive_track *r, wire_track *m)
+{
+    memset(m, 0, sizeof *m);
+    m->track_id = r->track_id;
+    m->mmsi = r->mmsi;
+    m->state = r->state;
+    m->update = r->update;
+    m->sensors = r->sensors;
+    m->ais_class = r->ais_class;
+    m->flags = r->flags;
+    m->quality = r->quality;
+    m->nav_status = r->nav_status;
+    m->time_ns = r->time_ns;
+    m->last_report_ns = r->last_report_ns;
+    m->lat_deg = r->lat_deg;
+    m->lon_deg = r->lon_deg;
+    m->sog_kn = r->sog_kn;
+    m->cog_deg = r->cog_deg;
+    m->heading_deg = r->heading_deg;
+    m->pos_sigma_m = r->pos_sigma_m;
+    m->imo = r->imo;
+    m->ship_type = r->ship_type;
+    m->length_m = r->length_m;
+    m->beam_m = r->beam_m;
+    copy_text(m->name, sizeof m->name, r->name);
+    copy_text(m->callsign, sizeof m->callsign, r->callsign);
+    copy_text(m->destination, sizeof m->destination, r->destination);
+    m->zones = r->zones;
+    m->dist_shore_m = r->dist_shore_m;
+    m->radar_site = r->radar_site;
+    m->radar_target = r->radar_target;
+    m->n_stations = r->n_stations;
+    m->n_reports = r->n_reports;
+}
+
+int archive_alert_to_wire(const archive_alert *r, const char *evidence, wire_alert *m)
+{
+    memset(m, 0, sizeof *m);
+    if (r->n_mmsi > WIRE_ALERT_MAX_MMSI || r->evidence_len > WIRE_ALERT_MAX_EVIDENCE ||
+        r->state > ALERT_CLOSE)
+        return -1;
+    m->alert_id = r->alert_id;
+    copy_text(m->rule, sizeof m->rule, r->rule);
+    m->state = r->state;
+    m->n_mmsi = r->n_mmsi;
+    memcpy(m->mmsi, r->mmsi, r->n_mmsi * sizeof m->mmsi[0]);
+    m->track_id = r->track_id;
+    m->start_ns = r->start_ns;
+    m->end_ns = r->end_ns;
+    m->lat_deg = r->lat_deg;
+    m->lon_deg = r->lon_deg;
+    m->score = r->score;
+    m->severity = r->severity;
+    m->confidence = r->confidence;
+    m->context = r->context;
+    if (r->evidence_len)
+        memcpy(m->evidence, evidence, r->evidence_len);
+    m->evidence[r->evidence_len] = 0;
+    return 0;
+}

@@ -186,6 +186,11 @@ void archive_radar_to_wire(const archive_radar *row, wire_radar *m);
 /* nmea/bits are the blob bytes of the row (nmea_len and (nbits+7)/8 bytes). */
 int archive_message_to_wire(const archive_message *row, const char *nmea, const uint8_t *bits,
                             wire_ais *m);
+/* The published track state of a tracks row (every wire_track field is archived). */
+void archive_track_to_wire(const archive_track *row, wire_track *m);
+/* evidence: the row's evidence_len bytes of alerts_evidence.  -1 when the row is out of range
+ * (n_mmsi, evidence_len or state beyond the wire limits: a damaged file). */
+int archive_alert_to_wire(const archive_alert *row, const char *evidence, wire_alert *m);
 
 /* ---- writer ------------------------------------------------------------------------------- */
 
