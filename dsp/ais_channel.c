@@ -67,6 +67,9 @@
 /* Coherent preamble quality below which a candidate is dropped before demodulation: at Eb/N0
  * 3 dB a burst scores ~0.3 (wideband noise included), noise ~0.01-0.05 */
 #define COHERENT_GATE 0.10
+/* Bits after a decoded burst's end flag still claimed by it (ramp-down; the hypotheses of the
+ * audio path on neighbouring sample phases) */
+#define CLAIM_TAIL_BITS 4
 /* Symbols demodulated before looking for the end flag; longer messages extend to MAX_DATA */
 #define FIRST_BITS 280
 
@@ -289,12 +292,14 @@ static int cmp_weak(const void *a, const void *b)
     return x < y ? -1 : x > y;
 }
 
-/* Returns payload bits (>0) with *flips set, or <= 0. */
-static int link_decode(ais_channel *c, link_ctx *L, uint8_t *payload, int *flips)
+/* Returns payload bits (>0) with *flips set and *end_out the burst bit after the end flag, or
+ * <= 0. */
+static int link_decode(ais_channel *c, link_ctx *L, uint8_t *payload, int *flips, int *end_out)
 {
     int end = 0;
     *flips = 0;
     int n = try_frame(L, payload, &end);
+    *end_out = end;
     if (n > 0 && ais_hdlc_plausible(payload, (size_t)n, 0))
         return n;
     if (n == -1 || c->repair_bits <= 0) /* no end flag: nothing to anchor a repair on */
@@ -328,6 +333,7 @@ static int link_decode(ais_channel *c, link_ctx *L, uint8_t *payload, int *flips
         n = try_frame(L, payload, &end);
         if (n > 0 && ais_hdlc_plausible(payload, (size_t)n, 1)) {
             *flips = 1;
+            *end_out = end;
             return n;
         }
         if (c->repair_bits >= 2) {
@@ -337,6 +343,7 @@ static int link_decode(ais_channel *c, link_ctx *L, uint8_t *payload, int *flips
                 n = try_frame(L, payload, &end);
                 if (n > 0 && ais_hdlc_plausible(payload, (size_t)n, 1)) {
                     *flips = 2;
+                    *end_out = end;
                     return n;
                 }
                 L->u[weak[j].idx] = (int8_t)-L->u[weak[j].idx];
@@ -369,8 +376,8 @@ static int duplicate(ais_channel *c, uint64_t start, const uint8_t *payload, int
     return 0;
 }
 
-static void deliver(ais_channel *c, double start_bit0, const uint8_t *payload, int nb, int flips,
-                    double level_db, double snr_db, double f_hz)
+static void deliver(ais_channel *c, double start_bit0, int end_bit, const uint8_t *payload, int nb,
+                    int flips, double level_db, double snr_db, double f_hz)
 {
     uint64_t start = (uint64_t)llround(start_bit0 + AIS_RAMP_BITS * SPS);
     if (duplicate(c, start, payload, nb)) {
@@ -390,7 +397,10 @@ static void deliver(ais_channel *c, double start_bit0, const uint8_t *payload, i
     memcpy(f.bits, payload, (size_t)(nb + 7) / 8);
     c->stats->frames++;
     c->claim_from = (uint64_t)(start_bit0 > 0 ? start_bit0 : 0);
-    c->claim_to = (uint64_t)(start_bit0 + (DATA0 + nb + 24 + nb / 5 + 8) * SPS);
+    /* the claim ends where the burst did (its end flag, found by the deframer): slot-packed
+     * traffic puts the next burst's ramp 16-24 bits later, and a claim reaching into it would
+     * suppress that burst's preamble */
+    c->claim_to = (uint64_t)(start_bit0 + (end_bit + CLAIM_TAIL_BITS) * SPS);
     c->claim_rho = c->cur_rho;
     if (flips)
         c->stats->repaired++;
@@ -647,7 +657,8 @@ again:;
     link_ctx L = {r, u, 2, nbits, 0};
     uint8_t payload[AIS_MAX_PAYLOAD_BITS / 8 + 8];
     int flips = 0;
-    int nb = link_decode(c, &L, payload, &flips);
+    int end_bit = 0;
+    int nb = link_decode(c, &L, payload, &flips, &end_bit);
     if (nb == -1 && nbits < nbits_all) {
         nbits = nbits_all; /* no end flag yet: a longer message */
         goto again;
@@ -672,7 +683,7 @@ again:;
     double mean = sum_r / nr, var = sum_r2 / nr - mean * mean;
     double ebn0 = var > 0 ? mean * mean / (2 * var) : 1e6;
     double snr_db = 10 * log10(ebn0 * C0_EBN0_CAL) - 4.16;
-    deliver(c, s0, payload, nb, flips, 10 * log10(sig_pow + 1e-30), snr_db, best_f);
+    deliver(c, s0, end_bit, payload, nb, flips, 10 * log10(sig_pow + 1e-30), snr_db, best_f);
 }
 
 /* Discriminator audio.  The candidate is a start flag seen in the hard bits of one sample
@@ -808,7 +819,7 @@ static void decode_real(ais_channel *c, const candidate *cd)
             kend = end - 8;
     }
     if (!(nb > 0 && ais_hdlc_plausible(payload, (size_t)nb, 0))) {
-        nb = link_decode(c, &L, payload, &flips);
+        nb = link_decode(c, &L, payload, &flips, &end);
         if (nb <= 0) {
             if (nb == -2)
                 c->stats->crc_fail++;
@@ -833,7 +844,7 @@ static void decode_real(ais_channel *c, const candidate *cd)
         c->stats->crc_fail++;
         return;
     }
-    deliver(c, (double)t39 - (DATA0 - 0.5) * SPS, payload, nb, flips, 10 * log10(pw / nr + 1e-30),
+    deliver(c, (double)t39 - (DATA0 - 0.5) * SPS, end, payload, nb, flips, 10 * log10(pw / nr + 1e-30),
             10 * log10(snr), dc / fabs(A) * 2400.0 * pol);
 }
 
@@ -977,14 +988,18 @@ void ais_channel_push_cf32(ais_channel *c, const float complex *x, size_t n)
                 for (int q = 0; q < SPS; q++)
                     e += c->esum[q];
                 c->esum_all = e;
-                /* noise floor: follows quiet blocks down quickly, creeps up slowly (a burst of
-                 * 26 ms raises it by 0.2 dB) */
+                /* noise floor: follows quiet blocks down quickly, creeps up very slowly
+                 * (0.09 dB a second while no block is quiet).  Slot-packed traffic on a busy
+                 * channel leaves no quiet 24-bit block for seconds; a faster creep (it was
+                 * 0.8 dB/s) lifted the floor to the bursts' level and closed the squelch on
+                 * every burst after the first second.  A real rise of the noise only keeps the
+                 * squelch open (CPU, not sensitivity) until the floor has followed it. */
                 if (c->floor_e == 0)
                     c->floor_e = e;
                 else if (e < 1.5f * c->floor_e)
                     c->floor_e = 0.95f * c->floor_e + 0.05f * e;
                 else
-                    c->floor_e *= 1.002f;
+                    c->floor_e *= 1.00005f;
             }
             if (c->esum_all < SQUELCH * c->floor_e) {
                 candidate none = {c->n, 0, 0, 1};

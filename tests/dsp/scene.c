@@ -30,6 +30,13 @@ void scene_random_msg(uint64_t *rng, uint8_t msb[21])
     msb[0] = (uint8_t)((1 << 2) | (msb[0] & 3)); /* type 1 */
 }
 
+void scene_random_msg5(uint64_t *rng, uint8_t msb[53])
+{
+    for (int i = 0; i < 53; i++)
+        msb[i] = (uint8_t)scene_rand(rng);
+    msb[0] = (uint8_t)((5 << 2) | (msb[0] & 3)); /* type 5 */
+}
+
 static double cpu_now(void)
 {
     struct timespec t;
@@ -38,10 +45,24 @@ static double cpu_now(void)
 }
 
 typedef struct {
-    uint8_t msb[21];
+    uint8_t msb[53];
+    size_t nbits;
     int wanted;
     int hit;
 } sent_msg;
+
+/* Marks the sent message f carries; 0 if it carries none. */
+static int match_frame(sent_msg *msgs, int nmsg, const ais_demod_frame *f)
+{
+    int found = 0;
+    for (int i = 0; i < nmsg; i++) {
+        if (f->nbits == msgs[i].nbits && memcmp(f->bits, msgs[i].msb, (f->nbits + 7) / 8) == 0) {
+            msgs[i].hit = 1;
+            found = 1;
+        }
+    }
+    return found;
+}
 
 int scene_run(const scene_config *cfg, scene_result *out)
 {
@@ -64,21 +85,37 @@ int scene_run(const scene_config *cfg, scene_result *out)
     int nmsg = cfg->interferer_db > 0 ? 2 * n : n;
     sent_msg *msgs = calloc((size_t)nmsg, sizeof *msgs);
     const double spacing = 0.030;
+    const double slot_s = 60.0 / 2250; /* 2,250 slots a minute */
+    double packed_t = 0.01; /* slot_packed: where the next burst may start */
     for (int i = 0; i < n; i++) {
         sent_msg *m = &msgs[i];
-        scene_random_msg(&rng, m->msb);
+        m->nbits = 168;
+        if (cfg->slot_packed && (scene_rand(&rng) & 1)) {
+            scene_random_msg5(&rng, m->msb);
+            m->nbits = 424;
+        } else {
+            scene_random_msg(&rng, m->msb);
+        }
         m->wanted = 1;
         ais_mod_burst b = {.channel = cfg->audio ? 0 : (i & 1) ? 'B' : 'A',
                            .ebn0_db = cfg->ebn0_db,
                            .freq_offset_hz = cfg->common_offset_hz +
                                              cfg->freq_spread_hz * (2 * urand(&rng) - 1),
                            .start_s = 0.01 + i * spacing + 0.001 * (2 * urand(&rng) - 1)};
+        if (cfg->slot_packed) {
+            /* one bit of guard, so the +-1 bit sync error never overlaps two bursts */
+            double slot0 = ceil((packed_t + 1 / AIS_BIT_RATE) / slot_s) * slot_s;
+            b.channel = cfg->audio ? 0 : 'A';
+            b.start_s = slot0 + (2 * urand(&rng) - 1) / AIS_BIT_RATE;
+            packed_t = b.start_s + ais_mod_burst_duration_s(m->msb, m->nbits);
+        }
         if (cfg->interferer_db > 0) {
             /* same channel, overlapping: each interferer sits beside its wanted burst */
             b.channel = cfg->audio ? 0 : 'A';
             b.start_s = 0.05 + i * 2 * spacing * 1.0;
             sent_msg *w = &msgs[n + i];
             scene_random_msg(&rng, w->msb);
+            w->nbits = 168;
             ais_mod_burst ib = b;
             ib.ebn0_db = cfg->ebn0_db - cfg->interferer_db;
             ib.freq_offset_hz = 500 * (2 * urand(&rng) - 1);
@@ -86,10 +123,12 @@ int scene_run(const scene_config *cfg, scene_result *out)
             if (ais_mod_add_burst(mod, w->msb, 168, &ib) != 0)
                 return -1;
         }
-        if (ais_mod_add_burst(mod, m->msb, 168, &b) != 0)
+        if (ais_mod_add_burst(mod, m->msb, m->nbits, &b) != 0)
             return -1;
     }
     double dur = cfg->interferer_db > 0 ? 0.1 + n * 2 * spacing : 0.05 + n * spacing;
+    if (cfg->slot_packed)
+        dur = packed_t + 0.05;
     size_t total = (size_t)(dur * fs);
     enum { BLK = 16384 };
     float complex *x = malloc(BLK * sizeof *x);
@@ -111,14 +150,7 @@ int scene_run(const scene_config *cfg, scene_result *out)
         if (k == 0)
             break;
         while (ais_demod_pop(dem, &f)) {
-            int found = 0;
-            for (int i = 0; i < nmsg; i++) {
-                if (f.nbits == 168 && memcmp(f.bits, msgs[i].msb, 21) == 0) {
-                    msgs[i].hit = 1;
-                    found = 1;
-                }
-            }
-            if (!found) {
+            if (!match_frame(msgs, nmsg, &f)) {
                 out->false_frames++;
                 if (getenv("SCENE_VERBOSE"))
                     fprintf(stderr, "false frame: %zu bits, repaired %d, snr %.1f dB, sample %llu\n",
@@ -127,14 +159,9 @@ int scene_run(const scene_config *cfg, scene_result *out)
         }
     }
     ais_demod_flush(dem);
-    while (ais_demod_pop(dem, &f)) {
-        int found = 0;
-        for (int i = 0; i < nmsg; i++)
-            if (f.nbits == 168 && memcmp(f.bits, msgs[i].msb, 21) == 0)
-                msgs[i].hit = found = 1;
-        if (!found)
+    while (ais_demod_pop(dem, &f))
+        if (!match_frame(msgs, nmsg, &f))
             out->false_frames++;
-    }
     for (int i = 0; i < nmsg; i++) {
         if (msgs[i].wanted) {
             out->sent++;

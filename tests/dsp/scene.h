@@ -16,6 +16,10 @@ typedef struct {
      * random time within +-half a burst of the first; 0 = none */
     double interferer_db;
     int audio;              /* 1: discriminator audio of channel A at 48 kS/s */
+    /* 1: SOTDMA traffic packed slot after slot on channel A (26.67 ms slots): each burst starts
+     * within +-1 bit of the first slot boundary after the previous burst ended; a random half
+     * are two-slot type 5 reports (424 bits), the rest type 1.  Overrides the spacing above. */
+    int slot_packed;
 } scene_config;
 
 typedef struct {
@@ -32,6 +36,8 @@ typedef struct {
 int scene_run(const scene_config *cfg, scene_result *out);
 /* A random type 1 position report, 168 bits packed MSB-first into msb[21]. */
 void scene_random_msg(uint64_t *rng, uint8_t msb[21]);
+/* A random type 5 static report, 424 bits packed MSB-first into msb[53]. */
+void scene_random_msg5(uint64_t *rng, uint8_t msb[53]);
 uint64_t scene_rand(uint64_t *rng);
 
 #endif

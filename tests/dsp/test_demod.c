@@ -84,6 +84,17 @@ int main(void)
     c.interferer_db = 6;
     c.seed = 5;
     floor_check("collision, interferer 6 dB weaker", c, 0.95);
+    /* SOTDMA traffic of a busy area: bursts slot after slot on one channel, two-slot type 5
+     * reports among them, so each burst's ramp-up follows the previous burst's end flag by
+     * 9-40 bits */
+    scene_config sp = {.sample_rate_hz = 288000, .ebn0_db = 12, .freq_spread_hz = 1000,
+                       .nbursts = 300, .seed = 11, .slot_packed = 1};
+    floor_check("288k 12 dB slot-packed, one channel", sp, 0.99);
+    sp.audio = 1;
+    sp.ebn0_db = 16;
+    sp.nbursts = 150;
+    sp.seed = 12;
+    floor_check("audio 16 dB slot-packed", sp, 0.99);
     /* pure noise: bursts at -20 dB Eb/N0 are invisible, so this is noise only */
     scene_config n = {.sample_rate_hz = 288000, .ebn0_db = -20, .nbursts = 300, .seed = 9};
     scene_result r;
