@@ -75,7 +75,8 @@ struct node {
     uint32_t outputs; /* bit per declared wire_type */
     uint32_t inputs;
     uint64_t seq[WIRE_TYPE_MAX + 1];
-    int data_subs;    /* live data subscriptions on the output (subscribe - unsubscribe) */
+    int topic_subs[WIRE_TYPE_MAX + 1]; /* live subscriptions per data topic */
+    int data_subs;    /* subscribers: the most subscriptions any data topic has */
     bool subs_waited;
     int64_t event_time_ns;
 
@@ -456,8 +457,10 @@ void node_info(node *n, const char *name, const char *value)
     v->text = x_strdup(value);
 }
 
-/* Read pending subscription messages from the XPUB socket and keep the count of data
- * subscriptions (topics this node publishes, not "stats"). */
+/* Read pending subscription messages from the XPUB socket and keep the count of subscribers.
+ * XPUB reports subscriptions, not subscribers: one subscriber to "ais" and "radar" sends two.
+ * So subscriptions are counted per data topic this node publishes, and the subscriber count is
+ * the largest of those (every subscriber takes at least one topic; most take all). */
 static void poll_subscriptions(node *n)
 {
     if (!n->out)
@@ -467,19 +470,27 @@ static void poll_subscriptions(node *n)
         int k = zmq_recv(n->out, msg, sizeof msg, ZMQ_DONTWAIT);
         if (k < 0)
             break;
-        if (k < 1 || k > (int)sizeof msg)
+        if (k < 1 || k > (int)sizeof msg || (msg[0] != 0 && msg[0] != 1))
             continue;
-        int type = wire_type_from_topic(msg + 1, (size_t)k - 1);
-        bool data = type && type != WIRE_STATS && (n->outputs & (1u << type));
-        if (k == 1)
-            data = true; /* an empty prefix subscribes to everything, data included */
-        if (!data)
-            continue;
-        if (msg[0] == 1)
-            n->data_subs++;
-        else if (msg[0] == 0 && n->data_subs > 0)
-            n->data_subs--;
+        int delta = msg[0] == 1 ? 1 : -1;
+        for (int t = 1; t <= WIRE_TYPE_MAX; t++) {
+            if (t == WIRE_STATS || !(n->outputs & (1u << t)))
+                continue;
+            const char *topic = wire_topic((enum wire_type)t);
+            /* A subscription is a prefix: "" takes every topic, "ai" takes "ais". */
+            size_t plen = (size_t)k - 1;
+            if (plen <= strlen(topic) && memcmp(msg + 1, topic, plen) == 0) {
+                n->topic_subs[t] += delta;
+                if (n->topic_subs[t] < 0)
+                    n->topic_subs[t] = 0;
+            }
+        }
     }
+    int most = 0;
+    for (int t = 1; t <= WIRE_TYPE_MAX; t++)
+        if (n->topic_subs[t] > most)
+            most = n->topic_subs[t];
+    n->data_subs = most;
 }
 
 static void wait_subscribers(node *n)
