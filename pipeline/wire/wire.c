@@ -43,20 +43,25 @@ int wire_type_from_topic(const void *topic, size_t len)
 /* Header, 32 bytes:
  *   0 u8 'C'  1 u8 'N'  2 u8 version  3 u8 type  4 u16 flags  6 u16 header length (32)
  *   8 u32 source id  12 u32 payload length  16 u64 sequence  24 i64 event time ns */
+static void put_le(uint8_t *p, uint64_t v, int bytes)
+{
+    for (int i = 0; i < bytes; i++)
+        p[i] = (uint8_t)(v >> (8 * i));
+}
+
 size_t wire_header_encode(const wire_header *h, uint8_t *buf)
 {
-    wbuf b = {buf, WIRE_HEADER_LEN, 0, 0};
-    wb_u8(&b, WIRE_MAGIC0);
-    wb_u8(&b, WIRE_MAGIC1);
-    wb_u8(&b, h->version ? h->version : WIRE_VERSION);
-    wb_u8(&b, h->type);
-    wb_u16(&b, h->flags);
-    wb_u16(&b, WIRE_HEADER_LEN);
-    wb_u32(&b, h->source_id);
-    wb_u32(&b, h->payload_len);
-    wb_u64(&b, h->seq);
-    wb_i64(&b, h->event_time_ns);
-    return b.len;
+    buf[0] = WIRE_MAGIC0;
+    buf[1] = WIRE_MAGIC1;
+    buf[2] = h->version ? h->version : WIRE_VERSION;
+    buf[3] = h->type;
+    put_le(buf + 4, h->flags, 2);
+    put_le(buf + 6, WIRE_HEADER_LEN, 2);
+    put_le(buf + 8, h->source_id, 4);
+    put_le(buf + 12, h->payload_len, 4);
+    put_le(buf + 16, h->seq, 8);
+    put_le(buf + 24, (uint64_t)h->event_time_ns, 8);
+    return WIRE_HEADER_LEN;
 }
 
 enum wire_status wire_header_decode(const uint8_t *frame, size_t n, wire_header *h)
