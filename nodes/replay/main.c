@@ -50,7 +50,8 @@
 
 static const opt_spec replay_options[] = {
     {"input", 'i', OPT_STR, "", 0, -1,
-     "archive files or directories (every *.h5 inside, by name), comma-separated, replayed in order"},
+     "archive files or directories (every *.h5 inside, by name), comma-separated, replayed in "
+     "order"},
     {"replay_topics", 0, OPT_STR, "ais,radar", 0, -1,
      "what to replay, comma-separated: ais, radar (fusion's inputs), track, alert (the archived "
      "fused picture)"},
@@ -61,7 +62,8 @@ static const opt_spec replay_options[] = {
     {"to", 0, OPT_STR, "", 0, -1, "end event time, exclusive (ISO 8601 UTC), empty: to the end"},
     {"prime", 0, OPT_BOOL, "true", 0, -1,
      "with from and track/alert topics: first publish the tracks and alerts alive at from"},
-    {"speed", 0, OPT_REAL, "0", 0, 1e6, "pace: 1 real time, 10 ten times faster; 0 as fast as possible"},
+    {"speed", 0, OPT_REAL, "0", 0, 1e6,
+     "pace: 1 real time, 10 ten times faster; 0 as fast as possible"},
     {NULL, 0, 0, NULL, 0, 0, NULL},
 };
 
@@ -144,10 +146,14 @@ static const void *row_at(const replay *r, int k, uint64_t i)
 static uint32_t row_source(int k, const void *row)
 {
     switch (k) {
-    case K_AIS: return ((const archive_message *)row)->source_id;
-    case K_RADAR: return ((const archive_radar *)row)->source_id;
-    case K_TRACK: return ((const archive_track *)row)->source_id;
-    default: return ((const archive_alert *)row)->source_id;
+    case K_AIS:
+        return ((const archive_message *)row)->source_id;
+    case K_RADAR:
+        return ((const archive_radar *)row)->source_id;
+    case K_TRACK:
+        return ((const archive_track *)row)->source_id;
+    default:
+        return ((const archive_alert *)row)->source_id;
     }
 }
 
@@ -212,10 +218,9 @@ static void prime_kind(replay *r, int k)
         const void *row = row_at(r, k, i);
         if (*(const int64_t *)row >= r->t0_ns || !row_sane(r, k, row))
             continue;
-        uint64_t id = k == K_TRACK
-                          ? ((uint64_t)((const archive_track *)row)->source_id << 32 |
-                             ((const archive_track *)row)->track_id)
-                          : ((const archive_alert *)row)->alert_id;
+        uint64_t id = k == K_TRACK ? ((uint64_t)((const archive_track *)row)->source_id << 32 |
+                                      ((const archive_track *)row)->track_id)
+                                   : ((const archive_alert *)row)->alert_id;
         l[n++] = (latest){id, (uint32_t)i};
     }
     qsort(l, n, sizeof *l, cmp_latest);
@@ -234,8 +239,7 @@ static void prime_kind(replay *r, int k)
     free(l);
 }
 
-static int read_blob(archive_reader *ar, enum archive_blob b, bool want, char **out,
-                     uint64_t *size)
+static int read_blob(archive_reader *ar, enum archive_blob b, bool want, char **out, uint64_t *size)
 {
     *size = want ? archive_reader_blob_size(ar, b) : 0;
     *out = x_malloc(*size ? *size : 1);
@@ -267,8 +271,8 @@ static int load_file(replay *r, const char *path)
     if (rc == 0)
         rc = read_blob(ar, ARCHIVE_BLOB_BITS, r->want[K_AIS], (char **)&r->bits, &r->bits_size);
     if (rc == 0)
-        rc = read_blob(ar, ARCHIVE_BLOB_EVIDENCE, r->want[K_ALERT], &r->evidence,
-                       &r->evidence_size);
+        rc =
+            read_blob(ar, ARCHIVE_BLOB_EVIDENCE, r->want[K_ALERT], &r->evidence, &r->evidence_size);
     archive_reader_close(&ar);
     if (rc != 0)
         return -1;
@@ -309,7 +313,8 @@ static bool due(replay *r, int64_t t_ns)
     }
     struct timespec now;
     clock_gettime(CLOCK_MONOTONIC, &now);
-    double elapsed = (double)(now.tv_sec - r->wall0.tv_sec) + (now.tv_nsec - r->wall0.tv_nsec) * 1e-9;
+    double elapsed =
+        (double)(now.tv_sec - r->wall0.tv_sec) + (now.tv_nsec - r->wall0.tv_nsec) * 1e-9;
     double wait_s = (double)(t_ns - r->first_event_ns) * 1e-9 / r->speed - elapsed;
     if (wait_s <= 0)
         return true;
@@ -332,7 +337,8 @@ static int encode_item(replay *r, const item *it, enum wire_type *type, int64_t 
     case K_AIS: {
         const archive_message *m = row;
         *type = WIRE_AIS;
-        if (archive_message_to_wire(m, r->nmea + m->nmea_offset, r->bits + m->bits_offset, &ais) != 0)
+        if (archive_message_to_wire(m, r->nmea + m->nmea_offset, r->bits + m->bits_offset, &ais) !=
+            0)
             return -1;
         return wire_ais_encode(&ais, r->buf, WIRE_MAX_FRAME);
     }
@@ -449,7 +455,8 @@ static int parse_topics(replay *r, const char *text)
 {
     char *list = x_strdup(text), *save = NULL;
     int rc = 0, n = 0;
-    for (char *tok = strtok_r(list, ", ", &save); tok && rc == 0; tok = strtok_r(NULL, ", ", &save)) {
+    for (char *tok = strtok_r(list, ", ", &save); tok && rc == 0;
+         tok = strtok_r(NULL, ", ", &save)) {
         int k = 0;
         while (k < K_COUNT && strcmp(tok, kind_names[k]) != 0)
             k++;
@@ -479,7 +486,9 @@ int main(int argc, char **argv)
     if (!n)
         return rc;
     const config *cfg = node_config(n);
-    replay r = {.n = n, .first_event_ns = INT64_MIN, .speed = config_real(cfg, "speed"),
+    replay r = {.n = n,
+                .first_event_ns = INT64_MIN,
+                .speed = config_real(cfg, "speed"),
                 .prime = config_bool(cfg, "prime")};
     const char *order = config_str(cfg, "order");
     if (strcmp(order, "arrival") != 0 && strcmp(order, "time") != 0) {
