@@ -62,11 +62,11 @@ int main(void)
     floor_check("288k Eb/N0 10 dB +-1 kHz", c, 0.95);
     c.ebn0_db = 7;
     c.seed = 2;
-    floor_check("288k Eb/N0 7 dB +-1 kHz", c, 0.75);
+    floor_check("288k Eb/N0 7 dB +-1 kHz", c, 0.9);
     c.ebn0_db = 6;
     c.seed = 3;
     c.nbursts = 100;
-    floor_check("288k Eb/N0 6 dB +-1 kHz", c, 0.55);
+    floor_check("288k Eb/N0 6 dB +-1 kHz", c, 0.8);
     c.nbursts = 40;
     c.sample_rate_hz = 1536000;
     c.ebn0_db = 10;
