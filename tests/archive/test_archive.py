@@ -193,7 +193,14 @@ def case_determinism():
                 xa["source_id"] = 0
                 ya["source_id"] = 0
             if xa.dtype != ya.dtype or xa.tobytes() != ya.tobytes():  # bytes: NaN fields compare equal
-                fail(f"{os.path.basename(a)}:{k} differs between two runs of the same input")
+                why = ""
+                if xa.dtype == ya.dtype and xa.dtype.names and len(xa) == len(ya):
+                    cols = [c for c in xa.dtype.names if xa[c].tobytes() != ya[c].tobytes()]
+                    rows = [i for i in range(len(xa)) if xa[i].tobytes() != ya[i].tobytes()]
+                    why = f" (fields {cols}, rows {rows[:5]}: {xa[rows[0]] if rows else ''} vs {ya[rows[0]] if rows else ''})"
+                elif len(xa) != len(ya):
+                    why = f" ({len(xa)} vs {len(ya)} rows)"
+                fail(f"{os.path.basename(a)}:{k} differs between two runs of the same input{why}")
         print(f"ok: {os.path.basename(a)}: identical content ({', '.join(f'{k}={len(v)}' for k, v in sorted(x.items()))})")
 
 
