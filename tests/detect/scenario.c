@@ -839,3 +839,143 @@ int scenario_score(const scn_truth *truth, size_t n_truth, const wire_alert *ale
             false_total, vessel_hours > 0 ? false_total * 1000.0 / vessel_hours : 0.0);
     return missed_rules + false_total;
 }
+
+/* ---- as a simulator scenario ---- */
+typedef struct wpt {
+    double lat, lon, speed_kn, stop_s;
+    bool anchor;
+} wpt;
+
+static void json_vessel_truth(const scenario *s, const svessel *v, FILE *out)
+{
+    bool first = true;
+    for (size_t i = 0; i < s->nt; i++) {
+        const scn_truth *g = &s->truth[i];
+        bool mine = g->mmsi ? (v->id.mmsi == g->mmsi && !v->radar_only) : g->track_id == v->id.track_id;
+        if (!mine)
+            continue;
+        fprintf(out, "%s{\"rule\":\"%s\",\"from_s\":%.0f,\"to_s\":%.0f%s}", first ? "" : ",",
+                g->rule, (double)(g->start_ns - s->cfg.t0_ns) / 1e9,
+                (double)(g->end_ns - s->cfg.t0_ns) / 1e9, g->secondary ? ",\"secondary\":true" : "");
+        first = false;
+    }
+    if (v->split)
+        fprintf(out, "%s{\"rule\":\"identity_change\",\"from_s\":0,\"to_s\":%.0f,\"secondary\":true}",
+                first ? "" : ",", s->cfg.hours * 3600);
+}
+
+int scenario_write_sim_json(const scenario *s, FILE *out)
+{
+    const double mps = GEO_MPS_PER_KN;
+    fprintf(out, "{\"description\":\"detect_scenario seed %u: %d normal vessels, %.0f h\",\n",
+            s->cfg.seed, s->cfg.n_normal, s->cfg.hours);
+    fprintf(out, "\"start\":%.0f,\"duration_s\":%.0f,\"seed\":%u,\n", (double)s->cfg.t0_ns / 1e9,
+            s->cfg.hours * 3600, s->cfg.seed);
+    fprintf(out, "\"stations\":[");
+    for (size_t i = 0; i < sizeof stations / sizeof stations[0]; i++)
+        fprintf(out, "%s{\"id\":%zu,\"lat\":%.4f,\"lon\":%.4f,\"range_nm\":%.2f}", i ? "," : "",
+                i + 1, stations[i][0], stations[i][1], HEARD_M / 1852.0);
+    fprintf(out, "],\n\"radars\":[{\"id\":101,\"lat\":%.4f,\"lon\":%.4f,\"range_nm\":%.2f,"
+                 "\"period_s\":6,\"format\":\"ttm\",\"noise_m\":25}],\n\"vessels\":[\n",
+            radar_site[0], radar_site[1], RADAR_M / 1852.0);
+    wpt *w = x_malloc((2 * MAX_LEGS + 4) * sizeof *w);
+    for (int k = 0; k < s->n; k++) {
+        const svessel *v = &s->v[k];
+        double start_s = (double)(v->start_ns - s->cfg.t0_ns) / 1e9;
+        double lat = v->lat, lon = v->lon, cog = 0, t = 0, end_s = -1;
+        int n = 0;
+        w[n++] = (wpt){lat, lon, 1, 0, false};
+        char gaps[512] = "", spoof[256] = "";
+        double jump_rel = v->jump_ns ? (double)(v->jump_ns - v->start_ns) / 1e9 : -1;
+        for (int i = 0; i < v->n_legs && end_s < 0; i++) {
+            const leg *l = &v->legs[i];
+            if (l->kind == L_END) {
+                end_s = start_s + t;
+                break;
+            }
+            if (l->kind == L_GOTO || l->kind == L_LAND) {
+                double d = geo_distance_m(lat, lon, l->lat, l->lon);
+                if (d < 1)
+                    continue;
+                double brg = geo_bearing_deg(lat, lon, l->lat, l->lon), dur = d / (l->sog_kn * mps);
+                if (jump_rel >= t && jump_rel + 830 <= t + dur && !spoof[0]) {
+                    /* positions at the jump and after the two silences, and a spoof point 42 kn
+                     * away from both */
+                    double v_mps = l->sog_kn * mps, a_lat, a_lon, m_lat, m_lon, s_lat, s_lon;
+                    double dd = v_mps * 830, h = sqrt(fmax(0, pow(42 * mps * 405, 2) - dd * dd / 4));
+                    geo_destination(lat, lon, brg, v_mps * (jump_rel - t), &a_lat, &a_lon);
+                    geo_destination(a_lat, a_lon, brg, dd / 2, &m_lat, &m_lon);
+                    geo_destination(m_lat, m_lon, fmod(brg + 90, 360), h, &s_lat, &s_lon);
+                    double j = start_s + jump_rel;
+                    snprintf(gaps, sizeof gaps, "{\"start_s\":%.1f,\"end_s\":%.1f},"
+                             "{\"start_s\":%.1f,\"end_s\":%.1f}", j, j + 400, j + 430, j + 830);
+                    snprintf(spoof, sizeof spoof, "{\"at_s\":%.1f,\"duration_s\":30,\"lat\":%.5f,"
+                             "\"lon\":%.5f}", j + 400, s_lat, s_lon);
+                }
+                w[n - 1].speed_kn = l->sog_kn;
+                w[n++] = (wpt){l->lat, l->lon, l->sog_kn, 0, false};
+                lat = l->lat;
+                lon = l->lon;
+                cog = brg;
+                t += dur;
+            } else { /* HOLD / SILENT: stop, or drift on a course */
+                double course = isnan(l->course_deg) ? cog : l->course_deg;
+                double dur = fmin(l->dur_s, s->cfg.hours * 3600 + 86400);
+                if (l->kind == L_SILENT) {
+                    size_t g = strlen(gaps);
+                    snprintf(gaps + g, sizeof gaps - g, "%s{\"start_s\":%.1f,\"end_s\":%.1f}",
+                             g ? "," : "", start_s + t, start_s + t + dur);
+                }
+                if (l->sog_kn < 0.05f) {
+                    /* At anchor (3 min reports) only for real waits: the simulator keeps a
+                     * report interval until the next report, so a boat leaving a short stop at
+                     * anchor would be silent while radar already sees it under way. */
+                    w[n - 1].stop_s += dur;
+                    w[n - 1].anchor = w[n - 1].stop_s >= 2 * 3600;
+                } else {
+                    double nl, no;
+                    geo_destination(lat, lon, course, l->sog_kn * mps * dur, &nl, &no);
+                    w[n - 1].speed_kn = l->sog_kn;
+                    w[n++] = (wpt){nl, no, l->sog_kn, 0, false};
+                    lat = nl;
+                    lon = no;
+                    cog = course;
+                }
+                t += dur;
+            }
+        }
+        fprintf(out, "%s{\"id\":\"v%u\",\"mmsi\":%u,\"class\":\"%s\",\"ship_type\":%u,"
+                     "\"length_m\":%u,\"beam_m\":%u,\"name\":\"%s\",\"callsign\":\"%s\",\"imo\":%u,"
+                     "\"start_s\":%.1f",
+                k ? ",\n" : "", v->id.track_id, v->id.mmsi, v->id.ais_class == 'B' ? "B" : "A",
+                v->id.ship_type, v->id.length_m, v->id.beam_m, v->id.name, v->id.callsign,
+                v->id.imo, start_s);
+        if (end_s >= 0)
+            fprintf(out, ",\"end_s\":%.1f", end_s);
+        if (v->radar_only)
+            fprintf(out, ",\"ais\":false");
+        fprintf(out, ",\"route\":[");
+        for (int i = 0; i < n; i++) {
+            fprintf(out, "%s{\"lat\":%.6f,\"lon\":%.6f,\"speed_kn\":%.2f", i ? "," : "", w[i].lat,
+                    w[i].lon, w[i].speed_kn);
+            if (w[i].stop_s > 0)
+                fprintf(out, ",\"stop_s\":%.1f%s", fmin(w[i].stop_s, 9e6),
+                        w[i].anchor ? ",\"anchor\":true" : "");
+            fprintf(out, "}");
+        }
+        fprintf(out, "]");
+        if (gaps[0])
+            fprintf(out, ",\"gaps\":[%s]", gaps);
+        if (spoof[0])
+            fprintf(out, ",\"spoof\":[%s]", spoof);
+        if (v->rename_ns)
+            fprintf(out, ",\"identity\":[{\"at_s\":%.1f,\"name\":\"%s\"}]",
+                    (double)(v->rename_ns - s->cfg.t0_ns) / 1e9, v->rename_to);
+        fprintf(out, ",\"expect\":[");
+        json_vessel_truth(s, v, out);
+        fprintf(out, "]}");
+    }
+    free(w);
+    fprintf(out, "\n]}\n");
+    return ferror(out) ? -1 : 0;
+}

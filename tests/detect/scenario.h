@@ -52,6 +52,16 @@ double scenario_vessel_hours(const scenario *s);
 /* detect_geo over the same zones. */
 detect_geo scenario_geo(const scenario *s);
 
+/* The same plans as a traffic-simulator scenario (pipeline/sim/README.md) with the truth as
+ * per-vessel "expect" keys (tests/detect/chain.h), so the whole chain (simulator NMEA, fusion,
+ * detector) runs over them.  The generator's stations and radar become the scenario's (hearing
+ * range as the station range); holds become stops (at anchor below 0.3 kn) or slow drift legs;
+ * silences become gaps; renames identity changes; the injected position jump becomes a 30 s
+ * spoof between two 400 s silences, 42 kn away from both ends, so that fusion re-acquires the
+ * track instead of splitting it; split vessels may also change identity (secondary).  Call
+ * before scenario_next.  Returns 0 or -1. */
+int scenario_write_sim_json(const scenario *s, FILE *out);
+
 /* Score alerts (CLOSE states, one per alert) against the truth; print per-rule precision and
  * recall and false alerts per 1,000 vessel-hours.  Returns the number of rules whose injected
  * cases were not all found (recall < 1) plus the number of false alerts. */
