@@ -324,7 +324,11 @@ node *node_create(const char *name, const opt_spec *options, const char *summary
             zmq_close(n->in);
             n->in = NULL;
         }
-        if (!n->in || (n->n_inputs = node_attach(n->in, sub, false)) < 0) {
+        /* The input is connected in node_run, after its subscriptions are set: a SUB socket that
+         * connects with its subscriptions in place sends them all at once, so a publisher that
+         * waits for its subscribers never starts between one topic's subscription and the
+         * next (and drops the later topic's first messages). */
+        if (!n->in) {
             *exit_code = 2;
             node_destroy(&n);
             return NULL;
@@ -511,6 +515,14 @@ static void wait_subscribers(node *n)
         }
         zmq_pollitem_t it = {n->out, 0, ZMQ_POLLIN, 0};
         zmq_poll(&it, 1, 50);
+        poll_subscriptions(n);
+    }
+    /* A subscriber's topics arrive together but are read one by one: give the rest of the
+     * batch a moment so no topic's first messages go out before its subscription. */
+    double settle = now_s() + 0.05;
+    while (now_s() < settle) {
+        zmq_pollitem_t it = {n->out, 0, ZMQ_POLLIN, 0};
+        zmq_poll(&it, 1, 10);
         poll_subscriptions(n);
     }
     log_debug("%d subscribers present", n->data_subs);
@@ -795,6 +807,8 @@ static int subscribe_inputs(node *n)
 int node_run(node *n, const node_handlers *h, void *ctx)
 {
     if (n->in && subscribe_inputs(n) != 0)
+        return 2;
+    if (n->in && (n->n_inputs = node_attach(n->in, config_str(n->cfg, "sub"), false)) < 0)
         return 2;
     int eos_needed = (int)config_int(n->cfg, "eos_inputs");
     if (eos_needed == 0)
