@@ -26,17 +26,18 @@ for victim in "${nodes[@]}"; do
       -e "s|^path = .*|path = $out/archive/|" \
       -e "s|^zones = configs/zones|zones = $src/configs/zones|" \
       "$src/configs/centinela.conf" > "$out/graph.conf"
-  (cd "$out" && "$build/nodes/centinela/centinela" -c graph.conf > summary.txt 2> log.txt) &
+  (cd "$out" && "$build/nodes/centinela/centinela" -c "$out/graph.conf" > summary.txt 2> log.txt) &
   launcher=$!
   # Kill the victim two seconds into its run: the replay plays 8 s of signal in real time, so
   # every node is mid-stream then.
   pid=""
   for _ in $(seq 1 300); do
     sleep 0.1
-    pid=$(pgrep -f -- "--section $victim " | head -1 || true)
+    pid=$(pgrep -f -- "$out/graph.conf --section $victim " | head -1 || true)
     [ -n "$pid" ] && break
   done
   sleep 2
+  echo "killing $victim (pid $pid)"
   [ -n "$pid" ] || { echo "FAIL: $victim never started"; cat "$out/log.txt"; exit 1; }
   kill -9 "$pid"
   rc=0

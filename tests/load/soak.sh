@@ -42,7 +42,7 @@ launcher=$!
 rss_log="$work/rss.txt"
 while kill -0 "$launcher" 2>/dev/null; do
   for n in track_fusion anomaly_detector hdf5_archiver; do
-    p=$(pgrep -f -- "--section $n " | head -1 || true)
+    p=$(pgrep -f -- "$work/graph.conf --section $n " | head -1 || true)
     [ -n "$p" ] && echo "$(date +%s.%N) $n $(awk '/VmRSS/ {print $2}' /proc/$p/status 2>/dev/null || echo 0)" >> "$rss_log"
   done
   sleep 2

@@ -41,7 +41,7 @@ launcher=$!
 victim=""
 for _ in $(seq 1 100); do
   sleep 0.1
-  victim=$(pgrep -f -- "--section relay.a" || true)
+  victim=$(pgrep -f -- "$work/graph.conf --section relay.a" || true)
   [ -n "$victim" ] && break
 done
 [ -n "$victim" ] || { echo "FAIL: relay.a never started"; cat "$work/err.txt"; exit 1; }
