@@ -5,14 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-static int failures;
-#define CHECK(cond)                                                                             \
-    do {                                                                                        \
-        if (!(cond)) {                                                                          \
-            fprintf(stderr, "%s:%d: check failed: %s\n", __FILE__, __LINE__, #cond);          \
-            failures++;                                                                         \
-        }                                                                                       \
-    } while (0)
+#include "check.h"
 
 static const opt_spec opts[] = {
     {"rate_hz", 's', OPT_REAL, "288000", 48000, 2.4e6, "sample rate"},
@@ -103,7 +96,7 @@ int main(void)
     config_destroy(&c);
     remove(dump);
     remove(path);
-    if (!failures)
+    if (!g_failures)
         printf("config: all checks passed\n");
-    return failures ? 1 : 0;
+    return g_failures ? 1 : 0;
 }

@@ -7,14 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-static int failures;
-#define CHECK(cond)                                                                             \
-    do {                                                                                        \
-        if (!(cond)) {                                                                          \
-            fprintf(stderr, "%s:%d: check failed: %s\n", __FILE__, __LINE__, #cond);          \
-            failures++;                                                                         \
-        }                                                                                       \
-    } while (0)
+#include "check.h"
 
 static uint8_t buf[1 << 22];
 
@@ -279,9 +272,9 @@ int main(void)
     test_radar_iq_stats();
     test_json_and_time();
     test_sequence();
-    if (failures)
-        fprintf(stderr, "%d checks failed\n", failures);
+    if (g_failures)
+        fprintf(stderr, "%d checks failed\n", g_failures);
     else
         printf("wire: all checks passed\n");
-    return failures ? 1 : 0;
+    return g_failures ? 1 : 0;
 }

@@ -1,6 +1,7 @@
-/* Minimal assertions for the fusion tests: count failures, print where. */
-#ifndef FUSION_TEST_CHECK_H
-#define FUSION_TEST_CHECK_H
+/* Minimal assertions shared by the unit tests: count failures, print where, keep going.
+ * A test returns g_failures ? 1 : 0 at the end. */
+#ifndef CENTINELA_TEST_CHECK_H
+#define CENTINELA_TEST_CHECK_H
 #include <stdio.h>
 static int g_failures;
 #define CHECK(cond)                                                                           \
