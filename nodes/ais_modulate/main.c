@@ -156,23 +156,12 @@ static int build_config(const config *cfg, ais_modulate_config *mc)
 
 int main(int argc, char **argv)
 {
-    const opt_spec *tables[] = {modulate_options, NULL};
-    config *cfg = config_create(tables);
-    log_set_ident("ais_modulate");
-    int rc = config_parse_args(cfg, argc, argv, "ais_modulate",
-                               "Synthesise an AIS recording (I/Q or discriminator audio) from NMEA.",
-                               NULL);
-    if (rc != 0) {
-        config_destroy(&cfg);
-        return rc > 0 ? 0 : 2;
-    }
-    enum log_level lvl;
-    if (log_level_parse(config_str(cfg, "log_level"), &lvl) != 0) {
-        log_error("log_level is error, warn, info or debug");
-        config_destroy(&cfg);
-        return 2;
-    }
-    log_set_level(lvl);
+    int rc;
+    config *cfg = command_config("ais_modulate", modulate_options,
+                                 "Synthesise an AIS recording (I/Q or discriminator audio) from NMEA.",
+                                 argc, argv, &rc);
+    if (!cfg)
+        return rc;
     ais_modulate_config mc;
     ais_modulate *m = build_config(cfg, &mc) == 0 ? ais_modulate_create(&mc) : NULL;
     if (!m) {

@@ -37,18 +37,12 @@ static void on_signal(int sig)
 
 int main(int argc, char **argv)
 {
-    const opt_spec *tables[] = {tap_options, NULL};
-    config *cfg = config_create(tables);
-    log_set_ident("tap");
-    int rc = config_parse_args(cfg, argc, argv, "tap",
-                               "Print messages of Centinela endpoints as JSON Lines.", NULL);
-    if (rc != 0) {
-        config_destroy(&cfg);
-        return rc > 0 ? 0 : 2;
-    }
-    enum log_level lvl;
-    if (log_level_parse(config_str(cfg, "log_level"), &lvl) == 0)
-        log_set_level(lvl);
+    int rc;
+    config *cfg = command_config("tap", tap_options,
+                                 "Print messages of Centinela endpoints as JSON Lines.", argc, argv,
+                                 &rc);
+    if (!cfg)
+        return rc;
     signal(SIGINT, on_signal);
     signal(SIGTERM, on_signal);
 

@@ -24,18 +24,12 @@ static const opt_spec traffic_sim_options[] = {
 
 int main(int argc, char **argv)
 {
-    const opt_spec *tables[] = {traffic_sim_options, NULL};
-    config *cfg = config_create(tables);
-    log_set_ident("traffic_sim");
-    int rc = config_parse_args(cfg, argc, argv, "traffic_sim",
-                               "Simulate AIS and radar traffic from a scenario file.", NULL);
-    if (rc != 0) {
-        config_destroy(&cfg);
-        return rc > 0 ? 0 : 2;
-    }
-    enum log_level lvl;
-    if (log_level_parse(config_str(cfg, "log_level"), &lvl) == 0)
-        log_set_level(lvl);
+    int rc;
+    config *cfg = command_config("traffic_sim", traffic_sim_options,
+                                 "Simulate AIS and radar traffic from a scenario file.", argc, argv,
+                                 &rc);
+    if (!cfg)
+        return rc;
     if (!*config_str(cfg, "scenario")) {
         log_error("no --scenario given");
         config_destroy(&cfg);

@@ -360,3 +360,32 @@ int config_parse_args(config *c, int argc, char **argv, const char *default_sect
     }
     return 0;
 }
+
+config *command_config(const char *name, const opt_spec *options, const char *summary, int argc,
+                       char **argv, int *exit_code)
+{
+    const opt_spec *tables[] = {options, NULL};
+    config *c = config_create(tables);
+    *exit_code = 2;
+    if (!c)
+        return NULL;
+    log_set_ident(name);
+    int rc = config_parse_args(c, argc, argv, name, summary, NULL);
+    if (rc != 0) {
+        *exit_code = rc > 0 ? 0 : 2;
+        config_destroy(&c);
+        return NULL;
+    }
+    if (find(c, "log_level")) {
+        enum log_level lvl;
+        if (log_level_parse(config_str(c, "log_level"), &lvl) != 0) {
+            log_error("log_level '%s' is not one of error, warn, info, debug",
+                      config_str(c, "log_level"));
+            config_destroy(&c);
+            return NULL;
+        }
+        log_set_level(lvl);
+    }
+    *exit_code = 0;
+    return c;
+}

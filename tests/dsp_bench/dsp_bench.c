@@ -581,18 +581,12 @@ static int bench_offsets(const config *c)
 
 int main(int argc, char **argv)
 {
-    const opt_spec *tables[] = {bench_options, NULL};
-    config *cfg = config_create(tables);
-    log_set_ident("dsp_bench");
-    int rc = config_parse_args(cfg, argc, argv, "dsp_bench",
-                               "Demodulator benchmarks against AIS-catcher ($AISCATCHER).", NULL);
-    if (rc != 0) {
-        config_destroy(&cfg);
-        return rc > 0 ? 0 : 2;
-    }
-    enum log_level lvl;
-    if (log_level_parse(config_str(cfg, "log_level"), &lvl) == 0)
-        log_set_level(lvl);
+    int rc;
+    config *cfg = command_config("dsp_bench", bench_options,
+                                 "Demodulator benchmarks against AIS-catcher ($AISCATCHER).", argc,
+                                 argv, &rc);
+    if (!cfg)
+        return rc;
     g_dir = config_str(cfg, "data_dir");
     mkdir(g_dir, 0777);
     const char *run = config_str(cfg, "run");

@@ -60,6 +60,14 @@ void config_usage(const config *c, const char *program, const char *summary, FIL
 int config_parse_args(config *c, int argc, char **argv, const char *default_section,
                       const char *summary, const char **section_out);
 
+/* The front end of a command that is not a node (tap, traffic_sim, ais_decode, …): build the
+ * configuration from one option table, parse the command line, name the log lines after the
+ * command and, when the table has a `log_level` key, set the level from it.  Returns the
+ * configuration to run with, or NULL with *exit_code set: 0 after --help or --dump-config,
+ * 2 on a bad command line or log level. */
+config *command_config(const char *name, const opt_spec *options, const char *summary, int argc,
+                       char **argv, int *exit_code);
+
 /* Path of the config file given with -c, NULL when none. */
 const char *config_file_path(const config *c);
 
