@@ -54,8 +54,12 @@ static char *expand_path(const char *pattern, int64_t t_ns)
     size_t cap = strlen(pattern) * 4 + 64;
     char *out = x_malloc(cap);
     if (strchr(pattern, '%')) {
+    /* The pattern is the user's strftime format by design (a path with %Y%m%d...). */
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wformat-nonliteral"
         if (strftime(out, cap, pattern, &tm) == 0)
             snprintf(out, cap, "%s", pattern);
+#pragma GCC diagnostic pop
     } else {
         snprintf(out, cap, "%s", pattern);
     }

@@ -12,11 +12,15 @@
 #include "centinela/log.h"
 
 #include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <sys/statvfs.h>
+#include <unistd.h>
 
 void afile_quiet_hdf5(void)
 {
@@ -61,6 +65,83 @@ static int set_int_attr(hid_t obj, const char *name, int64_t value)
     if (rc)
         log_error("cannot write attribute %s", name);
     return rc;
+}
+
+/* ---- the writer's lock ------------------------------------------------------------------
+ *
+ * HDF5 cannot keep a second writer out: SWMR writing drops the library's own file lock once the
+ * file is open, and a writer that opens a file marked by a killed writer clears that mark (as
+ * h5clear -s does), so two archivers pointed at one path would both append and corrupt it.  The
+ * lock file is the guard.  flock(2), not the pid, decides whether it is held: the kernel drops
+ * it when the holder dies, however it dies, and a recycled pid cannot make a stale lock look
+ * alive.  The pid inside is for the message (and for people). */
+
+static void lock_path(const char *path, char *out, size_t cap)
+{
+    snprintf(out, cap, "%s.lock", path);
+}
+
+int afile_lock(const char *path)
+{
+    char lp[PATH_MAX];
+    lock_path(path, lp, sizeof lp);
+    for (int attempt = 0; attempt < 10; attempt++) {
+        int fd = open(lp, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+        if (fd < 0) {
+            log_error("%s: cannot create the lock file: %s", lp, strerror(errno));
+            return -1;
+        }
+        char text[32] = "";
+        if (flock(fd, LOCK_EX | LOCK_NB) != 0) {
+            int err = errno;
+            ssize_t k = pread(fd, text, sizeof text - 1, 0);
+            text[k > 0 ? k : 0] = 0;
+            close(fd);
+            if (err == EWOULDBLOCK)
+                log_error("%s is being written by process %ld (lock %s): one writer per file",
+                          path, strtol(text, NULL, 10), lp);
+            else
+                log_error("%s: cannot lock: %s", lp, strerror(err));
+            return -1;
+        }
+        /* The previous holder may have removed the file between our open and our flock: then
+         * we hold a lock on a name nobody sees, so start again. */
+        struct stat a, b;
+        if (fstat(fd, &a) != 0 || stat(lp, &b) != 0 || a.st_ino != b.st_ino || a.st_dev != b.st_dev) {
+            close(fd);
+            continue;
+        }
+        ssize_t k = pread(fd, text, sizeof text - 1, 0);
+        text[k > 0 ? k : 0] = 0;
+        if (k > 0)
+            log_warn("%s: clearing the stale lock of process %ld (it is gone)", path,
+                     strtol(text, NULL, 10));
+        int n = snprintf(text, sizeof text, "%ld\n", (long)getpid());
+        if (ftruncate(fd, 0) != 0 || pwrite(fd, text, (size_t)n, 0) != n)
+            log_warn("%s: cannot write the pid into the lock file", lp);
+        return fd;
+    }
+    log_error("%s: the lock file keeps changing; another writer is starting", lp);
+    return -1;
+}
+
+void afile_unlock(const char *path, int *fd)
+{
+    if (!fd || *fd < 0)
+        return;
+    char lp[PATH_MAX];
+    lock_path(path, lp, sizeof lp);
+    if (unlink(lp) != 0 && errno != ENOENT)
+        log_warn("%s: cannot remove the lock file: %s", lp, strerror(errno));
+    close(*fd);
+    *fd = -1;
+}
+
+int afile_take_lock(afile *f)
+{
+    int fd = f->lock_fd;
+    f->lock_fd = -1;
+    return fd;
 }
 
 /* Create one empty extendible dataset with its attributes. */
@@ -236,6 +317,7 @@ static void free_file(afile *f)
     }
     if (f->fid > 0)
         H5Fclose(f->fid);
+    afile_unlock(f->path, &f->lock_fd);
     free(f->path);
     free(f);
 }
@@ -243,23 +325,32 @@ static void free_file(afile *f)
 afile *afile_open(const char *path, int deflate_level)
 {
     afile_quiet_hdf5();
+    int lock_fd = afile_lock(path);
+    if (lock_fd < 0)
+        return NULL;
     struct stat st;
     if (stat(path, &st) != 0) {
         if (errno != ENOENT) {
             log_error("%s: %s", path, strerror(errno));
+            afile_unlock(path, &lock_fd);
             return NULL;
         }
-        if (create_file(path, deflate_level) != 0)
+        if (create_file(path, deflate_level) != 0) {
+            afile_unlock(path, &lock_fd);
             return NULL;
+        }
         log_info("created %s", path);
     } else {
         log_info("appending to %s", path);
     }
     hid_t fapl = latest_fapl(true);
-    if (fapl < 0)
+    if (fapl < 0) {
+        afile_unlock(path, &lock_fd);
         return NULL;
+    }
     afile *f = x_calloc(1, sizeof *f);
     f->path = x_strdup(path);
+    f->lock_fd = lock_fd;
     f->fid = H5Fopen(path, H5F_ACC_RDWR | H5F_ACC_SWMR_WRITE, fapl);
     H5Pclose(fapl);
     if (f->fid < 0) {

@@ -29,7 +29,23 @@ typedef struct afile {
     /* A write failed (disk full, I/O error): the file keeps what its last good flush holds and
      * takes no more rows, so a half-written chunk never follows a good one. */
     bool failed;
+    int lock_fd;         /* the lock file next to the archive (afile_lock), -1 none */
 } afile;
+
+/* One writer per file: "<path>.lock" next to the archive holds the writer's pid and an flock(2)
+ * for as long as the file is open for writing.  A lock whose holder is gone (killed: the kernel
+ * drops its flock) is stale and taken over, with a note.  Returns the lock's descriptor, or -1
+ * (logged with the holder's pid) when another process, or another open of this one, writes the
+ * file. */
+int afile_lock(const char *path);
+/* Remove the lock file and release it; *fd = -1.  Accepts -1. */
+void afile_unlock(const char *path, int *fd);
+/* Hand the file's lock over to the caller (closing the file then keeps it held). */
+int afile_take_lock(afile *f);
+
+/* Build the index of a closed file: rows sorted in blocks of sort_block_rows (0: the default)
+ * and merged.  locked: the caller holds the file's lock (the writer closing it). */
+int archive_index_build_in(const char *path, size_t sort_block_rows, bool locked);
 
 /* Silence HDF5's own error-stack printing (our callers log one line each); idempotent. */
 void afile_quiet_hdf5(void);

@@ -5,10 +5,13 @@
 #include "afile.h"
 #include "centinela/log.h"
 
+#include <errno.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #define INDEX_GROUP "index"
 #define INDEX_SORTED "index/positions_by_mmsi"
@@ -475,51 +478,252 @@ int64_t archive_query_rows(archive_reader *r, enum archive_table t, const archiv
     return total;
 }
 
-/* ---- index ------------------------------------------------------------------------------- */
+/* ---- index ---------------------------------------------------------------------------------
+ *
+ * The sorted copy is built by an external merge sort, so memory stays bounded whatever the size
+ * of the positions table: blocks of sort_block_rows rows (default INDEX_SORT_BLOCK_ROWS) are read,
+ * sorted in memory and written as runs to a temporary file beside the archive (unlinked at once,
+ * so nothing is left behind by a crash), then the runs are merged into the index dataset.  Peak
+ * memory: 48 bytes per row of a block (48 MB by default), or during the merge 48 bytes x
+ * INDEX_MERGE_ROWS per run (192 kB), plus the per-MMSI directory (20 bytes per vessel) and the
+ * time blocks (32 bytes per 16,384 rows).  Temporary disk: 48 bytes per position (480 MB for
+ * 10 M rows), only when the table exceeds one block.  A file of one block is sorted in memory. */
 
-typedef struct sort_key {
-    uint32_t mmsi;
-    int64_t time_ns;
+#define INDEX_SORT_BLOCK_ROWS ((size_t)1 << 20)
+#define INDEX_MERGE_ROWS 4096
+
+/* A position with its row in the positions table: the sort key is (mmsi, time, row). */
+typedef struct keyed {
+    archive_position p;
     uint64_t row;
-} sort_key;
+} keyed;
 
-static int cmp_key(const void *a, const void *b)
+static int cmp_keyed(const void *a, const void *b)
 {
-    const sort_key *x = a, *y = b;
-    if (x->mmsi != y->mmsi)
-        return x->mmsi < y->mmsi ? -1 : 1;
-    if (x->time_ns != y->time_ns)
-        return x->time_ns < y->time_ns ? -1 : 1;
+    const keyed *x = a, *y = b;
+    if (x->p.mmsi != y->p.mmsi)
+        return x->p.mmsi < y->p.mmsi ? -1 : 1;
+    if (x->p.time_ns != y->p.time_ns)
+        return x->p.time_ns < y->p.time_ns ? -1 : 1;
     return x->row < y->row ? -1 : x->row > y->row;
 }
 
-static int write_index_ds(hid_t g, const char *name, hid_t file_type, hid_t mem_type,
-                          hsize_t n, hsize_t chunk, const void *data)
+static hid_t create_index_ds(hid_t g, const char *name, hid_t file_type, hsize_t n, hsize_t chunk)
 {
     hsize_t dim = n, maxdim = H5S_UNLIMITED;
     hid_t sp = H5Screate_simple(1, &dim, &maxdim);
     hid_t dcpl = H5Pcreate(H5P_DATASET_CREATE);
     hid_t ds = H5I_INVALID_HID;
-    int rc = -1;
     if (sp >= 0 && dcpl >= 0 && H5Pset_chunk(dcpl, 1, &chunk) >= 0 && H5Pset_shuffle(dcpl) >= 0 &&
-        H5Pset_deflate(dcpl, 4) >= 0 && H5Pset_obj_track_times(dcpl, 0) >= 0 &&
-        (ds = H5Dcreate2(g, name, file_type, sp, H5P_DEFAULT, dcpl, H5P_DEFAULT)) >= 0 &&
-        (n == 0 || H5Dwrite(ds, mem_type, H5S_ALL, H5S_ALL, H5P_DEFAULT, data) >= 0))
-        rc = 0;
-    else
-        log_error("cannot write index dataset %s", name);
-    if (ds >= 0 && H5Dclose(ds) < 0)
-        rc = -1;
+        H5Pset_deflate(dcpl, 4) >= 0 && H5Pset_obj_track_times(dcpl, 0) >= 0)
+        ds = H5Dcreate2(g, name, file_type, sp, H5P_DEFAULT, dcpl, H5P_DEFAULT);
+    if (ds < 0)
+        log_error("cannot create index dataset %s", name);
     if (dcpl >= 0)
         H5Pclose(dcpl);
     if (sp >= 0)
         H5Sclose(sp);
+    return ds;
+}
+
+/* Write rows [first, first + count) of a 1-D dataset from buf (memory type mt). */
+static int write_range(hid_t ds, hid_t mt, hsize_t first, hsize_t count, const void *buf)
+{
+    if (count == 0)
+        return 0;
+    hid_t fs = H5Dget_space(ds);
+    hid_t ms = H5Screate_simple(1, &count, NULL);
+    int rc = (fs >= 0 && ms >= 0 &&
+              H5Sselect_hyperslab(fs, H5S_SELECT_SET, &first, NULL, &count, NULL) >= 0 &&
+              H5Dwrite(ds, mt, ms, fs, H5P_DEFAULT, buf) >= 0)
+                 ? 0
+                 : -1;
+    if (ms >= 0)
+        H5Sclose(ms);
+    if (fs >= 0)
+        H5Sclose(fs);
     return rc;
 }
 
-int archive_index_build(const char *path)
+static int write_index_ds(hid_t g, const char *name, hid_t file_type, hid_t mem_type,
+                          hsize_t n, hsize_t chunk, const void *data)
+{
+    hid_t ds = create_index_ds(g, name, file_type, n, chunk);
+    int rc = ds >= 0 && write_range(ds, mem_type, 0, n, data) == 0 ? 0 : -1;
+    if (ds >= 0 && H5Dclose(ds) < 0)
+        rc = -1;
+    if (rc != 0)
+        log_error("cannot write index dataset %s", name);
+    return rc;
+}
+
+/* The sorted copy as it is written, and the per-MMSI directory built on the way. */
+typedef struct index_out {
+    hid_t ds, mt;
+    hsize_t at;
+    archive_position buf[INDEX_SORTED_CHUNK];
+    size_t n;
+    index_mmsi *dir;
+    size_t n_dir, cap_dir;
+} index_out;
+
+static int out_flush(index_out *o)
+{
+    if (write_range(o->ds, o->mt, o->at, o->n, o->buf) != 0) {
+        log_error("cannot write the sorted positions");
+        return -1;
+    }
+    o->at += o->n;
+    o->n = 0;
+    return 0;
+}
+
+static int out_put(index_out *o, const keyed *k)
+{
+    uint64_t i = o->at + o->n;
+    if (o->n_dir == 0 || o->dir[o->n_dir - 1].mmsi != k->p.mmsi) {
+        if (o->n_dir == o->cap_dir) {
+            o->cap_dir = o->cap_dir ? 2 * o->cap_dir : 1024;
+            o->dir = x_realloc(o->dir, o->cap_dir * sizeof *o->dir);
+        }
+        o->dir[o->n_dir++] = (index_mmsi){k->p.mmsi, i, 0};
+    }
+    o->dir[o->n_dir - 1].count++;
+    o->buf[o->n++] = k->p;
+    return o->n == INDEX_SORTED_CHUNK ? out_flush(o) : 0;
+}
+
+/* One sorted run in the temporary file, read ahead INDEX_MERGE_ROWS rows at a time. */
+typedef struct run {
+    off_t next;     /* file offset of the next unread row */
+    uint64_t left;  /* rows not yet read from the file */
+    keyed *buf;
+    size_t n, at;
+} run;
+
+static int run_fill(run *r, FILE *tmp)
+{
+    size_t k = r->left < INDEX_MERGE_ROWS ? (size_t)r->left : INDEX_MERGE_ROWS;
+    if (fseeko(tmp, r->next, SEEK_SET) != 0 || fread(r->buf, sizeof *r->buf, k, tmp) != k) {
+        log_error("cannot read back a sorted run of the index");
+        return -1;
+    }
+    r->next += (off_t)(k * sizeof *r->buf);
+    r->left -= k;
+    r->n = k;
+    r->at = 0;
+    return 0;
+}
+
+/* Merge the runs into the output: the smallest head each time (runs are few: n / block). */
+static int merge_runs(run *runs, size_t n_runs, FILE *tmp, index_out *o)
+{
+    for (size_t i = 0; i < n_runs; i++) {
+        runs[i].buf = x_malloc(INDEX_MERGE_ROWS * sizeof *runs[i].buf);
+        if (run_fill(&runs[i], tmp) != 0)
+            return -1;
+    }
+    for (;;) {
+        run *best = NULL;
+        for (size_t i = 0; i < n_runs; i++)
+            if (runs[i].at < runs[i].n &&
+                (!best || cmp_keyed(&runs[i].buf[runs[i].at], &best->buf[best->at]) < 0))
+                best = &runs[i];
+        if (!best)
+            return 0;
+        if (out_put(o, &best->buf[best->at++]) != 0)
+            return -1;
+        if (best->at == best->n && best->left > 0 && run_fill(best, tmp) != 0)
+            return -1;
+    }
+}
+
+/* A temporary file beside the archive (the same disk: /tmp may be memory), unlinked at once. */
+static FILE *sort_tmpfile(const char *path)
+{
+    char name[PATH_MAX];
+    snprintf(name, sizeof name, "%s.sort-XXXXXX", path);
+    int fd = mkstemp(name);
+    if (fd < 0) {
+        log_error("%s: cannot create the index sort file %s: %s", path, name, strerror(errno));
+        return NULL;
+    }
+    unlink(name);
+    FILE *f = fdopen(fd, "w+b");
+    if (!f) {
+        close(fd);
+        log_error("%s: cannot open the index sort file", path);
+    }
+    return f;
+}
+
+/* Read the positions block by block: time blocks, sorted runs (or, for one block, the output). */
+static int sort_positions(const char *path, hid_t ds, hid_t kt, hsize_t n, size_t block_rows,
+                          index_block *blocks, index_out *o)
+{
+    size_t per = n < block_rows ? (size_t)n : block_rows;
+    keyed *k = x_malloc((per ? per : 1) * sizeof *k);
+    size_t n_runs = (size_t)((n + block_rows - 1) / block_rows);
+    run *runs = x_calloc(n_runs ? n_runs : 1, sizeof *runs);
+    FILE *tmp = NULL;
+    int rc = 0;
+    if (n_runs > 1 && !(tmp = sort_tmpfile(path)))
+        rc = -1;
+    for (size_t r = 0; r < n_runs && rc == 0; r++) {
+        hsize_t first = (hsize_t)r * block_rows;
+        size_t cnt = (size_t)(n - first < block_rows ? n - first : block_rows);
+        if (read_range(ds, kt, first, cnt, k, "positions", path) != 0) {
+            rc = -1;
+            break;
+        }
+        for (size_t i = 0; i < cnt; i++) {
+            k[i].row = first + i;
+            index_block *b = &blocks[(first + i) / INDEX_BLOCK_ROWS];
+            if (k[i].p.time_ns < b->t_min_ns)
+                b->t_min_ns = k[i].p.time_ns;
+            if (k[i].p.time_ns > b->t_max_ns)
+                b->t_max_ns = k[i].p.time_ns;
+        }
+        qsort(k, cnt, sizeof *k, cmp_keyed);
+        if (n_runs == 1) {
+            for (size_t i = 0; i < cnt && rc == 0; i++)
+                rc = out_put(o, &k[i]);
+            break;
+        }
+        runs[r].next = ftello(tmp);
+        runs[r].left = cnt;
+        if (runs[r].next < 0 || fwrite(k, sizeof *k, cnt, tmp) != cnt) {
+            log_error("%s: cannot write a sorted run of the index (disk full?)", path);
+            rc = -1;
+        }
+    }
+    free(k);
+    if (rc == 0 && n_runs > 1 && fflush(tmp) != 0) {
+        log_error("%s: cannot write the index sort file (disk full?)", path);
+        rc = -1;
+    }
+    if (rc == 0 && n_runs > 1)
+        rc = merge_runs(runs, n_runs, tmp, o);
+    if (rc == 0 && o->n > 0)
+        rc = out_flush(o);
+    for (size_t r = 0; r < n_runs; r++)
+        free(runs[r].buf);
+    free(runs);
+    if (tmp)
+        fclose(tmp);
+    return rc;
+}
+
+int archive_index_build_in(const char *path, size_t sort_block_rows, bool locked)
 {
     afile_quiet_hdf5();
+    if (sort_block_rows == 0)
+        sort_block_rows = INDEX_SORT_BLOCK_ROWS;
+    int lock_fd = -1;
+    if (!locked && (lock_fd = afile_lock(path)) < 0) {
+        log_error("%s: not indexed (a writer has it open)", path);
+        return -1;
+    }
     hid_t fapl = H5Pcreate(H5P_FILE_ACCESS);
     hbool_t clear = 1;
     if (fapl < 0 || H5Pset_libver_bounds(fapl, H5F_LIBVER_LATEST, H5F_LIBVER_LATEST) < 0 ||
@@ -527,65 +731,47 @@ int archive_index_build(const char *path)
         log_error("cannot set up file access properties");
         if (fapl >= 0)
             H5Pclose(fapl);
+        afile_unlock(path, &lock_fd);
         return -1;
     }
     hid_t fid = H5Fopen(path, H5F_ACC_RDWR, fapl);
     H5Pclose(fapl);
     if (fid < 0) {
         log_error("%s: cannot open for indexing (corrupt, or open by a writer)", path);
+        afile_unlock(path, &lock_fd);
         return -1;
     }
     if (H5Aexists(fid, "centinela_archive_version") <= 0) {
         log_error("%s: not a Centinela archive", path);
         H5Fclose(fid);
+        afile_unlock(path, &lock_fd);
         return -1;
     }
     int rc = -1;
     const table_desc *td = schema_table(ARCHIVE_POSITIONS);
-    hid_t mt = schema_mem_type(td), ft = schema_file_type(td);
+    hid_t mt = schema_mem_type(td), ft = schema_file_type(td), kt = H5I_INVALID_HID;
     hid_t dmt = mmsi_type(), bt = block_type();
     hid_t ds = open_ds(fid, td->name), g = H5I_INVALID_HID;
-    archive_position *rows = NULL, *sorted = NULL;
-    sort_key *keys = NULL;
-    index_mmsi *dir = NULL;
+    index_out *o = x_calloc(1, sizeof *o);
+    o->ds = H5I_INVALID_HID;
     index_block *blocks = NULL;
     hsize_t n = 0;
-    if (mt < 0 || ft < 0 || dmt < 0 || bt < 0 || ds < 0 || extent(ds, &n) != 0) {
+    /* Rows read straight into keyed records: the row type, widened to the record's size. */
+    if (mt >= 0 && (kt = H5Tcopy(mt)) >= 0 && H5Tset_size(kt, sizeof(keyed)) < 0) {
+        H5Tclose(kt);
+        kt = H5I_INVALID_HID;
+    }
+    if (mt < 0 || ft < 0 || kt < 0 || dmt < 0 || bt < 0 || ds < 0 || extent(ds, &n) != 0) {
         log_error("%s: no readable positions table", path);
         goto done;
-    }
-    rows = x_malloc((n ? n : 1) * sizeof *rows);
-    if (n && H5Dread(ds, mt, H5S_ALL, H5S_ALL, H5P_DEFAULT, rows) < 0) {
-        log_error("%s: cannot read the positions", path);
-        goto done;
-    }
-    keys = x_malloc((n ? n : 1) * sizeof *keys);
-    for (hsize_t i = 0; i < n; i++)
-        keys[i] = (sort_key){rows[i].mmsi, rows[i].time_ns, i};
-    qsort(keys, (size_t)n, sizeof *keys, cmp_key);
-    sorted = x_malloc((n ? n : 1) * sizeof *sorted);
-    dir = x_malloc((n ? n : 1) * sizeof *dir);
-    size_t n_dir = 0;
-    for (hsize_t i = 0; i < n; i++) {
-        sorted[i] = rows[keys[i].row];
-        if (n_dir == 0 || dir[n_dir - 1].mmsi != keys[i].mmsi)
-            dir[n_dir++] = (index_mmsi){keys[i].mmsi, i, 0};
-        dir[n_dir - 1].count++;
     }
     size_t n_blocks = (size_t)((n + INDEX_BLOCK_ROWS - 1) / INDEX_BLOCK_ROWS);
     blocks = x_malloc((n_blocks ? n_blocks : 1) * sizeof *blocks);
     for (size_t b = 0; b < n_blocks; b++) {
-        index_block *blk = &blocks[b];
-        blk->first = (uint64_t)b * INDEX_BLOCK_ROWS;
-        blk->count = n - blk->first < INDEX_BLOCK_ROWS ? n - blk->first : INDEX_BLOCK_ROWS;
-        blk->t_min_ns = INT64_MAX;
-        blk->t_max_ns = INT64_MIN;
-        for (uint64_t i = blk->first; i < blk->first + blk->count; i++) {
-            if (rows[i].time_ns < blk->t_min_ns)
-                blk->t_min_ns = rows[i].time_ns;
-            if (rows[i].time_ns > blk->t_max_ns)
-                blk->t_max_ns = rows[i].time_ns;
-        }
+        blocks[b].first = (uint64_t)b * INDEX_BLOCK_ROWS;
+        blocks[b].count = n - blocks[b].first < INDEX_BLOCK_ROWS ? n - blocks[b].first : INDEX_BLOCK_ROWS;
+        blocks[b].t_min_ns = INT64_MAX;
+        blocks[b].t_max_ns = INT64_MIN;
     }
     if (H5Lexists(fid, INDEX_GROUP, H5P_DEFAULT) > 0 && H5Ldelete(fid, INDEX_GROUP, H5P_DEFAULT) < 0) {
         log_error("%s: cannot remove the old index", path);
@@ -596,10 +782,13 @@ int archive_index_build(const char *path)
         log_error("%s: cannot create the index group", path);
         goto done;
     }
+    o->mt = mt;
+    if ((o->ds = create_index_ds(g, "positions_by_mmsi", ft, n, INDEX_SORTED_CHUNK)) < 0 ||
+        sort_positions(path, ds, kt, n, sort_block_rows, blocks, o) != 0)
+        goto done;
     hid_t dft = H5Tcopy(dmt), bft = H5Tcopy(bt);
     int w = (dft >= 0 && bft >= 0 && H5Tpack(dft) >= 0 && H5Tpack(bft) >= 0 &&
-             write_index_ds(g, "positions_by_mmsi", ft, mt, n, INDEX_SORTED_CHUNK, sorted) == 0 &&
-             write_index_ds(g, "mmsi", dft, dmt, n_dir, 4096, dir) == 0 &&
+             write_index_ds(g, "mmsi", dft, dmt, o->n_dir, 4096, o->dir) == 0 &&
              write_index_ds(g, "positions_blocks", bft, bt, n_blocks, 1024, blocks) == 0)
                 ? 0
                 : -1;
@@ -609,6 +798,7 @@ int archive_index_build(const char *path)
         H5Tclose(bft);
     if (w != 0)
         goto done;
+    /* Last: a reader trusts an index only with this attribute. */
     hid_t sp = H5Screate(H5S_SCALAR);
     int64_t covered = (int64_t)n;
     hid_t a = sp >= 0 ? H5Acreate2(g, "indexed_rows", H5T_STD_I64LE, sp, H5P_DEFAULT, H5P_DEFAULT) : -1;
@@ -621,12 +811,16 @@ int archive_index_build(const char *path)
     if (sp >= 0)
         H5Sclose(sp);
 done:
+    if (o->ds >= 0 && H5Dclose(o->ds) < 0)
+        rc = -1;
     if (g >= 0)
         H5Gclose(g);
     if (ds >= 0)
         H5Dclose(ds);
     if (mt >= 0)
         H5Tclose(mt);
+    if (kt >= 0)
+        H5Tclose(kt);
     if (ft >= 0)
         H5Tclose(ft);
     if (dmt >= 0)
@@ -637,10 +831,19 @@ done:
         log_error("%s: close after indexing failed", path);
         rc = -1;
     }
-    free(rows);
-    free(keys);
-    free(sorted);
-    free(dir);
+    afile_unlock(path, &lock_fd);
+    free(o->dir);
+    free(o);
     free(blocks);
     return rc;
+}
+
+int archive_index_build(const char *path)
+{
+    return archive_index_build_in(path, 0, false);
+}
+
+int archive_index_build_bounded(const char *path, size_t sort_block_rows)
+{
+    return archive_index_build_in(path, sort_block_rows, false);
 }

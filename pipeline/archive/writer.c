@@ -118,7 +118,11 @@ static int file_path(const archive_writer *w, int64_t period, int step, char *ou
     struct tm tm;
     gmtime_r(&start_s, &tm);
     char name[PATH_MAX];
+    /* The pattern is the user's strftime format by design (a path with %Y%m%d...). */
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wformat-nonliteral"
     size_t n = strftime(name, sizeof name, w->pattern, &tm);
+#pragma GCC diagnostic pop
     if (n == 0) {
         log_error("archive path pattern '%s' expands to nothing", w->pattern);
         return -1;
@@ -170,9 +174,12 @@ static int close_slot(archive_writer *w, int i)
     struct open_file *o = &w->open[i];
     char path[PATH_MAX];
     snprintf(path, sizeof path, "%s", o->f->path);
+    /* The lock stays held through the indexing, so no other writer starts in between. */
+    int lock_fd = afile_take_lock(o->f);
     int rc = afile_close(&o->f);
-    if (rc == 0 && w->index_on_close && archive_index_build(path) != 0)
+    if (rc == 0 && w->index_on_close && archive_index_build_in(path, 0, true) != 0)
         log_warn("%s: index not built", path);
+    afile_unlock(path, &lock_fd);
     if (w->last == o)
         w->last = NULL;
     w->open[i] = w->open[w->n_open - 1];

@@ -53,7 +53,7 @@ struct detect_params {
 #define PARAM_SLOT(p, i, z) ((p)->val[(i) * (ZONE_KIND_COUNT + 1) + (z)])
 
 /* Value of parameter i inside zones (override precedence in params.c). */
-double detect_param_value(const detect_params *p, size_t i, uint32_t zones);
+double detect_param_value(const detect_params *p, size_t i, uint32_t zone_mask);
 
 /* ---- place lists ("name:lat,lon,radius_km;...") ---- */
 typedef struct detect_place {

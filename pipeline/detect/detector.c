@@ -69,9 +69,9 @@ static inline double gparam(const detector *d, int gp)
 
 /* ---- rule-facing API ---------------------------------------------------------------------- */
 
-double rule_param(const rule_env *env, uint32_t zones, int i)
+double rule_param(const rule_env *env, uint32_t zone_mask, int i)
 {
-    return detect_param_value(env->d->p, env->base + (size_t)i, zones);
+    return detect_param_value(env->d->p, env->base + (size_t)i, zone_mask);
 }
 
 const char *rule_param_str(const rule_env *env, int i)

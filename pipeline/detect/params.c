@@ -345,9 +345,9 @@ static const int zone_precedence[ZONE_KIND_COUNT] = {
     ZONE_TERRITORIAL_SEA, ZONE_CONTIGUOUS_ZONE, ZONE_EEZ, ZONE_LAND,
 };
 
-double detect_param_value(const detect_params *p, size_t i, uint32_t zones)
+double detect_param_value(const detect_params *p, size_t i, uint32_t zone_mask)
 {
-    uint32_t hit = p->ovr[i] & zones;
+    uint32_t hit = p->ovr[i] & zone_mask;
     if (hit)
         for (int k = 0; k < ZONE_KIND_COUNT; k++)
             if (hit & ZONE_BIT(zone_precedence[k]))

@@ -90,7 +90,7 @@ void rule_alert_close(rule_env *env, uint64_t subject, int64_t end_ns, const cha
 bool rule_alert_is_open(rule_env *env, uint64_t subject);
 
 /* Parameter i of the calling rule in force inside zones (wire_track.zones bitmask). */
-double rule_param(const rule_env *env, uint32_t zones, int i);
+double rule_param(const rule_env *env, uint32_t zone_mask, int i);
 /* Parameter i of the calling rule as text (DP_STR). */
 const char *rule_param_str(const rule_env *env, int i);
 const detect_geo *rule_geo(const rule_env *env);

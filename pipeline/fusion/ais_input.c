@@ -77,8 +77,9 @@ static bool set_pos(fusion_report *r, int32_t lat, int32_t lon, double (*conv)(i
 
 static void copy_text(char *dst, size_t cap, const char *src)
 {
-    strncpy(dst, src, cap - 1);
-    dst[cap - 1] = 0;
+    size_t k = strnlen(src, cap - 1);
+    memcpy(dst, src, k);
+    dst[k] = 0;
 }
 
 /* Up to two reports (position, static) from one message; returns how many. */

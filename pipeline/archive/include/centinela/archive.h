@@ -208,7 +208,12 @@ typedef struct archive_writer_config {
 
 typedef struct archive_writer archive_writer;
 
-/* Validates the configuration; NULL with a logged reason when it is refused. */
+/* Validates the configuration; NULL with a logged reason when it is refused.
+ *
+ * One writer per file: while a file is open for writing, "<file>.lock" beside it holds the
+ * writer's pid under flock(2).  A second writer of the same file (another archiver given the
+ * same path) cannot open it: its rows for that file are refused (-1, logged with the holder's
+ * pid).  A lock left by a killed writer is stale (the kernel released it) and is taken over. */
 archive_writer *archive_writer_create(const archive_writer_config *cfg);
 /* Archive one message.  Rows are buffered and reach the file at the next flush (or when a
  * chunk fills).  Returns 0, or -1 on an HDF5 error (logged; the row is lost). */
@@ -255,8 +260,15 @@ uint64_t archive_reader_storage_bytes(const archive_reader *r, enum archive_tabl
 /* Positions covered by the index (0 when the file has none). */
 uint64_t archive_reader_indexed_rows(const archive_reader *r);
 
-/* Build (or rebuild) the index of a closed file (not open for writing elsewhere). 0 or -1. */
+/* Build (or rebuild) the index of a closed file.  A file a writer holds (its lock file, see
+ * archive_writer_create) is refused.  Memory is bounded: the positions are sorted in blocks of
+ * 1,048,576 rows (48 MB) and merged through a temporary file beside the archive (48 bytes per
+ * position, removed at once), so 10 M positions need about 50 MB of memory and 480 MB of
+ * temporary disk.  0 or -1 (logged). */
 int archive_index_build(const char *path);
+/* The same with sort blocks of sort_block_rows rows (memory about 48 bytes x sort_block_rows;
+ * 1..SIZE_MAX, 0: the default). */
+int archive_index_build_bounded(const char *path, size_t sort_block_rows);
 
 /* ---- queries ------------------------------------------------------------------------------ */
 
