@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
-# The whole graph as separate processes over a replay, twice:
+# The whole graph as separate processes over a replay:
 #  - every message the demodulator publishes is a row in the archive (N in, N rows, none lost);
 #  - the alerts written as JSON Lines are the alerts archived;
-#  - both runs give identical archives (bar the wall-clock statistics table).
-#   replay_golden.sh <build dir> <source dir> <recording> [start_time]
+#  - with RUNS=2 (the default), a second run gives an identical archive (bar the wall-clock
+#    statistics table) and identical alerts.
+#   [RUNS=1|2] replay_golden.sh <build dir> <source dir> <recording> [start_time]
 set -euo pipefail
 build=$(realpath "$1") src=$(realpath "$2") rec=$3 start=${4:-}
 python=${CENTINELA_H5PY_PYTHON:-/usr/bin/python3}
@@ -32,8 +33,9 @@ run() { # name
     echo "FAIL: run $1: launcher failed"; cat "$out/log.txt"; exit 1; }
   cat "$out/summary.txt"
 }
+runs=${RUNS:-2}
 run a
-run b
+[ "$runs" -ge 2 ] && run b
 
 messages=$(sed -n 's/^summary: messages \([0-9]*\),.*/\1/p' "$work/a/summary.txt")
 [ -n "$messages" ] && [ "$messages" -gt 0 ] || { echo "FAIL: no messages decoded"; exit 1; }
@@ -65,6 +67,8 @@ PY
 echo "alerts: $alerts_jsonl in JSON Lines, $alerts_h5 closed in the archive"
 [ "${alerts_jsonl:-0}" = "$alerts_h5" ] || { echo "FAIL: JSON Lines and archive disagree on alerts"; exit 1; }
 
-"$python" "$src/tests/integration/compare_archives.py" "$work/a/archive" "$work/b/archive"
-cmp -s "$work/a/alerts.jsonl" "$work/b/alerts.jsonl" || { echo "FAIL: alerts differ between runs"; exit 1; }
+if [ "$runs" -ge 2 ]; then
+  "$python" "$src/tests/integration/compare_archives.py" "$work/a/archive" "$work/b/archive"
+  cmp -s "$work/a/alerts.jsonl" "$work/b/alerts.jsonl" || { echo "FAIL: alerts differ between runs"; exit 1; }
+fi
 echo PASS
