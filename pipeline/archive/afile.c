@@ -98,8 +98,8 @@ int afile_lock(const char *path)
             text[k > 0 ? k : 0] = 0;
             close(fd);
             if (err == EWOULDBLOCK)
-                log_error("%s is being written by process %ld (lock %s): one writer per file",
-                          path, strtol(text, NULL, 10), lp);
+                log_error("%s is being written by process %ld (lock %s): one writer per file", path,
+                          strtol(text, NULL, 10), lp);
             else
                 log_error("%s: cannot lock: %s", lp, strerror(err));
             return -1;
@@ -107,7 +107,8 @@ int afile_lock(const char *path)
         /* The previous holder may have removed the file between our open and our flock: then
          * we hold a lock on a name nobody sees, so start again. */
         struct stat a, b;
-        if (fstat(fd, &a) != 0 || stat(lp, &b) != 0 || a.st_ino != b.st_ino || a.st_dev != b.st_dev) {
+        if (fstat(fd, &a) != 0 || stat(lp, &b) != 0 || a.st_ino != b.st_ino ||
+            a.st_dev != b.st_dev) {
             close(fd);
             continue;
         }
@@ -241,7 +242,8 @@ static int create_file(const char *path, int deflate_level)
         hid_t ft = schema_file_type(td);
         if (ft < 0)
             goto done;
-        int r = create_dataset(fid, td->name, ft, td->chunk_rows, deflate_level, td->description, td);
+        int r =
+            create_dataset(fid, td->name, ft, td->chunk_rows, deflate_level, td->description, td);
         H5Tclose(ft);
         if (r != 0)
             goto done;
@@ -409,7 +411,8 @@ static void mark_failed(afile *f, const char *what)
                   f->path, (unsigned long long)vfs.f_bavail * vfs.f_frsize, what);
     else
         log_error("%s: write error on %s; the file keeps the rows of its last flush and takes "
-                  "no more", f->path, what);
+                  "no more",
+                  f->path, what);
     free(dir);
 }
 
@@ -429,7 +432,8 @@ static int write_buffered(afile_dataset *d)
     hid_t fs = H5Dget_space(d->ds);
     hid_t ms = H5Screate_simple(1, &count, NULL);
     int rc = -1;
-    if (fs >= 0 && ms >= 0 && H5Sselect_hyperslab(fs, H5S_SELECT_SET, &start, NULL, &count, NULL) >= 0 &&
+    if (fs >= 0 && ms >= 0 &&
+        H5Sselect_hyperslab(fs, H5S_SELECT_SET, &start, NULL, &count, NULL) >= 0 &&
         H5Dwrite(d->ds, d->mem_type, ms, fs, H5P_DEFAULT, d->buf) >= 0)
         rc = 0;
     else

@@ -10,15 +10,15 @@
 
 typedef struct afile_dataset {
     hid_t ds;
-    hid_t mem_type;      /* native row type (uint8 for blobs) */
-    size_t row_size;     /* bytes per in-memory row */
-    hsize_t on_disk;     /* rows written to the dataset (its extent) */
+    hid_t mem_type;  /* native row type (uint8 for blobs) */
+    size_t row_size; /* bytes per in-memory row */
+    hsize_t on_disk; /* rows written to the dataset (its extent) */
     hsize_t chunk_rows;
-    uint8_t *buf;        /* buffered rows not yet written, up to the next chunk boundary */
+    uint8_t *buf; /* buffered rows not yet written, up to the next chunk boundary */
     size_t buffered;
-    size_t cap;          /* rows buf can hold (chunk_rows) */
+    size_t cap; /* rows buf can hold (chunk_rows) */
     const char *name;
-    struct afile *file;  /* the file this dataset belongs to */
+    struct afile *file; /* the file this dataset belongs to */
 } afile_dataset;
 
 typedef struct afile {
@@ -29,7 +29,7 @@ typedef struct afile {
     /* A write failed (disk full, I/O error): the file keeps what its last good flush holds and
      * takes no more rows, so a half-written chunk never follows a good one. */
     bool failed;
-    int lock_fd;         /* the lock file next to the archive (afile_lock), -1 none */
+    int lock_fd; /* the lock file next to the archive (afile_lock), -1 none */
 } afile;
 
 /* One writer per file: "<path>.lock" next to the archive holds the writer's pid and an flock(2)

@@ -264,7 +264,8 @@ const char *archive_reader_path(const archive_reader *r)
 int archive_reader_refresh(archive_reader *r)
 {
     for (int b = 0; b < ARCHIVE_BLOB_COUNT; b++) {
-        if ((r->follow && H5Drefresh(r->blob[b]) < 0) || extent(r->blob[b], &r->blob_size[b]) != 0) {
+        if ((r->follow && H5Drefresh(r->blob[b]) < 0) ||
+            extent(r->blob[b], &r->blob_size[b]) != 0) {
             log_error("%s: cannot read the size of %s", r->path, archive_blob_name(b));
             return -1;
         }
@@ -307,7 +308,8 @@ static int read_range(hid_t ds, hid_t mt, uint64_t first, uint64_t count, void *
     hid_t fs = H5Dget_space(ds);
     hid_t ms = H5Screate_simple(1, &cnt, NULL);
     int rc = -1;
-    if (fs >= 0 && ms >= 0 && H5Sselect_hyperslab(fs, H5S_SELECT_SET, &start, NULL, &cnt, NULL) >= 0 &&
+    if (fs >= 0 && ms >= 0 &&
+        H5Sselect_hyperslab(fs, H5S_SELECT_SET, &start, NULL, &cnt, NULL) >= 0 &&
         H5Dread(ds, mt, ms, fs, H5P_DEFAULT, out) >= 0)
         rc = 0;
     else
@@ -334,12 +336,14 @@ int archive_reader_read(archive_reader *r, enum archive_table t, uint64_t first,
 int archive_reader_blob(archive_reader *r, enum archive_blob b, uint64_t offset, size_t len,
                         void *out)
 {
-    if ((unsigned)b >= ARCHIVE_BLOB_COUNT || offset + len > r->blob_size[b] || offset + len < offset) {
+    if ((unsigned)b >= ARCHIVE_BLOB_COUNT || offset + len > r->blob_size[b] ||
+        offset + len < offset) {
         log_error("%s: bytes %llu+%zu beyond %s", r->path, (unsigned long long)offset, len,
                   archive_blob_name(b));
         return -1;
     }
-    return read_range(r->blob[b], H5T_NATIVE_UINT8, offset, len, out, archive_blob_name(b), r->path);
+    return read_range(r->blob[b], H5T_NATIVE_UINT8, offset, len, out, archive_blob_name(b),
+                      r->path);
 }
 
 /* ---- queries ----------------------------------------------------------------------------- */
@@ -406,9 +410,8 @@ bool archive_row_matches(enum archive_table t, const void *row, const archive_qu
 }
 
 /* Visit rows [first, end) of a dataset in chunk-sized reads. */
-static int64_t scan(archive_reader *r, enum archive_table t, hid_t ds, uint64_t first,
-                    uint64_t end, const archive_query *q, archive_row_fn fn, void *ctx,
-                    bool *stop)
+static int64_t scan(archive_reader *r, enum archive_table t, hid_t ds, uint64_t first, uint64_t end,
+                    const archive_query *q, archive_row_fn fn, void *ctx, bool *stop)
 {
     size_t rs = archive_row_size(t);
     uint64_t step = schema_table(t)->chunk_rows;
@@ -454,14 +457,16 @@ int64_t archive_query_rows(archive_reader *r, enum archive_table t, const archiv
         if (q->mmsi) {
             /* The vessel's rows, contiguous in the sorted copy (row indices are of the copy). */
             const index_mmsi *e = bsearch(&q->mmsi, r->dir, r->n_dir, sizeof *r->dir, cmp_dir);
-            if (e && (k = scan(r, t, r->sorted, e->first, e->first + e->count, q, fn, ctx, &stop)) < 0)
+            if (e &&
+                (k = scan(r, t, r->sorted, e->first, e->first + e->count, q, fn, ctx, &stop)) < 0)
                 return -1;
             total += e ? k : 0;
         } else {
             /* Blocks whose time range meets the query. */
             for (size_t b = 0; b < r->n_blocks && !stop; b++) {
                 const index_block *blk = &r->blocks[b];
-                if ((q->t0_ns && blk->t_max_ns < q->t0_ns) || (q->t1_ns && blk->t_min_ns >= q->t1_ns))
+                if ((q->t0_ns && blk->t_max_ns < q->t0_ns) ||
+                    (q->t1_ns && blk->t_min_ns >= q->t1_ns))
                     continue;
                 if ((k = scan(r, t, r->ds[t], blk->first, blk->first + blk->count, q, fn, ctx,
                               &stop)) < 0)
@@ -545,8 +550,8 @@ static int write_range(hid_t ds, hid_t mt, hsize_t first, hsize_t count, const v
     return rc;
 }
 
-static int write_index_ds(hid_t g, const char *name, hid_t file_type, hid_t mem_type,
-                          hsize_t n, hsize_t chunk, const void *data)
+static int write_index_ds(hid_t g, const char *name, hid_t file_type, hid_t mem_type, hsize_t n,
+                          hsize_t chunk, const void *data)
 {
     hid_t ds = create_index_ds(g, name, file_type, n, chunk);
     int rc = ds >= 0 && write_range(ds, mem_type, 0, n, data) == 0 ? 0 : -1;
@@ -595,15 +600,15 @@ static int out_put(index_out *o, const keyed *k)
 
 /* One sorted run in the temporary file, read ahead INDEX_MERGE_ROWS rows at a time. */
 typedef struct run {
-    off_t next;     /* file offset of the next unread row */
-    uint64_t left;  /* rows not yet read from the file */
+    off_t next;    /* file offset of the next unread row */
+    uint64_t left; /* rows not yet read from the file */
     keyed *buf;
-    size_t n, at;
+    size_t cap, n, at;
 } run;
 
 static int run_fill(run *r, FILE *tmp)
 {
-    size_t k = r->left < INDEX_MERGE_ROWS ? (size_t)r->left : INDEX_MERGE_ROWS;
+    size_t k = r->left < r->cap ? (size_t)r->left : r->cap;
     if (fseeko(tmp, r->next, SEEK_SET) != 0 || fread(r->buf, sizeof *r->buf, k, tmp) != k) {
         log_error("cannot read back a sorted run of the index");
         return -1;
@@ -619,7 +624,9 @@ static int run_fill(run *r, FILE *tmp)
 static int merge_runs(run *runs, size_t n_runs, FILE *tmp, index_out *o)
 {
     for (size_t i = 0; i < n_runs; i++) {
-        runs[i].buf = x_malloc(INDEX_MERGE_ROWS * sizeof *runs[i].buf);
+        /* Read-ahead: INDEX_MERGE_ROWS, or less when the blocks are smaller. */
+        runs[i].cap = runs[i].left < INDEX_MERGE_ROWS ? (size_t)runs[i].left : INDEX_MERGE_ROWS;
+        runs[i].buf = x_malloc((runs[i].cap ? runs[i].cap : 1) * sizeof *runs[i].buf);
         if (run_fill(&runs[i], tmp) != 0)
             return -1;
     }
@@ -727,7 +734,8 @@ int archive_index_build_in(const char *path, size_t sort_block_rows, bool locked
     hid_t fapl = H5Pcreate(H5P_FILE_ACCESS);
     hbool_t clear = 1;
     if (fapl < 0 || H5Pset_libver_bounds(fapl, H5F_LIBVER_LATEST, H5F_LIBVER_LATEST) < 0 ||
-        (H5Pexist(fapl, "clear_status_flags") > 0 && H5Pset(fapl, "clear_status_flags", &clear) < 0)) {
+        (H5Pexist(fapl, "clear_status_flags") > 0 &&
+         H5Pset(fapl, "clear_status_flags", &clear) < 0)) {
         log_error("cannot set up file access properties");
         if (fapl >= 0)
             H5Pclose(fapl);
@@ -769,11 +777,13 @@ int archive_index_build_in(const char *path, size_t sort_block_rows, bool locked
     blocks = x_malloc((n_blocks ? n_blocks : 1) * sizeof *blocks);
     for (size_t b = 0; b < n_blocks; b++) {
         blocks[b].first = (uint64_t)b * INDEX_BLOCK_ROWS;
-        blocks[b].count = n - blocks[b].first < INDEX_BLOCK_ROWS ? n - blocks[b].first : INDEX_BLOCK_ROWS;
+        blocks[b].count =
+            n - blocks[b].first < INDEX_BLOCK_ROWS ? n - blocks[b].first : INDEX_BLOCK_ROWS;
         blocks[b].t_min_ns = INT64_MAX;
         blocks[b].t_max_ns = INT64_MIN;
     }
-    if (H5Lexists(fid, INDEX_GROUP, H5P_DEFAULT) > 0 && H5Ldelete(fid, INDEX_GROUP, H5P_DEFAULT) < 0) {
+    if (H5Lexists(fid, INDEX_GROUP, H5P_DEFAULT) > 0 &&
+        H5Ldelete(fid, INDEX_GROUP, H5P_DEFAULT) < 0) {
         log_error("%s: cannot remove the old index", path);
         goto done;
     }
@@ -801,7 +811,8 @@ int archive_index_build_in(const char *path, size_t sort_block_rows, bool locked
     /* Last: a reader trusts an index only with this attribute. */
     hid_t sp = H5Screate(H5S_SCALAR);
     int64_t covered = (int64_t)n;
-    hid_t a = sp >= 0 ? H5Acreate2(g, "indexed_rows", H5T_STD_I64LE, sp, H5P_DEFAULT, H5P_DEFAULT) : -1;
+    hid_t a =
+        sp >= 0 ? H5Acreate2(g, "indexed_rows", H5T_STD_I64LE, sp, H5P_DEFAULT, H5P_DEFAULT) : -1;
     if (a < 0 || H5Awrite(a, H5T_NATIVE_INT64, &covered) < 0)
         log_error("%s: cannot write indexed_rows", path);
     else

@@ -30,8 +30,8 @@ struct open_file {
 };
 
 struct archive_writer {
-    char *pattern;       /* strftime pattern of a file name */
-    int64_t period_ns;   /* 0: one file */
+    char *pattern;     /* strftime pattern of a file name */
+    int64_t period_ns; /* 0: one file */
     double rotate_size_bytes;
     int deflate_level;
     bool index_on_close;
@@ -83,9 +83,9 @@ archive_writer *archive_writer_create(const archive_writer_config *cfg)
     }
     archive_writer *w = x_calloc(1, sizeof *w);
     if (is_directory(cfg->path)) {
-        const char *name = period_ns == 0 ? "centinela.h5"
+        const char *name = period_ns == 0                       ? "centinela.h5"
                            : period_ns == 3600LL * 1000000000LL ? "centinela-%Y%m%dT%H00Z.h5"
-                                                                 : "centinela-%Y%m%d.h5";
+                                                                : "centinela-%Y%m%d.h5";
         size_t n = strlen(cfg->path) + strlen(name) + 2;
         w->pattern = x_malloc(n);
         snprintf(w->pattern, n, "%s%s%s", cfg->path,

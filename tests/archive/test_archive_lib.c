@@ -12,12 +12,12 @@
 #include <unistd.h>
 
 static int failures;
-#define CHECK(cond)                                                                    \
-    do {                                                                               \
-        if (!(cond)) {                                                                 \
-            fprintf(stderr, "%s:%d: CHECK failed: %s\n", __FILE__, __LINE__, #cond);   \
-            failures++;                                                                \
-        }                                                                              \
+#define CHECK(cond)                                                                                \
+    do {                                                                                           \
+        if (!(cond)) {                                                                             \
+            fprintf(stderr, "%s:%d: CHECK failed: %s\n", __FILE__, __LINE__, #cond);               \
+            failures++;                                                                            \
+        }                                                                                          \
     } while (0)
 
 #define HOUR_NS (3600LL * 1000000000LL)
@@ -50,7 +50,8 @@ static int count_fn(void *ctx, const void *row, uint64_t i)
 
 static void test_refused(void)
 {
-    archive_writer_config c = {.path = "/tmp/x/", .rotate = "week", .deflate_level = 4, .max_open_files = 2};
+    archive_writer_config c = {
+        .path = "/tmp/x/", .rotate = "week", .deflate_level = 4, .max_open_files = 2};
     CHECK(archive_writer_create(&c) == NULL);
     c.rotate = "hour";
     c.deflate_level = 12;
@@ -67,8 +68,11 @@ static void test_roundtrip(const char *dir)
 {
     char d[512];
     snprintf(d, sizeof d, "%s/rt/", dir);
-    archive_writer_config c = {.path = d, .rotate = "hour", .deflate_level = 4,
-                               .index_on_close = true, .max_open_files = 2};
+    archive_writer_config c = {.path = d,
+                               .rotate = "hour",
+                               .deflate_level = 4,
+                               .index_on_close = true,
+                               .max_open_files = 2};
     archive_writer *w = archive_writer_create(&c);
     CHECK(w != NULL);
     if (!w)
@@ -80,15 +84,27 @@ static void test_roundtrip(const char *dir)
         if (i == 90)
             t = T0 + HOUR_NS - 1000000000LL;
         make_ais(&m, 211000000u + (uint32_t)(i % 5), t);
-        wire_header h = {.version = 1, .type = WIRE_AIS, .source_id = 9, .seq = (uint64_t)i + 1,
+        wire_header h = {.version = 1,
+                         .type = WIRE_AIS,
+                         .source_id = 9,
+                         .seq = (uint64_t)i + 1,
                          .event_time_ns = t};
         CHECK(archive_writer_ais(w, &h, &m) == 0);
     }
-    wire_track k = {.track_id = 3, .mmsi = 211000001u, .state = 1, .time_ns = T0 + 5,
-                    .lat_deg = 8.5, .lon_deg = -79.25, .sog_kn = 3.5f, .cog_deg = NAN,
-                    .heading_deg = NAN, .zones = 6, .ais_class = 'A'};
+    wire_track k = {.track_id = 3,
+                    .mmsi = 211000001u,
+                    .state = 1,
+                    .time_ns = T0 + 5,
+                    .lat_deg = 8.5,
+                    .lon_deg = -79.25,
+                    .sog_kn = 3.5f,
+                    .cog_deg = NAN,
+                    .heading_deg = NAN,
+                    .zones = 6,
+                    .ais_class = 'A'};
     snprintf(k.name, sizeof k.name, "%s", "NAME TWENTY CHARS XX");
-    wire_header th = {.version = 1, .type = WIRE_TRACK, .source_id = 10, .seq = 1, .event_time_ns = T0 + 5};
+    wire_header th = {
+        .version = 1, .type = WIRE_TRACK, .source_id = 10, .seq = 1, .event_time_ns = T0 + 5};
     CHECK(archive_writer_track(w, &th, &k) == 0);
     static wire_alert a;
     memset(&a, 0, sizeof a);
@@ -103,7 +119,8 @@ static void test_roundtrip(const char *dir)
     a.lon_deg = -79.0;
     a.score = 61.0f;
     snprintf(a.evidence, sizeof a.evidence, "{\"distance_m\":120}");
-    wire_header ah = {.version = 1, .type = WIRE_ALERT, .source_id = 11, .seq = 1, .event_time_ns = T0 + 6};
+    wire_header ah = {
+        .version = 1, .type = WIRE_ALERT, .source_id = 11, .seq = 1, .event_time_ns = T0 + 6};
     CHECK(archive_writer_alert(w, &ah, &a) == 0);
     CHECK(archive_writer_rows(w, ARCHIVE_MESSAGES) == 100);
     CHECK(strstr(archive_writer_path(w), "centinela-20260101T1") != NULL);
@@ -160,7 +177,8 @@ static void test_roundtrip(const char *dir)
     CHECK(archive_query_rows(r10, ARCHIVE_ALERTS, &qr, NULL, NULL) == 0);
     archive_query qt = {.t0_ns = T0 + HOUR_NS - 2000000000LL};
     CHECK(archive_query_rows(r10, ARCHIVE_MESSAGES, &qt, NULL, NULL) == 11);
-    archive_query qb = {.bbox = true, .lat_min_deg = 8, .lat_max_deg = 9, .lon_min_deg = -80, .lon_max_deg = -79};
+    archive_query qb = {
+        .bbox = true, .lat_min_deg = 8, .lat_max_deg = 9, .lon_min_deg = -80, .lon_max_deg = -79};
     CHECK(archive_query_rows(r10, ARCHIVE_TRACKS, &qb, NULL, NULL) == 1);
     qb.lat_min_deg = 8.6;
     CHECK(archive_query_rows(r10, ARCHIVE_TRACKS, &qb, NULL, NULL) == 0);
@@ -178,7 +196,8 @@ static void test_roundtrip(const char *dir)
     CHECK(f && fgets(line, sizeof line, f));
     if (f)
         fclose(f);
-    CHECK(strstr(line, "\"rule\":\"encounter\"") && strstr(line, "\"mmsi\":[211000001,211000002]") &&
+    CHECK(strstr(line, "\"rule\":\"encounter\"") &&
+          strstr(line, "\"mmsi\":[211000001,211000002]") &&
           strstr(line, "\"start\":\"2026-01-01T10:00:00.000Z\"") &&
           strstr(line, "\"end\":\"2026-01-01T10:30:00.000Z\"") && strstr(line, "\"score\":61") &&
           strstr(line, "\"evidence\":{\"distance_m\":120}"));
@@ -190,7 +209,8 @@ static void test_roundtrip(const char *dir)
     /* a restarted writer appends to the existing file */
     w = archive_writer_create(&c);
     make_ais(&m, 211000009u, T0 + 10);
-    wire_header h = {.version = 1, .type = WIRE_AIS, .source_id = 9, .seq = 1000, .event_time_ns = T0 + 10};
+    wire_header h = {
+        .version = 1, .type = WIRE_AIS, .source_id = 9, .seq = 1000, .event_time_ns = T0 + 10};
     CHECK(w && archive_writer_ais(w, &h, &m) == 0);
     archive_writer_destroy(&w);
     r10 = archive_reader_open(f10, false);
@@ -198,12 +218,38 @@ static void test_roundtrip(const char *dir)
     archive_reader_close(&r10);
 }
 
+static int collect_time(void *ctx, const void *row, uint64_t i)
+{
+    int64_t **at = ctx;
+    (void)i;
+    *(*at)++ = ((const archive_position *)row)->time_ns;
+    return 0;
+}
+
+/* The rows of every MMSI through the index (out: N times, in index order), checked sorted. */
+static void collect_index(const char *path, int64_t *out)
+{
+    archive_reader *r = archive_reader_open(path, false);
+    CHECK(r && archive_reader_indexed_rows(r) == 40000);
+    int64_t *at = out;
+    for (uint32_t k = 0; r && k < 97; k++) {
+        archive_query q = {.mmsi = 300000000u + k};
+        int64_t *first = at;
+        CHECK(archive_query_rows(r, ARCHIVE_POSITIONS, &q, collect_time, &at) > 0);
+        for (int64_t *t = first + 1; t < at; t++)
+            CHECK(t[-1] < t[0]);
+    }
+    CHECK(at == out + 40000);
+    archive_reader_close(&r);
+}
+
 static void test_positions_index(const char *dir)
 {
     char path[512];
     snprintf(path, sizeof path, "%s/pos.h5", dir);
     remove(path);
-    archive_writer_config c = {.path = path, .rotate = "none", .deflate_level = 1, .max_open_files = 1};
+    archive_writer_config c = {
+        .path = path, .rotate = "none", .deflate_level = 1, .max_open_files = 1};
     archive_writer *w = archive_writer_create(&c);
     enum { N = 40000 };
     archive_position *p = calloc(N, sizeof *p);
@@ -218,7 +264,8 @@ static void test_positions_index(const char *dir)
     archive_writer_destroy(&w);
     /* scan answers before the index, then the index answers the same */
     archive_reader *r = archive_reader_open(path, false);
-    archive_query q = {.mmsi = 300000005u, .t0_ns = T0 + 1000 * 1000000000LL, .t1_ns = T0 + 30000 * 1000000000LL};
+    archive_query q = {
+        .mmsi = 300000005u, .t0_ns = T0 + 1000 * 1000000000LL, .t1_ns = T0 + 30000 * 1000000000LL};
     int64_t scanned = r ? archive_query_rows(r, ARCHIVE_POSITIONS, &q, NULL, NULL) : -1;
     archive_query qt = {.t0_ns = T0 + 17000 * 1000000000LL, .t1_ns = T0 + 17100 * 1000000000LL};
     int64_t scanned_t = r ? archive_query_rows(r, ARCHIVE_POSITIONS, &qt, NULL, NULL) : -1;
@@ -230,7 +277,62 @@ static void test_positions_index(const char *dir)
     CHECK(r && archive_query_rows(r, ARCHIVE_POSITIONS, &q, NULL, NULL) == scanned);
     CHECK(r && archive_query_rows(r, ARCHIVE_POSITIONS, &qt, NULL, NULL) == 100);
     archive_reader_close(&r);
+    /* The external merge sort (blocks of 3,001 rows: 14 runs, the last one short) gives the index
+     * of the in-memory sort, row for row: every vessel's rows, by time. */
+    static int64_t in_memory[N], merged[N];
+    collect_index(path, in_memory);
+    CHECK(archive_index_build_bounded(path, 3001) == 0);
+    collect_index(path, merged);
+    CHECK(memcmp(in_memory, merged, sizeof merged) == 0);
+    CHECK(archive_index_build_bounded(path, 16384) == 0); /* runs the size of time blocks */
+    collect_index(path, merged);
+    CHECK(memcmp(in_memory, merged, sizeof merged) == 0);
+    r = archive_reader_open(path, false);
+    CHECK(r && archive_query_rows(r, ARCHIVE_POSITIONS, &qt, NULL, NULL) == 100);
+    archive_reader_close(&r);
     free(p);
+}
+
+/* Two writers of one file: the second is refused while the first holds it, the indexer too; a
+ * killed writer's lock (no flock held any more) is stale and taken over. */
+static void test_lock(const char *dir)
+{
+    char path[512], lock[530];
+    snprintf(path, sizeof path, "%s/locked.h5", dir);
+    snprintf(lock, sizeof lock, "%s.lock", path);
+    remove(path);
+    archive_writer_config c = {
+        .path = path, .rotate = "none", .deflate_level = 1, .max_open_files = 1};
+    archive_writer *a = archive_writer_create(&c), *b = archive_writer_create(&c);
+    CHECK(a && b);
+    if (!a || !b)
+        return;
+    static wire_ais m;
+    make_ais(&m, 244000001u, T0);
+    wire_header h = {
+        .version = WIRE_VERSION, .type = WIRE_AIS, .source_id = 1, .seq = 1, .event_time_ns = T0};
+    CHECK(archive_writer_ais(a, &h, &m) == 0 && archive_writer_flush(a) == 0);
+    FILE *f = fopen(lock, "r");
+    long pid = 0;
+    CHECK(f && fscanf(f, "%ld", &pid) == 1 && pid == (long)getpid());
+    if (f)
+        fclose(f);
+    CHECK(archive_writer_ais(b, &h, &m) != 0); /* refused: a holds the file */
+    CHECK(archive_index_build(path) != 0);     /* refused too */
+    archive_writer_destroy(&a);
+    CHECK(access(lock, F_OK) != 0); /* removed on close */
+    /* A stale lock: a pid that is gone, and no flock on it. */
+    f = fopen(lock, "w");
+    if (f) {
+        fprintf(f, "999999999\n");
+        fclose(f);
+    }
+    CHECK(archive_writer_ais(b, &h, &m) == 0 && archive_writer_flush(b) == 0);
+    archive_writer_destroy(&b);
+    CHECK(access(lock, F_OK) != 0);
+    archive_reader *r = archive_reader_open(path, false);
+    CHECK(r && archive_reader_rows(r, ARCHIVE_MESSAGES) == 2);
+    archive_reader_close(&r);
 }
 
 static void test_damaged(const char *dir)
@@ -281,6 +383,7 @@ int main(int argc, char **argv)
     test_refused();
     test_roundtrip(dir);
     test_positions_index(dir);
+    test_lock(dir);
     test_damaged(dir);
     if (failures)
         fprintf(stderr, "%d checks failed\n", failures);

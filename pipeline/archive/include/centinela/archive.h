@@ -86,18 +86,18 @@ typedef struct archive_message {
 } archive_message;
 
 typedef struct archive_position {
-    int64_t time_ns;       /* event time of the message (UTC ns) */
-    uint64_t message_row;  /* row of the message in `messages` of the same file */
+    int64_t time_ns;      /* event time of the message (UTC ns) */
+    uint64_t message_row; /* row of the message in `messages` of the same file */
     uint32_t mmsi;
-    int32_t lat_e7;        /* latitude, 1e-7 degree (WGS84), ARCHIVE_LATLON_NA */
-    int32_t lon_e7;        /* longitude, 1e-7 degree, ARCHIVE_LATLON_NA */
-    uint16_t sog_dkn;      /* speed over ground, 0.1 kn, ARCHIVE_U16_NA */
-    uint16_t cog_ddeg;     /* course over ground, 0.1 degree 0..3599, ARCHIVE_U16_NA */
-    uint16_t heading_deg;  /* true heading, degree 0..359, ARCHIVE_U16_NA */
-    int8_t rot;            /* rate of turn as transmitted (ROT_AIS, -127..127), ARCHIVE_ROT_NA */
-    uint8_t msg_type;      /* 1-3, 4, 9, 11, 18, 19, 21, 27 */
-    uint8_t nav_status;    /* navigational status 0..15 (15 undefined; classes without it: 15) */
-    uint8_t flags;         /* ARCHIVE_POS_* */
+    int32_t lat_e7;       /* latitude, 1e-7 degree (WGS84), ARCHIVE_LATLON_NA */
+    int32_t lon_e7;       /* longitude, 1e-7 degree, ARCHIVE_LATLON_NA */
+    uint16_t sog_dkn;     /* speed over ground, 0.1 kn, ARCHIVE_U16_NA */
+    uint16_t cog_ddeg;    /* course over ground, 0.1 degree 0..3599, ARCHIVE_U16_NA */
+    uint16_t heading_deg; /* true heading, degree 0..359, ARCHIVE_U16_NA */
+    int8_t rot;           /* rate of turn as transmitted (ROT_AIS, -127..127), ARCHIVE_ROT_NA */
+    uint8_t msg_type;     /* 1-3, 4, 9, 11, 18, 19, 21, 27 */
+    uint8_t nav_status;   /* navigational status 0..15 (15 undefined; classes without it: 15) */
+    uint8_t flags;        /* ARCHIVE_POS_* */
 } archive_position;
 #define ARCHIVE_POS_ACCURACY 0x01u /* position accuracy flag: high (< 10 m) */
 #define ARCHIVE_POS_RAIM 0x02u     /* RAIM in use */
@@ -107,18 +107,18 @@ typedef struct archive_static {
     int64_t time_ns;
     uint64_t message_row;
     uint32_t mmsi;
-    uint32_t imo;              /* 0 unknown */
-    uint32_t mothership_mmsi;  /* type 24 B of an auxiliary craft, else 0 */
+    uint32_t imo;             /* 0 unknown */
+    uint32_t mothership_mmsi; /* type 24 B of an auxiliary craft, else 0 */
     uint16_t to_bow_m, to_stern_m;
     uint8_t to_port_m, to_starboard_m;
-    uint8_t msg_type;          /* 5, 19 or 24 */
-    uint8_t part;              /* type 24: 0 part A, 1 part B; else 0 */
-    uint8_t ship_type;         /* ITU-R M.1371 ship and cargo type */
-    uint8_t epfd;              /* position fixing device type */
+    uint8_t msg_type;  /* 5, 19 or 24 */
+    uint8_t part;      /* type 24: 0 part A, 1 part B; else 0 */
+    uint8_t ship_type; /* ITU-R M.1371 ship and cargo type */
+    uint8_t epfd;      /* position fixing device type */
     uint8_t ais_version;
     uint8_t dte;
-    uint8_t eta_month, eta_day, eta_hour, eta_minute; /* 0/0/24/60 = not available */
-    uint8_t draught_dm;        /* 0.1 m */
+    uint8_t eta_month, eta_day, eta_hour, eta_minute;          /* 0/0/24/60 = not available */
+    uint8_t draught_dm;                                        /* 0.1 m */
     char callsign[8], name[21], destination[21], vendor_id[8]; /* NUL-terminated */
 } archive_static;
 
@@ -146,7 +146,7 @@ typedef struct archive_radar {
 } archive_radar;
 
 typedef struct archive_alert {
-    int64_t time_ns;       /* header event time of this state change */
+    int64_t time_ns; /* header event time of this state change */
     int64_t start_ns, end_ns;
     uint64_t alert_id;
     uint64_t evidence_offset;
@@ -156,18 +156,18 @@ typedef struct archive_alert {
     uint32_t mmsi[WIRE_ALERT_MAX_MMSI]; /* first n_mmsi are valid */
     float score, severity, confidence, context;
     uint16_t evidence_len;
-    uint8_t state;         /* enum wire_alert_state */
+    uint8_t state; /* enum wire_alert_state */
     uint8_t n_mmsi;
     char rule[24];
 } archive_alert;
 
 typedef struct archive_stats {
-    int64_t time_ns;       /* header event time (the node's latest event time) */
-    int64_t wall_time_ns;  /* WALL-CLOCK time of reception (UTC ns): not deterministic */
+    int64_t time_ns;      /* header event time (the node's latest event time) */
+    int64_t wall_time_ns; /* WALL-CLOCK time of reception (UTC ns): not deterministic */
     uint64_t json_offset;
     uint32_t source_id;
     uint32_t json_len;
-    char node[32];         /* section name of the node, from the JSON */
+    char node[32]; /* section name of the node, from the JSON */
 } archive_stats;
 
 /* ---- conversions from the wire ------------------------------------------------------------- */
@@ -199,11 +199,11 @@ typedef struct archive_writer_config {
      * file pattern with strftime(3) codes expanded at the start of the period (UTC), e.g.
      * "/data/ais-%Y%m%d.h5".  Parent directories are created. */
     const char *path;
-    const char *rotate;     /* "hour", "day" or "none" (one file) */
-    double rotate_size_mb;  /* also start a new file (-1, -2 ... suffix) beyond this size; 0 never */
-    int deflate_level;      /* 0..9 (0 still chunks and shuffles) */
-    bool index_on_close;    /* build the MMSI and time index when a file is closed */
-    int max_open_files;     /* files kept open for late rows of recent periods, 1..16 */
+    const char *rotate;    /* "hour", "day" or "none" (one file) */
+    double rotate_size_mb; /* also start a new file (-1, -2 ... suffix) beyond this size; 0 never */
+    int deflate_level;     /* 0..9 (0 still chunks and shuffles) */
+    bool index_on_close;   /* build the MMSI and time index when a file is closed */
+    int max_open_files;    /* files kept open for late rows of recent periods, 1..16 */
 } archive_writer_config;
 
 typedef struct archive_writer archive_writer;
@@ -273,12 +273,12 @@ int archive_index_build_bounded(const char *path, size_t sort_block_rows);
 /* ---- queries ------------------------------------------------------------------------------ */
 
 typedef struct archive_query {
-    uint32_t mmsi;              /* 0: any */
-    int64_t t0_ns, t1_ns;       /* event time range [t0, t1); 0: open */
-    bool bbox;                  /* filter on the box below */
+    uint32_t mmsi;        /* 0: any */
+    int64_t t0_ns, t1_ns; /* event time range [t0, t1); 0: open */
+    bool bbox;            /* filter on the box below */
     double lat_min_deg, lat_max_deg, lon_min_deg, lon_max_deg;
-    uint32_t zones;             /* tracks: any of these wire_track.zones bits; 0: any */
-    const char *rule;           /* alerts: rule id; NULL: any */
+    uint32_t zones;   /* tracks: any of these wire_track.zones bits; 0: any */
+    const char *rule; /* alerts: rule id; NULL: any */
 } archive_query;
 
 /* Called per matching row (native layout of the table); return non-zero to stop. */
