@@ -58,7 +58,8 @@ static const opt_spec web_view_options[] = {
     {"stale_s", 0, OPT_REAL, "1800", 0, 2592000,
      "drop tracks not updated for this long (event time); 0: never"},
     {"playback_cmd", 0, OPT_STR,
-     "replay --input {archive} --from {start} --speed {speed} --pub @{endpoint} --lossless false",
+     "replay --input {archive} --replay_topics track,alert --from {start} --speed {speed} "
+     "--pub @{endpoint} --lossless false",
      0, -1, "replay command template ({archive} {start} {start_s} {speed} {endpoint})"},
     {"archive_dir", 0, OPT_STR, "", 0, -1, "archives (*.h5) offered for playback; empty: none"},
     {"playback_endpoint", 0, OPT_STR, "ipc://${run_dir}/web_view_playback", 0, -1,
