@@ -5,6 +5,8 @@
 #   ./bootstrap.sh test    install what is missing, build (Debug: ASan+UBSan, clang, fuzzers),
 #                          run every test under CTest
 #   ./bootstrap.sh bench   install, build (Release), run the benchmarks
+#   ./bootstrap.sh map     install, build, serve the operator's map on http://127.0.0.1:8100
+#                          over the main job's archive (running the main job first if needed)
 #
 # Missing Debian packages are installed with apt-get (through sudo when not root).  Nothing is
 # downloaded at build or run time beyond those packages.
@@ -64,6 +66,19 @@ case "${1:-}" in
     cmake --build build-test -j"$jobs"
     cd build-test && ctest --output-on-failure -j"$jobs"
     ;;
+  map)
+    shift
+    install_missing "${BUILD_PACKAGES[@]}"
+    web_libraries
+    cmake -S . -B build -DCMAKE_BUILD_TYPE=Release > /dev/null
+    cmake --build build -j"$jobs"
+    mkdir -p out
+    if ! ls out/archive/*.h5 > /dev/null 2>&1; then
+      ./build/nodes/centinela/centinela -c configs/centinela.conf
+    fi
+    echo "bootstrap: the map is on http://127.0.0.1:8100 (Ctrl-C stops it)"
+    exec ./build/nodes/centinela/centinela -c configs/map.conf "$@"
+    ;;
   bench)
     install_missing "${BUILD_PACKAGES[@]}" "${TEST_PACKAGES[@]}"
     web_libraries
@@ -72,7 +87,7 @@ case "${1:-}" in
     cmake --build build --target bench
     ;;
   *)
-    sed -n '2,10p' "$0" | sed 's/^# \{0,1\}//'
+    sed -n '2,12p' "$0" | sed 's/^# \{0,1\}//'
     exit 2
     ;;
 esac

@@ -59,7 +59,7 @@ static const opt_spec web_view_options[] = {
      "drop tracks not updated for this long (event time); 0: never"},
     {"playback_cmd", 0, OPT_STR,
      "replay --input {archive} --replay_topics track,alert --from {start} --speed {speed} "
-     "--pub @{endpoint} --lossless false",
+     "--pub @{endpoint} --lossless false --subscribers 1",
      0, -1, "replay command template ({archive} {start} {start_s} {speed} {endpoint})"},
     {"archive_dir", 0, OPT_STR, "", 0, -1, "archives (*.h5) offered for playback; empty: none"},
     {"playback_endpoint", 0, OPT_STR, "ipc://${run_dir}/web_view_playback", 0, -1,

@@ -197,6 +197,23 @@ int wv_playback_start(wv_playback *pb, const char *archive, int64_t start_ns, do
         return -1;
     }
     if (pid == 0) {
+        /* A bare command name is looked up beside web_view first (the build tree keeps each
+         * executable in nodes/<name>/<name>, an install puts them side by side), then on PATH. */
+        if (!strchr(argv[0], '/')) {
+            char exe[PATH_MAX], cand[PATH_MAX + 64];
+            ssize_t k = readlink("/proc/self/exe", exe, sizeof exe - 1);
+            if (k > 0) {
+                exe[k] = 0;
+                char *slash = strrchr(exe, '/');
+                if (slash)
+                    *slash = 0;
+                snprintf(cand, sizeof cand, "%s/../%s/%s", exe, argv[0], argv[0]);
+                if (access(cand, X_OK) != 0)
+                    snprintf(cand, sizeof cand, "%s/%s", exe, argv[0]);
+                if (access(cand, X_OK) == 0)
+                    execv(cand, argv);
+            }
+        }
         execvp(argv[0], argv);
         fprintf(stderr, "web_view: cannot run %s: %s\n", argv[0], strerror(errno));
         _exit(127);
