@@ -15,7 +15,7 @@ cd "$(dirname "$0")"
 
 BUILD_PACKAGES=(build-essential cmake pkg-config libzmq3-dev libliquid-dev libhdf5-dev
                 librtlsdr-dev libjansson-dev libinih-dev libmicrohttpd-dev)
-TEST_PACKAGES=(clang libclang-rt-14-dev python3 python3-h5py python3-numpy iproute2 procps jq bc
+TEST_PACKAGES=(clang libclang-rt-14-dev llvm python3 python3-h5py python3-numpy iproute2 procps jq bc
                chromium)
 # Node.js and npm install the web map's front-end libraries from their lock file; a machine
 # that already has them (from any source) keeps its own.

@@ -13,6 +13,10 @@ rec="$src/datasets/panama-gulf.sigmf-meta"
 [ "$(id -u)" = 0 ] && command -v ip > /dev/null || { echo "SKIP: needs root and iproute2"; exit 77; }
 tag="cn$$"
 if ! ip netns add "${tag}c" 2>/dev/null; then echo "SKIP: cannot create network namespaces"; exit 77; fi
+if ! ip netns exec "${tag}c" true 2>/dev/null; then
+  ip netns del "${tag}c"
+  echo "SKIP: cannot enter network namespaces here (ip netns exec fails, e.g. inside a chroot)"; exit 77
+fi
 work=$(mktemp -d /tmp/centinela-hosts-XXXXXX)
 cleanup() {
   for ns in c s1 s2 r; do
