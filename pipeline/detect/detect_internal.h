@@ -79,5 +79,9 @@ void *u64map_del(u64map *m, uint64_t key);
 /* Iterate: i from 0; returns false at the end.  Deleting the current key while iterating is
  * allowed. */
 bool u64map_next(const u64map *m, size_t *i, uint64_t *key, void **val);
+/* Rule state that is one map from a key (an MMSI) to malloc'd per-vessel records: the create
+ * and destroy of such rules (the map and every record are freed). */
+void *u64map_rule_create(struct rule_env *env);
+void u64map_rule_destroy(void **self);
 
 #endif

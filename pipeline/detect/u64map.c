@@ -118,3 +118,24 @@ bool u64map_next(const u64map *m, size_t *i, uint64_t *key, void **val)
     }
     return false;
 }
+
+void *u64map_rule_create(struct rule_env *env)
+{
+    (void)env;
+    u64map *m = x_calloc(1, sizeof *m);
+    u64map_init(m);
+    return m;
+}
+
+void u64map_rule_destroy(void **self)
+{
+    u64map *m = *self;
+    size_t it = 0;
+    uint64_t k;
+    void *v;
+    while (u64map_next(m, &it, &k, &v))
+        free(v);
+    u64map_free(m);
+    free(m);
+    *self = NULL;
+}

@@ -49,30 +49,6 @@ struct vessel {
     bool in_cov, edge, suppressed, ongoing;
 };
 
-struct self {
-    u64map by_mmsi;
-};
-
-static void *create(rule_env *env)
-{
-    struct self *s = x_calloc(1, sizeof *s);
-    u64map_init(&s->by_mmsi);
-    return s;
-}
-
-static void destroy(void **p)
-{
-    struct self *s = *p;
-    size_t it = 0;
-    uint64_t k;
-    void *v;
-    while (u64map_next(&s->by_mmsi, &it, &k, &v))
-        free(v);
-    u64map_free(&s->by_mmsi);
-    free(s);
-    *p = NULL;
-}
-
 static void info_of(rule_alert_info *a, const struct vessel *g, int64_t start, int64_t end)
 {
     *a = (rule_alert_info){0};
@@ -88,17 +64,17 @@ static void info_of(rule_alert_info *a, const struct vessel *g, int64_t start, i
 
 static void process(void *self, rule_env *env, const detect_track *v, void *state)
 {
-    struct self *s = self;
+    u64map *by_mmsi = self; /* per-vessel records by MMSI */
     const wire_track *t = v->t;
     if (t->mmsi == 0 || rule_not_a_ship(t) || !(t->sensors & TRACK_SENSOR_AIS) ||
         t->last_report_ns <= 0)
         return;
-    struct vessel *g = u64map_get(&s->by_mmsi, t->mmsi);
+    struct vessel *g = u64map_get(by_mmsi, t->mmsi);
     if (!g) {
         g = x_calloc(1, sizeof *g);
         g->mmsi = t->mmsi;
         g->out_cov_ns = INT64_MIN / 2;
-        u64map_put(&s->by_mmsi, t->mmsi, g);
+        u64map_put(by_mmsi, t->mmsi, g);
     } else if (t->last_report_ns > g->last_report_ns && g->last_report_ns > 0) {
         int64_t gap_ns = t->last_report_ns - g->last_report_ns;
         double gap_s = NS_TO_S(gap_ns);
@@ -149,17 +125,17 @@ static void process(void *self, rule_env *env, const detect_track *v, void *stat
 
 static void sweep(void *self, rule_env *env, int64_t now_ns)
 {
-    struct self *s = self;
+    u64map *by_mmsi = self; /* per-vessel records by MMSI */
     size_t it = 0;
     uint64_t k;
     void *val;
-    while (u64map_next(&s->by_mmsi, &it, &k, &val)) {
+    while (u64map_next(by_mmsi, &it, &k, &val)) {
         struct vessel *g = val;
         int64_t silent_ns = now_ns - g->last_report_ns;
         if (silent_ns > S_TO_NS(rule_param(env, g->zones, P_FORGET_S))) {
             if (g->ongoing)
                 rule_alert_close(env, SUBJECT_MMSI(g->mmsi), now_ns, NULL);
-            u64map_del(&s->by_mmsi, k);
+            u64map_del(by_mmsi, k);
             free(g);
             continue;
         }
@@ -188,8 +164,8 @@ const detect_rule rule_ais_gap = {
     .name = "ais_gap",
     .severity = 60,
     .params = params,
-    .create = create,
+    .create = u64map_rule_create,
     .process = process,
     .sweep = sweep,
-    .destroy = destroy,
+    .destroy = u64map_rule_destroy,
 };

@@ -25,10 +25,6 @@ struct ident {
     uint8_t ship_type;
 };
 
-struct self {
-    u64map by_mmsi;
-};
-
 static void clean(char *out, size_t cap, const char *in)
 {
     size_t k = 0;
@@ -39,29 +35,9 @@ static void clean(char *out, size_t cap, const char *in)
     out[k] = 0;
 }
 
-static void *create(rule_env *env)
-{
-    struct self *s = x_calloc(1, sizeof *s);
-    u64map_init(&s->by_mmsi);
-    return s;
-}
-
-static void destroy(void **p)
-{
-    struct self *s = *p;
-    size_t it = 0;
-    uint64_t k;
-    void *v;
-    while (u64map_next(&s->by_mmsi, &it, &k, &v))
-        free(v);
-    u64map_free(&s->by_mmsi);
-    free(s);
-    *p = NULL;
-}
-
 static void process(void *self, rule_env *env, const detect_track *v, void *state)
 {
-    struct self *s = self;
+    u64map *by_mmsi = self; /* per-vessel records by MMSI */
     const wire_track *t = v->t;
     if (t->mmsi == 0 || (t->flags & TRACK_FLAG_SPLIT) || !(t->sensors & TRACK_SENSOR_AIS))
         return;
@@ -73,11 +49,11 @@ static void process(void *self, rule_env *env, const detect_track *v, void *stat
     struct ident now = {.imo = t->imo, .ship_type = t->ship_type};
     clean(now.name, sizeof now.name, t->name);
     clean(now.callsign, sizeof now.callsign, t->callsign);
-    struct ident *old = u64map_get(&s->by_mmsi, t->mmsi);
+    struct ident *old = u64map_get(by_mmsi, t->mmsi);
     if (!old) {
         old = x_calloc(1, sizeof *old);
         *old = now;
-        u64map_put(&s->by_mmsi, t->mmsi, old);
+        u64map_put(by_mmsi, t->mmsi, old);
         return;
     }
     char ev[WIRE_ALERT_MAX_EVIDENCE];
@@ -130,7 +106,7 @@ const detect_rule rule_identity_change = {
     .name = "identity_change",
     .severity = 50,
     .params = params,
-    .create = create,
+    .create = u64map_rule_create,
     .process = process,
-    .destroy = destroy,
+    .destroy = u64map_rule_destroy,
 };

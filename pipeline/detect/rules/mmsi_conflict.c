@@ -24,40 +24,16 @@ struct share {
     int64_t last_raise_ns;
 };
 
-struct self {
-    u64map by_mmsi;
-};
-
-static void *create(rule_env *env)
-{
-    struct self *s = x_calloc(1, sizeof *s);
-    u64map_init(&s->by_mmsi);
-    return s;
-}
-
-static void destroy(void **p)
-{
-    struct self *s = *p;
-    size_t it = 0;
-    uint64_t k;
-    void *v;
-    while (u64map_next(&s->by_mmsi, &it, &k, &v))
-        free(v);
-    u64map_free(&s->by_mmsi);
-    free(s);
-    *p = NULL;
-}
-
 static void process(void *self, rule_env *env, const detect_track *v, void *state)
 {
-    struct self *s = self;
+    u64map *by_mmsi = self; /* per-vessel records by MMSI */
     const wire_track *t = v->t;
     if (t->mmsi == 0 || !(t->flags & TRACK_FLAG_SPLIT))
         return;
-    struct share *sh = u64map_get(&s->by_mmsi, t->mmsi);
+    struct share *sh = u64map_get(by_mmsi, t->mmsi);
     if (!sh) {
         sh = x_calloc(1, sizeof *sh);
-        u64map_put(&s->by_mmsi, t->mmsi, sh);
+        u64map_put(by_mmsi, t->mmsi, sh);
     }
     int i = 0;
     while (i < sh->n && sh->track_id[i] != t->track_id)
@@ -99,14 +75,14 @@ static void process(void *self, rule_env *env, const detect_track *v, void *stat
 
 static void sweep(void *self, rule_env *env, int64_t now_ns)
 {
-    struct self *s = self;
+    u64map *by_mmsi = self; /* per-vessel records by MMSI */
     size_t it = 0;
     uint64_t k;
     void *v;
-    while (u64map_next(&s->by_mmsi, &it, &k, &v)) {
+    while (u64map_next(by_mmsi, &it, &k, &v)) {
         struct share *sh = v;
         if (!rule_alert_is_open(env, SUBJECT_MMSI(k)) && now_ns - sh->last_raise_ns > S_TO_NS(3600)) {
-            u64map_del(&s->by_mmsi, k);
+            u64map_del(by_mmsi, k);
             free(sh);
         }
     }
@@ -116,8 +92,8 @@ const detect_rule rule_mmsi_conflict = {
     .name = "mmsi_conflict",
     .severity = 70,
     .params = params,
-    .create = create,
+    .create = u64map_rule_create,
     .process = process,
     .sweep = sweep,
-    .destroy = destroy,
+    .destroy = u64map_rule_destroy,
 };
