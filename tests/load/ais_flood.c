@@ -59,7 +59,7 @@ static int produce(void *ctx)
             double due = (double)f->sent / f->rate;
             if (due > el) {
                 if (b > 0)
-                    return 0;
+                    break;
                 double d = due - el;
                 struct timespec ts = {(time_t)d, (long)((d - floor(d)) * 1e9)};
                 nanosleep(&ts, NULL);
