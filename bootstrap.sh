@@ -2,6 +2,7 @@
 # Centinela set-up and entry point for a Debian 12 machine.
 #
 #   ./bootstrap.sh run     install what is missing, build (Release), run the main job
+#                          (--map: then serve the operator's map over its archive)
 #   ./bootstrap.sh test    install what is missing, build (Debug: ASan+UBSan, clang, fuzzers),
 #                          run every test under CTest
 #   ./bootstrap.sh bench   install, build (Release), run the benchmarks
@@ -57,6 +58,12 @@ case "${1:-}" in
     cmake -S . -B build -DCMAKE_BUILD_TYPE=Release > /dev/null
     cmake --build build -j"$jobs"
     mkdir -p out
+    if [ "${1:-}" = "--map" ]; then
+      shift
+      ./build/nodes/centinela/centinela -c configs/centinela.conf "$@"
+      echo "bootstrap: the map is on http://127.0.0.1:8100 (Ctrl-C stops it)"
+      exec ./build/nodes/centinela/centinela -c configs/map.conf
+    fi
     exec ./build/nodes/centinela/centinela -c configs/centinela.conf "$@"
     ;;
   test)
@@ -87,7 +94,7 @@ case "${1:-}" in
     cmake --build build --target bench
     ;;
   *)
-    sed -n '2,12p' "$0" | sed 's/^# \{0,1\}//'
+    sed -n '2,13p' "$0" | sed 's/^# \{0,1\}//'
     exit 2
     ;;
 esac
