@@ -265,3 +265,29 @@ void live_get_stats(const live *l, source_stats *out)
     out->reopens = atomic_load(&m->reopens);
     out->open_failures = atomic_load(&m->open_failures);
 }
+
+/* A live backend's state begins with its engine pointer (see live.h). */
+static live *engine_of(const source *s)
+{
+    return *(live *const *)(const void *)s;
+}
+
+int live_source_start(source *s)
+{
+    return live_start(engine_of(s));
+}
+
+int live_source_read(source *s, source_block *out, int timeout_ms)
+{
+    return live_read(engine_of(s), out, timeout_ms);
+}
+
+void live_source_stop(source *s)
+{
+    live_stop(engine_of(s));
+}
+
+void live_source_stats(const source *s, source_stats *out)
+{
+    live_get_stats(engine_of(s), out);
+}

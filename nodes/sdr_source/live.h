@@ -55,4 +55,12 @@ bool live_interrupted(const live *l);
 int live_read(live *l, source_block *out, int timeout_ms);
 void live_get_stats(const live *l, source_stats *out);
 
+/* The descriptor functions of a live backend whose `struct source` begins with its `live *`
+ * engine (source_rtlsdr.c, source_rtltcp.c): start, read, stop and stats go straight to the
+ * engine. */
+int live_source_start(source *s);
+int live_source_read(source *s, source_block *out, int timeout_ms);
+void live_source_stop(source *s);
+void live_source_stats(const source *s, source_stats *out);
+
 #endif

@@ -27,12 +27,12 @@
 #include <string.h>
 
 struct source {
+    live *engine; /* first: live.h's descriptor functions find it here */
     source_settings cfg;
     double rate_hz, center_hz;
     int index; /* -1: by serial */
     char serial[64];
     rtlsdr_dev_t *dev;
-    live *engine;
     char description[200];
 };
 
@@ -253,26 +253,6 @@ static source *rtl_open(const source_settings *cfg, source_info *info, int *exit
     return s;
 }
 
-static int rtl_start(source *s)
-{
-    return live_start(s->engine);
-}
-
-static int rtl_read(source *s, source_block *out, int timeout_ms)
-{
-    return live_read(s->engine, out, timeout_ms);
-}
-
-static void rtl_stop(source *s)
-{
-    live_stop(s->engine);
-}
-
-static void rtl_stats(const source *s, source_stats *out)
-{
-    live_get_stats(s->engine, out);
-}
-
 static void rtl_close(source **ps)
 {
     if (!ps || !*ps)
@@ -288,9 +268,9 @@ const source_backend source_rtlsdr = {
     .syntax = "rtlsdr[:INDEX | :serial=SERIAL]: an RTL-SDR dongle through librtlsdr "
               "(default index 0)",
     .open = rtl_open,
-    .start = rtl_start,
-    .read = rtl_read,
-    .stop = rtl_stop,
-    .get_stats = rtl_stats,
+    .start = live_source_start,
+    .read = live_source_read,
+    .stop = live_source_stop,
+    .get_stats = live_source_stats,
     .close = rtl_close,
 };

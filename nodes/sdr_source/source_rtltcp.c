@@ -49,13 +49,13 @@ enum rtltcp_command {
 };
 
 struct source {
+    live *engine; /* first: live.h's descriptor functions find it here */
     source_settings cfg;
     double rate_hz, center_hz;
     char host[256], port[16];
     int fd;
     uint8_t *buf;
     size_t buf_len;
-    live *engine;
     char description[256];
 };
 
@@ -309,26 +309,6 @@ static source *tcp_open(const source_settings *cfg, source_info *info, int *exit
     return s;
 }
 
-static int tcp_start(source *s)
-{
-    return live_start(s->engine);
-}
-
-static int tcp_read(source *s, source_block *out, int timeout_ms)
-{
-    return live_read(s->engine, out, timeout_ms);
-}
-
-static void tcp_stop(source *s)
-{
-    live_stop(s->engine);
-}
-
-static void tcp_stats(const source *s, source_stats *out)
-{
-    live_get_stats(s->engine, out);
-}
-
 static void tcp_close(source **ps)
 {
     if (!ps || !*ps)
@@ -344,9 +324,9 @@ const source_backend source_rtltcp = {
     .live = true,
     .syntax = "rtltcp:HOST[:PORT]: a client of an rtl_tcp server (default port 1234)",
     .open = tcp_open,
-    .start = tcp_start,
-    .read = tcp_read,
-    .stop = tcp_stop,
-    .get_stats = tcp_stats,
+    .start = live_source_start,
+    .read = live_source_read,
+    .stop = live_source_stop,
+    .get_stats = live_source_stats,
     .close = tcp_close,
 };
