@@ -57,6 +57,9 @@ case "${1:-}" in
     web_libraries
     cmake -S . -B build -DCMAKE_BUILD_TYPE=Release > /dev/null
     cmake --build build -j"$jobs"
+    # A replay of the bundled recording: each run starts from a fresh archive (an archiver that
+    # finds an archive appends to it, as a restarted live one should).
+    rm -rf out/archive out/alerts.jsonl out/run
     mkdir -p out
     if [ "${1:-}" = "--map" ]; then
       shift

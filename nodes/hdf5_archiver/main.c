@@ -13,7 +13,10 @@
 #include "centinela/node.h"
 #include "centinela/wire.h"
 
+#include <dirent.h>
 #include <errno.h>
+#include <limits.h>
+#include <sys/stat.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -190,6 +193,65 @@ static int open_stats_socket(archiver *a, const char *endpoints)
     return node_attach(a->stats_sock, endpoints, false) < 0 ? -1 : 0;
 }
 
+/* A restarted archiver appends to the newest file of its directory: tell the runtime the last
+ * sequence number archived from each publisher of `ais`, so messages lost while the archiver
+ * was away are counted (rx.seq_missing) rather than unseen.  Only the directory form of `path`
+ * is looked at; a strftime pattern starts without this. */
+static void expect_archived_sequences(node *n, const char *dir)
+{
+    size_t len = strlen(dir);
+    if (len == 0 || dir[len - 1] != '/')
+        return;
+    DIR *d = opendir(dir);
+    if (!d)
+        return;
+    char newest[PATH_MAX] = "";
+    time_t newest_mtime = 0;
+    struct dirent *e;
+    while ((e = readdir(d))) {
+        size_t k = strlen(e->d_name);
+        if (k < 4 || strcmp(e->d_name + k - 3, ".h5") != 0)
+            continue;
+        char p[PATH_MAX];
+        struct stat st;
+        snprintf(p, sizeof p, "%s%s", dir, e->d_name);
+        if (stat(p, &st) == 0 && S_ISREG(st.st_mode) && st.st_mtime >= newest_mtime) {
+            newest_mtime = st.st_mtime;
+            snprintf(newest, sizeof newest, "%s", p);
+        }
+    }
+    closedir(d);
+    if (!newest[0])
+        return;
+    archive_reader *r = archive_reader_open(newest, false);
+    if (!r)
+        return;
+    uint64_t rows = archive_reader_rows(r, ARCHIVE_MESSAGES);
+    uint64_t count = rows < 65536 ? rows : 65536;
+    archive_message *m = count ? x_malloc(count * sizeof *m) : NULL;
+    if (count && archive_reader_read(r, ARCHIVE_MESSAGES, rows - count, count, m) == 0) {
+        uint32_t src[64];
+        uint64_t last[64];
+        int ns = 0;
+        for (uint64_t i = 0; i < count; i++) {
+            int j = 0;
+            while (j < ns && src[j] != m[i].source_id)
+                j++;
+            if (j == ns && ns < 64)
+                src[ns] = m[i].source_id, last[ns++] = 0;
+            if (j < ns && m[i].seq > last[j])
+                last[j] = m[i].seq;
+        }
+        for (int j = 0; j < ns; j++) {
+            node_expect_sequence(n, src[j], WIRE_AIS, last[j]);
+            log_info("%s: last ais message archived from publisher %u is %llu", newest, src[j],
+                     (unsigned long long)last[j]);
+        }
+    }
+    free(m);
+    archive_reader_close(&r);
+}
+
 int main(int argc, char **argv)
 {
     int rc;
@@ -209,6 +271,7 @@ int main(int argc, char **argv)
         .index_on_close = config_bool(cfg, "index_on_close"),
         .max_open_files = (int)config_int(cfg, "max_open_files"),
     };
+    expect_archived_sequences(n, path);
     a.w = archive_writer_create(&wc);
     free(path);
     if (!a.w) {

@@ -418,6 +418,11 @@ void node_declare_input(node *n, enum wire_type type)
     n->inputs |= 1u << type;
 }
 
+void node_expect_sequence(node *n, uint32_t source_id, enum wire_type type, uint64_t last_seq)
+{
+    wire_seq_prime(n->seqs, source_id, (uint8_t)type, last_seq);
+}
+
 bool node_stopping(const node *n)
 {
     (void)n;

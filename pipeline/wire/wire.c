@@ -465,6 +465,21 @@ uint64_t wire_seq_observe(wire_seq_tracker *t, const wire_header *h)
     return 0;
 }
 
+void wire_seq_prime(wire_seq_tracker *t, uint32_t source_id, uint8_t type, uint64_t last_seq)
+{
+    for (size_t i = 0; i < t->n; i++) {
+        if (t->e[i].source_id == source_id && t->e[i].type == type) {
+            t->e[i].last = last_seq;
+            return;
+        }
+    }
+    if (t->n == t->cap) {
+        t->cap = t->cap ? 2 * t->cap : 8;
+        t->e = x_realloc(t->e, t->cap * sizeof *t->e);
+    }
+    t->e[t->n++] = (struct seq_entry){source_id, type, last_seq};
+}
+
 uint64_t wire_seq_total_missing(const wire_seq_tracker *t)
 {
     return t->missing;

@@ -81,6 +81,11 @@ int node_publish(node *n, enum wire_type type, int64_t event_time_ns, uint16_t f
 /* Event time of the latest message handled or published (for stats and EOS headers). */
 int64_t node_event_time(const node *n);
 
+/* A restarted node that knows the last sequence number it handled from a publisher (from its
+ * own output, e.g. the archive) says so before node_run: what was lost while it was away is
+ * then counted as seq_missing instead of passing unseen. */
+void node_expect_sequence(node *n, uint32_t source_id, enum wire_type type, uint64_t last_seq);
+
 /* Run the loop until end of stream, a fatal error or a signal.  Returns the process exit code. */
 int node_run(node *n, const node_handlers *h, void *ctx);
 /* True once SIGINT/SIGTERM was received (long handlers may poll it). */

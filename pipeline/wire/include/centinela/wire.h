@@ -199,6 +199,9 @@ void wire_seq_tracker_destroy(wire_seq_tracker **t);
 /* Record a received header; returns the number of messages missing before it (0 normally).  A
  * sequence that goes backwards is counted as a publisher restart, not as loss. */
 uint64_t wire_seq_observe(wire_seq_tracker *t, const wire_header *h);
+/* Tell the tracker the last sequence already handled from a publisher (a restarted subscriber
+ * that knows what it had, e.g. from its own archive), so a gap after the restart is counted. */
+void wire_seq_prime(wire_seq_tracker *t, uint32_t source_id, uint8_t type, uint64_t last_seq);
 uint64_t wire_seq_total_missing(const wire_seq_tracker *t);
 uint64_t wire_seq_restarts(const wire_seq_tracker *t);
 
