@@ -100,7 +100,9 @@ PY
 n=$("$build/nodes/ais_demod/ais_demod" -r "$rec" 2> /dev/null | grep -c '^!AIVDM,[0-9],1,')
 expect=$((2 * n + 2))
 echo "the recording holds $n decodable messages: the centre expects $expect (two sites + two ends of stream)"
-[ "$fusion_rx" = "$expect" ] || { echo "FAIL: the centre received $fusion_rx, not $expect"; exit 1; }
+# (A site repeats its end of stream once a second until the centre leaves: one more may land.)
+[ "$fusion_rx" -ge "$expect" ] && [ "$fusion_rx" -le $((expect + 10)) ] || {
+  echo "FAIL: the centre received $fusion_rx, expected $expect (+ repeated ends of stream)"; exit 1; }
 grep "CURVE:" "$work/central/fusion.log" | sed 's/.*CURVE/centre: CURVE/'
 grep -Eq "CURVE: 2 peers accepted, [1-9][0-9]* refused" "$work/central/fusion.log" || { echo "FAIL: the rogue site was not refused"; exit 1; }
 echo PASS

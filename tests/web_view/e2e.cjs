@@ -28,11 +28,12 @@ function check(cond, what) {
     check(scores[0] === 82, 'highest alert is the dark target (82)');
 
     // Zones and coastline come from the node's zone directory.
+    // Each zone file loads on its own: wait for the coastline and the EEZ, not just any four.
     await page.waitForFunction(() => {
-      let n = 0;
-      window.centinela.map.eachLayer(l => { if (l.feature && l.feature.properties && l.feature.properties.kind) n++; });
-      return n >= 4;
-    }, null, { timeout: 20000 });
+      const k = new Set();
+      window.centinela.map.eachLayer(l => { if (l.feature && l.feature.properties && l.feature.properties.kind) k.add(l.feature.properties.kind); });
+      return k.has('land') && k.has('eez');
+    }, null, { timeout: 30000 }).catch(() => {});
     const kinds = await page.evaluate(() => {
       const k = new Set();
       window.centinela.map.eachLayer(l => { if (l.feature && l.feature.properties) k.add(l.feature.properties.kind); });
