@@ -37,42 +37,6 @@ static int cmp_newest_first(const void *a, const void *b)
     return -strverscmp(sx, sy);
 }
 
-static void to_wire(const archive_track *a, wire_track *w)
-{
-    memset(w, 0, sizeof *w);
-    w->track_id = a->track_id;
-    w->mmsi = a->mmsi;
-    w->state = a->state;
-    w->update = TRACK_UPD_SNAPSHOT;
-    w->sensors = a->sensors;
-    w->ais_class = a->ais_class;
-    w->flags = a->flags;
-    w->quality = a->quality;
-    w->nav_status = a->nav_status;
-    w->time_ns = a->time_ns;
-    w->last_report_ns = a->last_report_ns;
-    w->lat_deg = a->lat_deg;
-    w->lon_deg = a->lon_deg;
-    w->sog_kn = a->sog_kn;
-    w->cog_deg = a->cog_deg;
-    w->heading_deg = a->heading_deg;
-    w->pos_sigma_m = a->pos_sigma_m;
-    w->imo = a->imo;
-    w->ship_type = a->ship_type;
-    w->length_m = a->length_m;
-    w->beam_m = a->beam_m;
-    memcpy(w->name, a->name, sizeof w->name);
-    memcpy(w->callsign, a->callsign, sizeof w->callsign);
-    memcpy(w->destination, a->destination, sizeof w->destination);
-    w->name[20] = w->callsign[7] = w->destination[20] = 0;
-    w->zones = a->zones;
-    w->dist_shore_m = a->dist_shore_m;
-    w->radar_site = a->radar_site;
-    w->radar_target = a->radar_target;
-    w->n_stations = a->n_stations;
-    w->n_reports = a->n_reports;
-}
-
 /* Latest row per track id: sort by (id, time, original order), keep the last of each id. */
 typedef struct cand {
     archive_track row;
@@ -145,7 +109,8 @@ static int from_file(fusion *f, const char *path, double removed_s, warm_start_r
             if (i + 1 < nc && c[i + 1].row.track_id == c[i].row.track_id)
                 continue; /* not the last state of this track */
             wire_track w;
-            to_wire(&c[i].row, &w);
+            archive_track_to_wire(&c[i].row, &w);
+            w.update = TRACK_UPD_SNAPSHOT; /* a restored state, whatever update it was */
             if (w.state == TRACK_REMOVED || w.mmsi == 0 || fusion_restore(f, &w) != 0)
                 out->skipped++;
             else
