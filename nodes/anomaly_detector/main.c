@@ -209,8 +209,13 @@ int main(int argc, char **argv)
         rc = 2;
         goto out;
     }
+    /* Restarted inside a graph: repeating the earlier run exactly rewrites the same alerts (and
+     * the same JSON Lines); continuing after it takes ids the earlier processes never used and
+     * appends to the JSON Lines. */
+    enum node_resume resume = node_resume_mode(n);
     detect_config dc = {.params = p, .sink = on_alert, .sink_ctx = &app,
-                        .source_id = node_source_id(n)};
+                        .source_id = node_source_id(n),
+                        .first_alert_seq = resume == NODE_CONTINUE ? node_epoch(n) << 24 : 0};
     const char *zpaths = config_str(cfg, "zones");
     if (*zpaths) {
         app.zones = zones_load(zpaths);
@@ -232,7 +237,7 @@ int main(int argc, char **argv)
     }
     const char *path = config_str(cfg, "jsonl");
     if (*path) {
-        app.jsonl = strcmp(path, "-") == 0 ? stdout : fopen(path, "w");
+        app.jsonl = strcmp(path, "-") == 0 ? stdout : fopen(path, resume == NODE_CONTINUE ? "a" : "w");
         if (!app.jsonl) {
             log_error("jsonl: cannot open %s: %s", path, strerror(errno));
             rc = 1;

@@ -16,13 +16,17 @@
 #include "centinela/node.h"
 #include "centinela/wire.h"
 
+#include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <jansson.h>
 #include <libgen.h>
 #include <limits.h>
 #include <math.h>
 #include <signal.h>
 #include <stdio.h>
+#include <sys/file.h>
+#include <sys/prctl.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -39,8 +43,13 @@ static const opt_spec launcher_options[] = {
     {"restart_max", 0, OPT_INT, "5", 0, 1000, "restarts of one node before the graph gives up"},
     {"backoff_initial_s", 0, OPT_REAL, "0.5", 0, 600, "first restart delay, doubled each time"},
     {"backoff_max_s", 0, OPT_REAL, "30", 0, 3600, "longest restart delay"},
-    {"stop_timeout_s", 0, OPT_REAL, "15", 0, 600, "SIGKILL nodes still running this long after SIGTERM"},
-    {"progress", 0, OPT_STR, "auto", 0, -1, "progress line on stderr: auto (on a terminal), on, off"},
+    {"stop_timeout_s", 0, OPT_REAL, "15", 0, 600,
+     "SIGKILL nodes still running this long after SIGTERM"},
+    {"progress", 0, OPT_STR, "auto", 0, -1,
+     "progress line on stderr: auto (on a terminal), on, off"},
+    {"stall_timeout_s", 0, OPT_REAL, "0", 0, 86400,
+     "end the graph with an error when no node's counters or event time moved for this long "
+     "(replays: a stuck graph fails instead of hanging; 0: never, for live graphs on a quiet sea)"},
     {"status", 0, OPT_BOOL, "false", 0, -1, "print the health of a running graph and exit"},
     {"log_level", 0, OPT_STR, "info", 0, -1, "error, warn, info or debug"},
     {NULL, 0, 0, NULL, 0, 0, NULL},
@@ -59,10 +68,10 @@ struct child {
     double stats_at;
 };
 
-static volatile sig_atomic_t g_stop;
+static volatile sig_atomic_t g_stop, g_signal;
 static void on_signal(int sig)
 {
-    (void)sig;
+    g_signal = sig;
     g_stop = 1;
 }
 
@@ -90,9 +99,14 @@ static pid_t spawn(const struct child *c, const char *config_path, int index)
     if (!c->gn->sets_subscribers)
         argv[k++] = subscribers;
     argv[k] = NULL;
+    pid_t parent = getpid();
     pid_t pid = fork();
     if (pid == 0) {
         signal(SIGINT, SIG_IGN); /* a terminal's ^C reaches the launcher, which forwards it */
+        /* Nodes die with their launcher (SIGTERM: they flush first); if it died before the
+         * request took effect, go now. */
+        if (prctl(PR_SET_PDEATHSIG, SIGTERM) != 0 || getppid() != parent)
+            _exit(1);
         execv(argv[0], argv);
         fprintf(stderr, "centinela: cannot run %s: %s\n", argv[0], strerror(errno));
         _exit(127);
@@ -106,7 +120,8 @@ static json_int_t stat_int(json_t *stats, const char *group, const char *key)
 {
     json_t *g = stats ? json_object_get(stats, group) : NULL;
     json_t *v = g ? json_object_get(g, key) : NULL;
-    return json_is_integer(v) ? json_integer_value(v) : (json_is_real(v) ? (json_int_t)json_real_value(v) : -1);
+    return json_is_integer(v) ? json_integer_value(v)
+                              : (json_is_real(v) ? (json_int_t)json_real_value(v) : -1);
 }
 
 /* A graph-wide figure from the nodes' stats: the sum (or the largest value, for figures several
@@ -132,11 +147,11 @@ static long long graph_figure(struct child *cs, int n, enum fold fold, const cha
 }
 
 /* What the progress line and the summary show, and where each figure comes from. */
-static const char *const key_messages[] = {"messages", NULL};        /* ais_demod, nmea_input */
-static const char *const key_vessels[] = {"vessels", NULL};          /* anomaly_detector */
+static const char *const key_messages[] = {"messages", NULL};            /* ais_demod, nmea_input */
+static const char *const key_vessels[] = {"vessels", NULL};              /* anomaly_detector */
 static const char *const key_tracks[] = {"live_tracks", "tracks", NULL}; /* track_fusion */
-static const char *const key_dark[] = {"dark_targets", NULL};        /* track_fusion */
-static const char *const key_alerts[] = {"alerts", NULL};            /* anomaly_detector */
+static const char *const key_dark[] = {"dark_targets", NULL};            /* track_fusion */
+static const char *const key_alerts[] = {"alerts", NULL};                /* anomaly_detector */
 
 static long long figure(struct child *cs, int n, enum fold fold, const char *const *keys)
 {
@@ -173,7 +188,8 @@ static void write_health(const char *run_dir, struct child *cs, int n)
         json_object_set_new(e, "pid", json_integer(cs[i].pid));
         json_object_set_new(e, "state", json_string(state_name(cs[i].state)));
         json_object_set_new(e, "restarts", json_integer(cs[i].restarts));
-        json_object_set_new(e, "stats_age_s", cs[i].stats ? json_real(t - cs[i].stats_at) : json_null());
+        json_object_set_new(e, "stats_age_s",
+                            cs[i].stats ? json_real(t - cs[i].stats_at) : json_null());
         if (cs[i].stats)
             json_object_set(e, "stats", cs[i].stats);
         json_array_append_new(arr, e);
@@ -206,7 +222,9 @@ static void print_progress(struct child *cs, int n, double started, long long *l
     char pbuf[16] = "  -";
     if (p >= 0)
         snprintf(pbuf, sizeof pbuf, "%3.0f%%", 100 * fmin(p, 1));
-    fprintf(stderr, "\r\033[K%s | %lld msgs (%.0f/s) | %lld vessels | %lld tracks | %lld alerts | %d/%d nodes up | %.0f s",
+    fprintf(stderr,
+            "\r\033[K%s | %lld msgs (%.0f/s) | %lld vessels | %lld tracks | %lld alerts | %d/%d "
+            "nodes up | %.0f s",
             pbuf, msgs, rate, vessels, tracks, alerts, up, n, t - started);
     fflush(stderr);
 }
@@ -245,6 +263,42 @@ static void drain_stats(void *sub, struct child *cs, int n)
     free(frame);
 }
 
+/* A figure that moves whenever any node does anything: counters, event time, restarts. */
+static double progress_signature(const struct child *cs, int n)
+{
+    double sig = 0;
+    for (int i = 0; i < n; i++) {
+        sig += cs[i].pid * 3.0 + cs[i].state * 7.0 + cs[i].restarts * 11.0;
+        json_t *st = cs[i].stats;
+        if (!st)
+            continue;
+        sig += (double)stat_int(st, "rx", "messages") + (double)stat_int(st, "tx", "messages") +
+               (double)stat_int(st, "rx", "eos") +
+               (double)json_integer_value(json_object_get(st, "event_time_ns")) * 1e-6;
+        const char *k;
+        json_t *v;
+        json_object_foreach(json_object_get(st, "counters"), k, v) sig +=
+            (double)json_integer_value(v);
+    }
+    return sig;
+}
+
+/* Why a graph is stuck: what each node last said. */
+static void log_stall(const struct child *cs, int n, double stalled_s)
+{
+    log_error("no node made progress for %.0f s (stall_timeout_s); stopping the graph", stalled_s);
+    for (int i = 0; i < n; i++) {
+        json_t *st = cs[i].stats;
+        log_error(
+            "  %-18s %-10s pid %d restarts %d  rx %lld  tx %lld  eos seen %lld  missing %lld  "
+            "stats %s",
+            cs[i].gn->section, state_name(cs[i].state), (int)cs[i].pid, cs[i].restarts,
+            (long long)stat_int(st, "rx", "messages"), (long long)stat_int(st, "tx", "messages"),
+            (long long)stat_int(st, "rx", "eos"), (long long)stat_int(st, "rx", "seq_missing"),
+            st ? "received" : "never received");
+    }
+}
+
 static void print_summary(struct child *cs, int n, double elapsed)
 {
     fprintf(stderr, "\n");
@@ -273,8 +327,9 @@ static void print_summary(struct child *cs, int n, double elapsed)
         json_t *info = cs[i].stats ? json_object_get(cs[i].stats, "info") : NULL;
         archive = json_string_value(json_object_get(info, "path"));
     }
-    printf("summary: messages %lld, vessels %lld, tracks %lld (%lld dark), alerts %lld, archive %s\n",
-           msgs, vessels, tracks, dark, alerts, archive ? archive : "(none)");
+    printf(
+        "summary: messages %lld, vessels %lld, tracks %lld (%lld dark), alerts %lld, archive %s\n",
+        msgs, vessels, tracks, dark, alerts, archive ? archive : "(none)");
     fflush(stdout);
 }
 
@@ -329,7 +384,8 @@ int main(int argc, char **argv)
     }
     enum log_level lvl;
     if (log_level_parse(config_str(cfg, "log_level"), &lvl) != 0) {
-        log_error("log_level '%s' is not one of error, warn, info, debug", config_str(cfg, "log_level"));
+        log_error("log_level '%s' is not one of error, warn, info, debug",
+                  config_str(cfg, "log_level"));
         config_destroy(&cfg);
         return 2;
     }
@@ -382,6 +438,55 @@ int main(int argc, char **argv)
     free(mk);
     setenv("CENTINELA_RUN_DIR", run_dir, 1);
 
+    /* One graph per run directory: its sockets and journals are this graph's alone. */
+    char lock_path[PATH_MAX];
+    snprintf(lock_path, sizeof lock_path, "%s/launcher.lock", run_dir);
+    int lock_fd = open(lock_path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+    if (lock_fd < 0 || flock(lock_fd, LOCK_EX | LOCK_NB) != 0) {
+        char holder[32] = "?";
+        if (lock_fd >= 0) {
+            ssize_t k = pread(lock_fd, holder, sizeof holder - 1, 0);
+            holder[k > 0 ? k : 0] = 0;
+            holder[strcspn(holder, "\n")] = 0;
+        }
+        log_error("run directory %s is held by a running graph (launcher pid %s); stop it first "
+                  "or give this graph another run_dir",
+                  run_dir, lock_fd < 0 ? strerror(errno) : holder);
+        if (lock_fd >= 0)
+            close(lock_fd);
+        graph_free(&g);
+        config_destroy(&cfg);
+        return 2;
+    }
+    char pid_text[32];
+    int pid_len = snprintf(pid_text, sizeof pid_text, "%d\n", (int)getpid());
+    if (ftruncate(lock_fd, 0) != 0 || pwrite(lock_fd, pid_text, (size_t)pid_len, 0) != pid_len)
+        log_warn("cannot write %s: %s", lock_path, strerror(errno));
+
+    /* Publisher journals start empty with each graph (centinela/journal.h). */
+    char journal_dir[PATH_MAX];
+    snprintf(journal_dir, sizeof journal_dir, "%s/journal", run_dir);
+    DIR *jd = opendir(journal_dir);
+    if (jd) {
+        struct dirent *e;
+        while ((e = readdir(jd))) {
+            if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
+                continue;
+            char p[PATH_MAX + 300];
+            snprintf(p, sizeof p, "%s/%s", journal_dir, e->d_name);
+            if (unlink(p) != 0)
+                log_warn("cannot remove %s: %s", p, strerror(errno));
+        }
+        closedir(jd);
+    } else if (mkdir(journal_dir, 0700) != 0) {
+        log_error("cannot create %s: %s", journal_dir, strerror(errno));
+        close(lock_fd);
+        graph_free(&g);
+        config_destroy(&cfg);
+        return 1;
+    }
+    setenv("CENTINELA_JOURNAL_DIR", journal_dir, 1);
+
     struct sigaction sa;
     memset(&sa, 0, sizeof sa);
     sa.sa_handler = on_signal;
@@ -411,7 +516,8 @@ int main(int argc, char **argv)
             char ep[600];
             const char *at = strstr(tok, "${node}");
             if (at)
-                snprintf(ep, sizeof ep, ">%.*s%s%s", (int)(at - tok), tok, g.nodes[i].section, at + 7);
+                snprintf(ep, sizeof ep, ">%.*s%s%s", (int)(at - tok), tok, g.nodes[i].section,
+                         at + 7);
             else
                 snprintf(ep, sizeof ep, ">%s", tok);
             if (node_attach(sub, ep, false) < 0)
@@ -442,6 +548,8 @@ int main(int argc, char **argv)
     double last_t = started;
     bool stopping = false, failed = false;
     int restart_max = (int)config_int(cfg, "restart_max");
+    double stall_timeout = config_real(cfg, "stall_timeout_s");
+    double last_sig = -1, last_progress = started;
 
     for (;;) {
         if (g_stop && !stopping) {
@@ -470,7 +578,8 @@ int main(int argc, char **argv)
                     failed = true;
                     g_stop = 1;
                 } else if (c->restarts >= restart_max) {
-                    log_error("%s failed %d times; stopping the graph", c->gn->section, c->restarts + 1);
+                    log_error("%s failed %d times; stopping the graph", c->gn->section,
+                              c->restarts + 1);
                     c->state = CHILD_FAILED;
                     failed = true;
                     g_stop = 1;
@@ -504,6 +613,15 @@ int main(int argc, char **argv)
         drain_stats(sub, cs, g.n);
         if (now_s() >= next_report || active == 0) {
             next_report = now_s() + 1;
+            double sig = progress_signature(cs, g.n);
+            if (sig != last_sig) {
+                last_sig = sig;
+                last_progress = now_s();
+            } else if (stall_timeout > 0 && !stopping && now_s() - last_progress > stall_timeout) {
+                log_stall(cs, g.n, now_s() - last_progress);
+                failed = true;
+                g_stop = 1;
+            }
             write_health(run_dir, cs, g.n);
             if (progress)
                 print_progress(cs, g.n, started, &last_msgs, &last_t);
@@ -529,5 +647,7 @@ int main(int argc, char **argv)
     zmq_ctx_term(zctx);
     graph_free(&g);
     config_destroy(&cfg);
-    return failed ? 1 : (stopping ? 130 : 0);
+    close(lock_fd);
+    /* Stopped by a signal: the shell's convention, 128 + its number (130 SIGINT, 143 SIGTERM). */
+    return failed ? 1 : (stopping ? 128 + (g_signal ? (int)g_signal : SIGINT) : 0);
 }

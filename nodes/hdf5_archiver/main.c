@@ -38,7 +38,8 @@ static const opt_spec archiver_options[] = {
     {"max_open_files", 0, OPT_INT, "2", 1, 16,
      "periods kept open for late rows (an older period is reopened and appended to)"},
     {"stats_sub", 0, OPT_STR, "", 0, -1,
-     "endpoints whose `stats` messages are archived, comma-separated (>connect, @bind); empty: none"},
+     "endpoints whose `stats` messages are archived, comma-separated (>connect, @bind); empty: "
+     "none"},
     {NULL, 0, 0, NULL, 0, 0, NULL},
 };
 
@@ -132,8 +133,8 @@ static void drain_stats(archiver *a)
             k = -1;
         }
         wire_header h;
-        if (k < 0 || k > (int)WIRE_MAX_FRAME || wire_header_decode(a->frame, (size_t)k, &h) != WIRE_OK ||
-            h.type != WIRE_STATS ||
+        if (k < 0 || k > (int)WIRE_MAX_FRAME ||
+            wire_header_decode(a->frame, (size_t)k, &h) != WIRE_OK || h.type != WIRE_STATS ||
             wire_stats_decode(a->frame + WIRE_HEADER_LEN, h.payload_len, a->json,
                               WIRE_STATS_MAX + 1) != WIRE_OK)
             continue;
@@ -167,14 +168,15 @@ static void on_finish(void *ctx, bool end_of_stream)
     archiver *a = ctx;
     drain_stats(a);
     flush(a);
-    log_info("%s: %llu messages, %llu positions, %llu static, %llu tracks, %llu radar, "
-             "%llu alerts, %llu stats rows; last file %s",
-             end_of_stream ? "end of stream" : "stopping",
-             (unsigned long long)*a->rows[ARCHIVE_MESSAGES],
-             (unsigned long long)*a->rows[ARCHIVE_POSITIONS],
-             (unsigned long long)*a->rows[ARCHIVE_STATIC], (unsigned long long)*a->rows[ARCHIVE_TRACKS],
-             (unsigned long long)*a->rows[ARCHIVE_RADAR], (unsigned long long)*a->rows[ARCHIVE_ALERTS],
-             (unsigned long long)*a->rows[ARCHIVE_STATS], archive_writer_path(a->w));
+    log_info(
+        "%s: %llu messages, %llu positions, %llu static, %llu tracks, %llu radar, "
+        "%llu alerts, %llu stats rows; last file %s",
+        end_of_stream ? "end of stream" : "stopping",
+        (unsigned long long)*a->rows[ARCHIVE_MESSAGES],
+        (unsigned long long)*a->rows[ARCHIVE_POSITIONS],
+        (unsigned long long)*a->rows[ARCHIVE_STATIC], (unsigned long long)*a->rows[ARCHIVE_TRACKS],
+        (unsigned long long)*a->rows[ARCHIVE_RADAR], (unsigned long long)*a->rows[ARCHIVE_ALERTS],
+        (unsigned long long)*a->rows[ARCHIVE_STATS], archive_writer_path(a->w));
     archive_writer_destroy(&a->w); /* closes (and indexes) every file */
 }
 
@@ -185,7 +187,8 @@ static int open_stats_socket(archiver *a, const char *endpoints)
     a->zctx = zmq_ctx_new();
     a->stats_sock = a->zctx ? zmq_socket(a->zctx, ZMQ_SUB) : NULL;
     int linger_ms = 0;
-    if (!a->stats_sock || zmq_setsockopt(a->stats_sock, ZMQ_LINGER, &linger_ms, sizeof linger_ms) != 0 ||
+    if (!a->stats_sock ||
+        zmq_setsockopt(a->stats_sock, ZMQ_LINGER, &linger_ms, sizeof linger_ms) != 0 ||
         zmq_setsockopt(a->stats_sock, ZMQ_SUBSCRIBE, "stats", 5) != 0) {
         log_error("stats socket: %s", zmq_strerror(errno));
         return -1;
@@ -193,10 +196,67 @@ static int open_stats_socket(archiver *a, const char *endpoints)
     return node_attach(a->stats_sock, endpoints, false) < 0 ? -1 : 0;
 }
 
+/* The last sequence number of each publisher among the newest rows of one table. */
+static void expect_table(node *n, archive_reader *r, enum archive_table t, enum wire_type type)
+{
+    uint64_t rows = archive_reader_rows(r, t);
+    uint64_t count = rows < 65536 ? rows : 65536;
+    if (!count)
+        return;
+    size_t row_size = t == ARCHIVE_MESSAGES ? sizeof(archive_message)
+                      : t == ARCHIVE_TRACKS ? sizeof(archive_track)
+                      : t == ARCHIVE_RADAR  ? sizeof(archive_radar)
+                                            : sizeof(archive_alert);
+    uint8_t *rowsbuf = x_malloc(count * row_size);
+    if (archive_reader_read(r, t, rows - count, count, rowsbuf) == 0) {
+        uint32_t src[64];
+        uint64_t last[64];
+        int ns = 0;
+        for (uint64_t i = 0; i < count; i++) {
+            const uint8_t *row = rowsbuf + i * row_size;
+            uint32_t source;
+            uint64_t seq;
+            switch (t) {
+            case ARCHIVE_MESSAGES:
+                source = ((const archive_message *)row)->source_id;
+                seq = ((const archive_message *)row)->seq;
+                break;
+            case ARCHIVE_TRACKS:
+                source = ((const archive_track *)row)->source_id;
+                seq = ((const archive_track *)row)->seq;
+                break;
+            case ARCHIVE_RADAR:
+                source = ((const archive_radar *)row)->source_id;
+                seq = ((const archive_radar *)row)->seq;
+                break;
+            default:
+                source = ((const archive_alert *)row)->source_id;
+                seq = ((const archive_alert *)row)->seq;
+                break;
+            }
+            int j = 0;
+            while (j < ns && src[j] != source)
+                j++;
+            if (j == ns && ns < 64)
+                src[ns] = source, last[ns++] = 0;
+            if (j < ns && seq > last[j])
+                last[j] = seq;
+        }
+        for (int j = 0; j < ns; j++) {
+            node_expect_sequence(n, src[j], type, last[j]);
+            log_info("%s: last %s message archived from publisher %u is %llu",
+                     archive_reader_path(r), wire_topic(type), src[j], (unsigned long long)last[j]);
+        }
+    }
+    free(rowsbuf);
+}
+
 /* A restarted archiver appends to the newest file of its directory: tell the runtime the last
- * sequence number archived from each publisher of `ais`, so messages lost while the archiver
- * was away are counted (rx.seq_missing) rather than unseen.  Only the directory form of `path`
- * is looked at; a strftime pattern starts without this. */
+ * sequence number archived from each publisher of every topic.  Inside a launcher's graph the
+ * runtime then reads what came after from the publishers' journals, so nothing is lost or
+ * archived twice; elsewhere what was lost while the archiver was away is counted
+ * (rx.seq_missing) rather than unseen.  Only the directory form of `path` is looked at; a
+ * strftime pattern starts without this. */
 static void expect_archived_sequences(node *n, const char *dir)
 {
     size_t len = strlen(dir);
@@ -226,38 +286,20 @@ static void expect_archived_sequences(node *n, const char *dir)
     archive_reader *r = archive_reader_open(newest, false);
     if (!r)
         return;
-    uint64_t rows = archive_reader_rows(r, ARCHIVE_MESSAGES);
-    uint64_t count = rows < 65536 ? rows : 65536;
-    archive_message *m = count ? x_malloc(count * sizeof *m) : NULL;
-    if (count && archive_reader_read(r, ARCHIVE_MESSAGES, rows - count, count, m) == 0) {
-        uint32_t src[64];
-        uint64_t last[64];
-        int ns = 0;
-        for (uint64_t i = 0; i < count; i++) {
-            int j = 0;
-            while (j < ns && src[j] != m[i].source_id)
-                j++;
-            if (j == ns && ns < 64)
-                src[ns] = m[i].source_id, last[ns++] = 0;
-            if (j < ns && m[i].seq > last[j])
-                last[j] = m[i].seq;
-        }
-        for (int j = 0; j < ns; j++) {
-            node_expect_sequence(n, src[j], WIRE_AIS, last[j]);
-            log_info("%s: last ais message archived from publisher %u is %llu", newest, src[j],
-                     (unsigned long long)last[j]);
-        }
-    }
-    free(m);
+    expect_table(n, r, ARCHIVE_MESSAGES, WIRE_AIS);
+    expect_table(n, r, ARCHIVE_TRACKS, WIRE_TRACK);
+    expect_table(n, r, ARCHIVE_RADAR, WIRE_RADAR);
+    expect_table(n, r, ARCHIVE_ALERTS, WIRE_ALERT);
     archive_reader_close(&r);
 }
 
 int main(int argc, char **argv)
 {
     int rc;
-    node *n = node_create("hdf5_archiver", archiver_options,
-                          "Append ais, track, alert, radar and stats messages to HDF5 archive files.",
-                          argc, argv, &rc);
+    node *n =
+        node_create("hdf5_archiver", archiver_options,
+                    "Append ais, track, alert, radar and stats messages to HDF5 archive files.",
+                    argc, argv, &rc);
     if (!n)
         return rc;
     const config *cfg = node_config(n);

@@ -710,6 +710,8 @@ static int run(node *n)
     node_info(n, "inputs", list);
     node_declare_output(n, WIRE_AIS);
     node_declare_output(n, WIRE_RADAR);
+    /* Files (not stdin) can be read again: a restarted node repeats them exactly (node.h). */
+    node_set_replayable(n, a.files_only && n_stdin == 0);
     node_handlers h = {.produce = produce, .on_tick = on_tick, .on_finish = on_finish};
     rc = node_run(n, &h, &a);
 out:

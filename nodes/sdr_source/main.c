@@ -295,6 +295,8 @@ static int run(node *n, const source_backend *be)
         be->close(&a.src);
         return 1;
     }
+    /* A recording can be read again: a restarted source repeats it exactly (node.h). */
+    node_set_replayable(n, !a.info.live && strcmp(st.input, "-") != 0);
     node_handlers h = {.produce = produce, .on_tick = on_tick, .on_finish = finish};
     code = node_run(n, &h, &a);
     be->stop(a.src);

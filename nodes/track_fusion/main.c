@@ -192,13 +192,19 @@ int main(int argc, char **argv)
     fc.n_stations = ns;
     fc.emit = on_track;
     fc.emit_ctx = &a;
+    /* Restarted inside a graph: repeating the earlier run exactly gives the same track ids;
+     * continuing after it takes ids the earlier processes never used. */
+    enum node_resume resume = node_resume_mode(n);
+    fc.first_track_id = resume == NODE_CONTINUE ? node_epoch(n) << 24 : 0;
     a.f = fusion_create(&fc);
     if (!a.f) {
         zones_destroy(&a.z);
         node_destroy(&n);
         return 2;
     }
-    if (*config_str(cfg, "warm_start")) {
+    /* A warm start is for a new graph; a restart that repeats this graph's run must not add
+     * tracks the undisturbed run did not have. */
+    if (*config_str(cfg, "warm_start") && resume != NODE_REPLAY) {
         warm_start_result ws;
         if (warm_start(a.f, config_str(cfg, "warm_start"), fc.removed_s, &ws) != 0) {
             fusion_destroy(&a.f);

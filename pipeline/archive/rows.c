@@ -235,6 +235,7 @@ void archive_row_from_track(const wire_header *h, const wire_track *m, archive_t
     r->lat_deg = m->lat_deg;
     r->lon_deg = m->lon_deg;
     r->source_id = h->source_id;
+    r->seq = h->seq;
     r->track_id = m->track_id;
     r->mmsi = m->mmsi;
     r->imo = m->imo;
@@ -270,6 +271,7 @@ void archive_row_from_radar(const wire_header *h, const wire_radar *m, archive_r
     r->lat_deg = m->lat_deg;
     r->lon_deg = m->lon_deg;
     r->source_id = h->source_id;
+    r->seq = h->seq;
     r->site_id = m->site_id;
     r->range_m = m->range_m;
     r->bearing_deg = m->bearing_deg;
@@ -290,6 +292,7 @@ void archive_row_from_alert(const wire_header *h, const wire_alert *m, archive_a
     r->lat_deg = m->lat_deg;
     r->lon_deg = m->lon_deg;
     r->source_id = h->source_id;
+    r->seq = h->seq;
     r->track_id = m->track_id;
     r->n_mmsi = m->n_mmsi <= WIRE_ALERT_MAX_MMSI ? m->n_mmsi : WIRE_ALERT_MAX_MMSI;
     memcpy(r->mmsi, m->mmsi, r->n_mmsi * sizeof r->mmsi[0]);

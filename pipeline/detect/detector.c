@@ -255,6 +255,7 @@ detector *detector_create(const detect_config *cfg)
     d->sink = cfg->sink;
     d->sink_ctx = cfg->sink_ctx;
     d->source_id = cfg->source_id;
+    d->alert_seq = cfg->first_alert_seq;
     d->anch_in_m = gparam(d, GP_ANCH_IN_M);
     d->anch_out_m = gparam(d, GP_ANCH_OUT_M);
     d->stopped_kn = gparam(d, GP_STOPPED_KN);

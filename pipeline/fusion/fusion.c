@@ -924,6 +924,7 @@ fusion *fusion_create(const fusion_config *cfg)
         return NULL;
     fusion *f = x_calloc(1, sizeof *f);
     f->cfg = c;
+    f->next_id = c.first_track_id;
     f->free_head = -1;
     u64map_init(&f->by_mmsi, 1024);
     u64map_init(&f->by_radar, 64);

@@ -2,6 +2,7 @@
  * See centinela/node.h for the behaviour each node can rely on. */
 #include "centinela/node.h"
 #include "centinela/curve.h"
+#include "centinela/journal.h"
 #include "centinela/log.h"
 
 #include <errno.h>
@@ -38,6 +39,9 @@ const opt_spec node_common_options[] = {
      "publishers whose end of stream ends this node; 0: one per input endpoint"},
     {"eos_linger_s", 0, OPT_REAL, "30", 0, 3600,
      "after end of stream, keep announcing it this long while subscribers remain"},
+    {"journal_mb", 0, OPT_INT, "256", 0, 1000000,
+     "inside a launcher's graph: MB of published frames kept in the run directory for "
+     "subscribers that restart or miss messages (0: no journal)"},
     {"curve_secret_key", 0, OPT_STR, "", 0, -1,
      "this node's CURVE secret key (Z85, from centinela_keygen); set: tcp links are encrypted"},
     {"curve_public_key", 0, OPT_STR, "", 0, -1, "this node's CURVE public key (optional, checked)"},
@@ -76,7 +80,7 @@ struct node {
     uint32_t inputs;
     uint64_t seq[WIRE_TYPE_MAX + 1];
     int topic_subs[WIRE_TYPE_MAX + 1]; /* live subscriptions per data topic */
-    int data_subs;    /* subscribers: the most subscriptions any data topic has */
+    int data_subs;                     /* subscribers: the most subscriptions any data topic has */
     bool subs_waited;
     int64_t event_time_ns;
 
@@ -84,15 +88,27 @@ struct node {
     uint32_t eos_sources[256];
     int n_eos;
 
-    uint64_t rx_messages, rx_bytes, rx_rejected[WIRE_STATUS_COUNT], rx_bad_frames,
-        rx_bad_topic, rx_handler_rejects, rx_stats_ignored;
+    /* Journals (a launcher's graph only): this node's own, and those of its inputs. */
+    char *journal_dir;
+    journal_writer *journal;
+    journal_reader *own_replay[WIRE_TYPE_MAX + 1]; /* our own journal, read back per type */
+    journal_reader *in_journal[64];
+    char *in_endpoint[64];
+    int n_in_endpoints;
+    enum node_resume resume;
+    bool resume_decided, replayable, diverged;
+    uint64_t rx_duplicates, rx_from_journal, replay_suppressed;
+    uint8_t *jbuf; /* frame buffer for journal reads */
+
+    uint64_t rx_messages, rx_bytes, rx_rejected[WIRE_STATUS_COUNT], rx_bad_frames, rx_bad_topic,
+        rx_handler_rejects, rx_stats_ignored;
     uint64_t tx_messages, tx_drops, tx_errors;
 
     struct named_value named[MAX_NAMED];
     int n_named;
 
     struct timespec started;
-    double next_stats, next_tick;
+    double next_stats, next_tick, last_rx_s;
     uint8_t *buf;
     size_t buf_cap;
 };
@@ -194,6 +210,28 @@ int node_attach(void *socket, const char *endpoints, bool default_bind)
     }
     free(list);
     return rc ? -1 : count;
+}
+
+/* The endpoints of a list that bind (want_bind) or connect, ${run_dir} expanded; malloc'd
+ * strings into out (at most max).  Returns the count. */
+static int collect_endpoints(const char *list, bool want_bind, bool default_bind, char **out,
+                             int max)
+{
+    char *copy = x_strdup(list);
+    int count = 0;
+    char *save = NULL;
+    for (char *t = strtok_r(copy, ", \t", &save); t && count < max;
+         t = strtok_r(NULL, ", \t", &save)) {
+        bool b = default_bind;
+        if (*t == '@' || *t == '>') {
+            b = *t == '@';
+            t++;
+        }
+        if (b == want_bind && *t)
+            out[count++] = node_expand_endpoint(t);
+    }
+    free(copy);
+    return count;
 }
 
 /* Whether a socket's endpoint list binds (CURVE server) or connects (client); a socket that
@@ -339,9 +377,9 @@ node *node_create(const char *name, const opt_spec *options, const char *summary
         n->out = make_socket(n, ZMQ_XPUB);
         int one = 1;
         /* VERBOSER: every subscribe and unsubscribe reaches us, so we can count subscribers. */
-        if (n->out && (zmq_setsockopt(n->out, ZMQ_XPUB_VERBOSER, &one, sizeof one) != 0 ||
-                       (n->lossless &&
-                        zmq_setsockopt(n->out, ZMQ_XPUB_NODROP, &one, sizeof one) != 0))) {
+        if (n->out &&
+            (zmq_setsockopt(n->out, ZMQ_XPUB_VERBOSER, &one, sizeof one) != 0 ||
+             (n->lossless && zmq_setsockopt(n->out, ZMQ_XPUB_NODROP, &one, sizeof one) != 0))) {
             log_error("zmq_setsockopt(XPUB): %s", zmq_strerror(errno));
             zmq_close(n->out);
             n->out = NULL;
@@ -357,6 +395,29 @@ node *node_create(const char *name, const opt_spec *options, const char *summary
             node_destroy(&n);
             return NULL;
         }
+    }
+    /* Journals: only inside a launcher's graph, which owns (and wipes) the directory. */
+    const char *jdir = getenv("CENTINELA_JOURNAL_DIR");
+    if (jdir && *jdir && config_int(cfg, "journal_mb") > 0) {
+        n->journal_dir = x_strdup(jdir);
+        n->jbuf = x_malloc(WIRE_MAX_FRAME);
+        if (n->out) {
+            n->journal = journal_writer_open(jdir, n->section,
+                                             (uint64_t)config_int(cfg, "journal_mb") << 20);
+            if (!n->journal) {
+                free(pub);
+                node_destroy(&n);
+                return NULL;
+            }
+            char *eps[16];
+            int ne = collect_endpoints(pub, true, true, eps, 16);
+            for (int i = 0; i < ne; i++) {
+                journal_link_endpoint(n->journal, eps[i]);
+                free(eps[i]);
+            }
+        }
+        if (n->in)
+            n->n_in_endpoints = collect_endpoints(sub, false, false, n->in_endpoint, 64);
     }
     free(pub);
 
@@ -387,6 +448,15 @@ void node_destroy(node **pn)
     for (int i = 0; i < n->n_named; i++)
         free(n->named[i].text);
     wire_seq_tracker_destroy(&n->seqs);
+    journal_writer_close(&n->journal);
+    for (int t = 0; t <= WIRE_TYPE_MAX; t++)
+        journal_reader_close(&n->own_replay[t]);
+    for (int i = 0; i < n->n_in_endpoints; i++) {
+        journal_reader_close(&n->in_journal[i]);
+        free(n->in_endpoint[i]);
+    }
+    free(n->journal_dir);
+    free(n->jbuf);
     config_destroy(&n->cfg);
     free(n->buf);
     free(n);
@@ -406,6 +476,61 @@ const char *node_name(const node *n)
 uint32_t node_source_id(const node *n)
 {
     return n->source_id;
+}
+
+void node_set_replayable(node *n, bool replayable)
+{
+    n->replayable = replayable;
+}
+
+/* Open the journal of input endpoint i if its publisher has made one (it may start later). */
+static journal_reader *input_journal(node *n, int i)
+{
+    if (!n->in_journal[i])
+        n->in_journal[i] = journal_reader_open_endpoint(n->journal_dir, n->in_endpoint[i]);
+    return n->in_journal[i];
+}
+
+enum node_resume node_resume_mode(node *n)
+{
+    if (n->resume_decided)
+        return n->resume;
+    n->resume_decided = true;
+    n->resume = NODE_FRESH;
+    if (!journal_writer_resumed(n->journal))
+        return n->resume;
+    /* An earlier process of this node published.  If everything it was given is still on hand
+     * (a file it can read again, or input journals from their first frame), this process
+     * repeats it exactly: re-publishing is checked against the journal and not sent again.
+     * Otherwise it continues after what was published, with fresh state. */
+    bool whole = journal_writer_complete(n->journal);
+    if (n->in) {
+        for (int i = 0; i < n->n_in_endpoints && whole; i++)
+            whole = input_journal(n, i) && journal_reader_complete(n->in_journal[i]);
+        whole = whole && n->n_in_endpoints > 0;
+    } else {
+        whole = whole && n->replayable;
+    }
+    if (whole) {
+        n->resume = NODE_REPLAY;
+        for (int t = 1; t <= WIRE_TYPE_MAX && whole; t++)
+            whole = (n->own_replay[t] = journal_reader_open(n->journal_dir, n->section)) != NULL;
+    }
+    if (!whole) {
+        n->resume = NODE_CONTINUE;
+        for (int t = 1; t <= WIRE_TYPE_MAX; t++)
+            n->seq[t] = journal_writer_last_seq(n->journal, (uint8_t)t);
+    }
+    log_info("restart %u in this graph: %s", journal_writer_epoch(n->journal),
+             n->resume == NODE_REPLAY
+                 ? "repeating the earlier output exactly (checked against the journal)"
+                 : "continuing after the earlier output with fresh state");
+    return n->resume;
+}
+
+uint32_t node_epoch(const node *n)
+{
+    return journal_writer_epoch(n->journal);
 }
 
 void node_declare_output(node *n, enum wire_type type)
@@ -567,6 +692,19 @@ static int send_frames(node *n, enum wire_type type, const uint8_t *frame, size_
     }
 }
 
+/* The next frame of this type in our own journal equals frame (replay check). */
+static bool replay_matches(node *n, uint8_t type, const uint8_t *frame, size_t len)
+{
+    for (;;) {
+        long k = journal_read(n->own_replay[type], n->jbuf, WIRE_MAX_FRAME);
+        if (k <= 0)
+            return false;
+        if (k >= WIRE_HEADER_LEN && n->jbuf[3] != type)
+            continue; /* another type: checked when that type is re-published */
+        return (size_t)k == len && memcmp(n->jbuf, frame, len) == 0;
+    }
+}
+
 int node_publish(node *n, enum wire_type type, int64_t event_time_ns, uint16_t flags,
                  const uint8_t *payload, size_t len)
 {
@@ -576,15 +714,45 @@ int node_publish(node *n, enum wire_type type, int64_t event_time_ns, uint16_t f
         log_error("payload of %zu bytes exceeds the frame limit", len);
         return -1;
     }
+    if (type != WIRE_STATS && n->journal && node_resume_mode(n) == NODE_REPLAY && !n->diverged &&
+        n->seq[type] < journal_writer_last_seq(n->journal, (uint8_t)type)) {
+        /* Re-publishing what an earlier process of this node published: check it is the same
+         * frame and do not send it again. */
+        wire_header h = {WIRE_VERSION,  (uint8_t)type,    flags,        n->source_id,
+                         (uint32_t)len, n->seq[type] + 1, event_time_ns};
+        wire_header_encode(&h, n->buf);
+        if (len)
+            memcpy(n->buf + WIRE_HEADER_LEN, payload, len);
+        if (replay_matches(n, (uint8_t)type, n->buf, WIRE_HEADER_LEN + len)) {
+            n->seq[type]++;
+            n->replay_suppressed++;
+            n->tx_messages++;
+            if (event_time_ns > n->event_time_ns)
+                n->event_time_ns = event_time_ns;
+            return 0;
+        }
+        /* Different output for the same input (nondeterminism): say so and continue after
+         * the journal, so nothing published is ever contradicted or repeated. */
+        log_warn("%s output differs from the earlier run at sequence %llu; continuing after "
+                 "the journal from here",
+                 wire_topic(type), (unsigned long long)(n->seq[type] + 1));
+        n->diverged = true;
+        for (int t = 1; t <= WIRE_TYPE_MAX; t++)
+            if (n->seq[t] < journal_writer_last_seq(n->journal, (uint8_t)t))
+                n->seq[t] = journal_writer_last_seq(n->journal, (uint8_t)t);
+    }
     if (type != WIRE_STATS && !n->subs_waited)
         wait_subscribers(n);
-    wire_header h = {WIRE_VERSION, (uint8_t)type, flags, n->source_id, (uint32_t)len,
-                     ++n->seq[type], event_time_ns};
+    wire_header h = {WIRE_VERSION,  (uint8_t)type,  flags,        n->source_id,
+                     (uint32_t)len, ++n->seq[type], event_time_ns};
     wire_header_encode(&h, n->buf);
     if (len)
         memcpy(n->buf + WIRE_HEADER_LEN, payload, len);
     if (type != WIRE_STATS && event_time_ns > n->event_time_ns)
         n->event_time_ns = event_time_ns;
+    /* Journal first: whatever a subscriber has seen is then in the journal. */
+    if (type != WIRE_STATS && n->journal)
+        journal_append(n->journal, n->buf, WIRE_HEADER_LEN + len);
     /* Data blocks in lossless mode; stats never block a node. */
     bool block = n->lossless && type != WIRE_STATS;
     if (block) {
@@ -601,8 +769,8 @@ void node_publish_stats(node *n)
 {
     struct timespec ts;
     clock_gettime(CLOCK_MONOTONIC, &ts);
-    double uptime = (double)(ts.tv_sec - n->started.tv_sec) +
-                    (ts.tv_nsec - n->started.tv_nsec) * 1e-9;
+    double uptime =
+        (double)(ts.tv_sec - n->started.tv_sec) + (ts.tv_nsec - n->started.tv_nsec) * 1e-9;
     json_t *o = json_object();
     json_object_set_new(o, "node", json_string(n->name));
     json_object_set_new(o, "section", json_string(n->section));
@@ -620,19 +788,29 @@ void node_publish_stats(node *n)
     json_object_set_new(rej, "topic", json_integer((json_int_t)n->rx_bad_topic));
     json_object_set_new(rej, "content", json_integer((json_int_t)n->rx_handler_rejects));
     json_object_set_new(rx, "rejected", rej);
-    json_object_set_new(rx, "seq_missing", json_integer((json_int_t)wire_seq_total_missing(n->seqs)));
+    json_object_set_new(rx, "seq_missing",
+                        json_integer((json_int_t)wire_seq_total_missing(n->seqs)));
     json_object_set_new(rx, "seq_restarts", json_integer((json_int_t)wire_seq_restarts(n->seqs)));
     json_object_set_new(rx, "eos", json_integer(n->n_eos));
+    if (n->journal_dir) {
+        json_object_set_new(rx, "duplicates", json_integer((json_int_t)n->rx_duplicates));
+        json_object_set_new(rx, "from_journal", json_integer((json_int_t)n->rx_from_journal));
+    }
     json_object_set_new(o, "rx", rx);
     json_t *tx = json_object();
     json_object_set_new(tx, "messages", json_integer((json_int_t)n->tx_messages));
     json_object_set_new(tx, "hwm_drops", json_integer((json_int_t)n->tx_drops));
     json_object_set_new(tx, "errors", json_integer((json_int_t)n->tx_errors));
     json_object_set_new(tx, "subscribers", json_integer(n->data_subs));
+    if (n->journal) {
+        json_object_set_new(tx, "epoch", json_integer(journal_writer_epoch(n->journal)));
+        json_object_set_new(tx, "replayed", json_integer((json_int_t)n->replay_suppressed));
+    }
     json_object_set_new(o, "tx", tx);
     if (n->auth) {
         json_t *sec = json_object();
-        json_object_set_new(sec, "accepted", json_integer((json_int_t)curve_auth_accepted(n->auth)));
+        json_object_set_new(sec, "accepted",
+                            json_integer((json_int_t)curve_auth_accepted(n->auth)));
         json_object_set_new(sec, "refused", json_integer((json_int_t)curve_auth_refused(n->auth)));
         json_object_set_new(o, "curve", sec);
     }
@@ -642,7 +820,8 @@ void node_publish_stats(node *n)
         if (v->kind == 0)
             json_object_set_new(counters, v->name, json_integer((json_int_t)v->count));
         else if (v->kind == 1)
-            json_object_set_new(gauges, v->name, isfinite(v->gauge) ? json_real(v->gauge) : json_null());
+            json_object_set_new(gauges, v->name,
+                                isfinite(v->gauge) ? json_real(v->gauge) : json_null());
         else
             json_object_set_new(info, v->name, json_string(v->text ? v->text : ""));
     }
@@ -662,6 +841,82 @@ static bool seen_eos(node *n, uint32_t source)
         if (n->eos_sources[i] == source)
             return true;
     return false;
+}
+
+/* One valid data frame, from the socket or from a journal. */
+static void dispatch(node *n, const node_handlers *h, void *ctx, const wire_header *hd,
+                     const uint8_t *frame, size_t k)
+{
+    if (n->journal_dir) {
+        /* With journals a frame can arrive twice (socket and journal): keep the first. */
+        uint64_t last;
+        if (!wire_seq_last(n->seqs, hd->source_id, hd->type, &last))
+            wire_seq_prime(n->seqs, hd->source_id, hd->type, 0); /* seq 1 is the first */
+        else if (hd->seq <= last) {
+            n->rx_duplicates++;
+            return;
+        }
+    }
+    n->rx_messages++;
+    n->rx_bytes += (uint64_t)k;
+    wire_seq_observe(n->seqs, hd);
+    if (hd->event_time_ns > n->event_time_ns)
+        n->event_time_ns = hd->event_time_ns;
+    if (hd->flags & WIRE_FLAG_EOS) {
+        if (!seen_eos(n, hd->source_id) && n->n_eos < (int)(sizeof n->eos_sources / 4))
+            n->eos_sources[n->n_eos++] = hd->source_id;
+        if (hd->payload_len == 0)
+            return;
+    }
+    if (h->on_message && h->on_message(ctx, hd, frame + WIRE_HEADER_LEN, hd->payload_len) != 0)
+        n->rx_handler_rejects++;
+}
+
+/* Everything the input journals hold that this node has not handled, oldest event time
+ * first across publishers (so a restarted node sees its inputs in the order they happened). */
+static void drain_journals(node *n, const node_handlers *h, void *ctx)
+{
+    struct pending {
+        uint8_t *frame;
+        size_t len;
+        wire_header hd;
+    } p[64];
+    memset(p, 0, sizeof p);
+    for (;;) {
+        int best = -1;
+        for (int i = 0; i < n->n_in_endpoints; i++) {
+            while (!p[i].frame) {
+                journal_reader *r = input_journal(n, i);
+                long k = r ? journal_read(r, n->jbuf, WIRE_MAX_FRAME) : 0;
+                if (k == 0)
+                    break;
+                wire_header hd;
+                enum wire_status st =
+                    k < 0 ? WIRE_ERR_TOO_BIG : wire_header_decode(n->jbuf, (size_t)k, &hd);
+                if (st != WIRE_OK) {
+                    n->rx_rejected[st]++;
+                    continue;
+                }
+                uint64_t last;
+                if (wire_seq_last(n->seqs, hd.source_id, hd.type, &last) && hd.seq <= last)
+                    continue; /* handled already: skip without copying */
+                if (!(n->inputs & (1u << hd.type)) && !*config_str(n->cfg, "topics"))
+                    continue; /* a topic this node does not take */
+                p[i].frame = x_malloc((size_t)k);
+                memcpy(p[i].frame, n->jbuf, (size_t)k);
+                p[i].len = (size_t)k;
+                p[i].hd = hd;
+            }
+            if (p[i].frame && (best < 0 || p[i].hd.event_time_ns < p[best].hd.event_time_ns))
+                best = i;
+        }
+        if (best < 0)
+            break;
+        n->rx_from_journal++;
+        dispatch(n, h, ctx, &p[best].hd, p[best].frame, p[best].len);
+        free(p[best].frame);
+        p[best].frame = NULL;
+    }
 }
 
 /* Receive and dispatch one message from the input socket; returns false when none waited. */
@@ -712,19 +967,20 @@ static bool receive_one(node *n, const node_handlers *h, void *ctx)
         n->rx_stats_ignored++;
         return true;
     }
-    n->rx_messages++;
-    n->rx_bytes += (uint64_t)k;
-    wire_seq_observe(n->seqs, &hd);
-    if (hd.event_time_ns > n->event_time_ns)
-        n->event_time_ns = hd.event_time_ns;
-    if (hd.flags & WIRE_FLAG_EOS) {
-        if (!seen_eos(n, hd.source_id) && n->n_eos < (int)(sizeof n->eos_sources / 4))
-            n->eos_sources[n->n_eos++] = hd.source_id;
-        if (hd.payload_len == 0)
-            return true;
+    n->last_rx_s = now_s();
+    uint64_t last = 0;
+    bool known = n->journal_dir && wire_seq_last(n->seqs, hd.source_id, hd.type, &last);
+    if (n->journal_dir && hd.seq > last + 1 && (known || hd.seq > 1)) {
+        /* A gap: what is missing is in the publisher's journal (written before sending).
+         * Handlers publish through n->buf, so this frame waits in a copy. */
+        uint8_t *copy = x_malloc((size_t)k);
+        memcpy(copy, n->buf, (size_t)k);
+        drain_journals(n, h, ctx);
+        dispatch(n, h, ctx, &hd, copy, (size_t)k);
+        free(copy);
+        return true;
     }
-    if (h->on_message && h->on_message(ctx, &hd, n->buf + WIRE_HEADER_LEN, hd.payload_len) != 0)
-        n->rx_handler_rejects++;
+    dispatch(n, h, ctx, &hd, n->buf, (size_t)k);
     return true;
 }
 
@@ -821,8 +1077,15 @@ int node_run(node *n, const node_handlers *h, void *ctx)
     bool eos = false;
     int rc = 0;
     n->next_stats = now_s() + 0.2;
+    if (n->in && n->journal_dir) {
+        /* What the inputs published before this process started (all of it after a restart;
+         * nothing yet in a fresh graph). */
+        node_resume_mode(n);
+        drain_journals(n, h, ctx);
+        n->last_rx_s = now_s();
+    }
     if (n->in) {
-        while (!g_stop) {
+        while (!g_stop && !(n->n_eos >= eos_needed && eos_needed > 0)) {
             zmq_pollitem_t items[2] = {{n->in, 0, ZMQ_POLLIN, 0}, {n->out, 0, ZMQ_POLLIN, 0}};
             int ni = n->out ? 2 : 1;
             if (zmq_poll(items, ni, 100) < 0 && errno != EINTR) {
@@ -834,12 +1097,21 @@ int node_run(node *n, const node_handlers *h, void *ctx)
             for (int i = 0; i < 4096 && receive_one(n, h, ctx); i++)
                 ;
             housekeeping(n, h, ctx);
+            /* Quiet inputs: a publisher that ended (or died) before this node subscribed
+             * left the rest, its end of stream included, in its journal. */
+            if (n->journal_dir && now_s() - n->last_rx_s > 1.0) {
+                drain_journals(n, h, ctx);
+                n->last_rx_s = now_s();
+            }
             if (n->n_eos >= eos_needed) {
                 eos = true;
                 break;
             }
         }
+        if (n->n_eos >= eos_needed && eos_needed > 0)
+            eos = true;
     } else if (h->produce) {
+        node_resume_mode(n);
         while (!g_stop) {
             int r = h->produce(ctx);
             if (r < 0) {
@@ -861,13 +1133,14 @@ int node_run(node *n, const node_handlers *h, void *ctx)
     if (n->auth)
         log_info("CURVE: %lu peers accepted, %lu refused", curve_auth_accepted(n->auth),
                  curve_auth_refused(n->auth));
-    log_info("%s: rx %llu messages (%llu rejected, %llu missing by sequence), tx %llu (%llu dropped)",
-             eos ? "end of stream" : (g_stop ? "stopped" : "stopped on error"),
-             (unsigned long long)n->rx_messages,
-             (unsigned long long)(n->rx_bad_frames + n->rx_bad_topic + n->rx_handler_rejects +
-                                  n->rx_rejected[1] + n->rx_rejected[2] + n->rx_rejected[3] +
-                                  n->rx_rejected[4] + n->rx_rejected[5] + n->rx_rejected[6]),
-             (unsigned long long)wire_seq_total_missing(n->seqs),
-             (unsigned long long)n->tx_messages, (unsigned long long)n->tx_drops);
+    log_info(
+        "%s: rx %llu messages (%llu rejected, %llu missing by sequence), tx %llu (%llu dropped)",
+        eos ? "end of stream" : (g_stop ? "stopped" : "stopped on error"),
+        (unsigned long long)n->rx_messages,
+        (unsigned long long)(n->rx_bad_frames + n->rx_bad_topic + n->rx_handler_rejects +
+                             n->rx_rejected[1] + n->rx_rejected[2] + n->rx_rejected[3] +
+                             n->rx_rejected[4] + n->rx_rejected[5] + n->rx_rejected[6]),
+        (unsigned long long)wire_seq_total_missing(n->seqs), (unsigned long long)n->tx_messages,
+        (unsigned long long)n->tx_drops);
     return rc;
 }

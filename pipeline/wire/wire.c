@@ -480,6 +480,17 @@ void wire_seq_prime(wire_seq_tracker *t, uint32_t source_id, uint8_t type, uint6
     t->e[t->n++] = (struct seq_entry){source_id, type, last_seq};
 }
 
+bool wire_seq_last(const wire_seq_tracker *t, uint32_t source_id, uint8_t type, uint64_t *last)
+{
+    for (size_t i = 0; i < t->n; i++) {
+        if (t->e[i].source_id == source_id && t->e[i].type == type) {
+            *last = t->e[i].last;
+            return true;
+        }
+    }
+    return false;
+}
+
 uint64_t wire_seq_total_missing(const wire_seq_tracker *t)
 {
     return t->missing;

@@ -125,6 +125,7 @@ typedef struct archive_static {
 typedef struct archive_track {
     int64_t time_ns;
     int64_t last_report_ns;
+    uint64_t seq; /* publisher's sequence number */
     double lat_deg, lon_deg;
     uint32_t source_id;
     uint32_t track_id, mmsi, imo, zones, radar_site, n_reports;
@@ -136,6 +137,7 @@ typedef struct archive_track {
 
 typedef struct archive_radar {
     int64_t time_ns;
+    uint64_t seq; /* publisher's sequence number */
     double lat_deg, lon_deg;
     uint32_t source_id;
     uint32_t site_id;
@@ -150,6 +152,7 @@ typedef struct archive_alert {
     int64_t start_ns, end_ns;
     uint64_t alert_id;
     uint64_t evidence_offset;
+    uint64_t seq; /* publisher's sequence number */
     double lat_deg, lon_deg;
     uint32_t source_id;
     uint32_t track_id;

@@ -116,6 +116,8 @@ typedef struct detect_config {
     detect_sink sink;            /* may be NULL (counts only) */
     void *sink_ctx;
     uint32_t source_id;          /* high 32 bits of alert ids: unique per detector source */
+    uint32_t first_alert_seq;    /* low 32 bits start after this (a restarted detector that
+                                    continues: ids never repeat an earlier process's) */
 } detect_config;
 
 /* Validates the parameters (string lists, hysteresis order) and returns NULL with one logged

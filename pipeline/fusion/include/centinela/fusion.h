@@ -79,6 +79,8 @@ typedef struct fusion_config {
     /* Output; NULL discards (benchmarks). */
     void (*emit)(void *ctx, const wire_track *t);
     void *emit_ctx;
+    uint32_t first_track_id; /* ids start after this (a restarted fusion that continues: ids
+                                never repeat an earlier process's) */
 } fusion_config;
 
 /* The defaults documented above. */

@@ -86,6 +86,26 @@ int64_t node_event_time(const node *n);
  * then counted as seq_missing instead of passing unseen. */
 void node_expect_sequence(node *n, uint32_t source_id, enum wire_type type, uint64_t last_seq);
 
+/* Restarts inside a launcher's graph.  Every publisher journals what it publishes (journal_mb,
+ * centinela/journal.h); a subscriber reads its inputs' journals when it starts and whenever a
+ * publisher's sequence skips, so a restarted node, or one that missed messages, gets them, and
+ * frames it already had are dropped (counted as rx.duplicates).  A restarted node resumes in one
+ * of two ways:
+ *   NODE_REPLAY    everything the earlier process was given is still on hand (a file source that
+ *                  called node_set_replayable, or input journals from their first frame): the
+ *                  node recomputes from the start; what it publishes up to where the earlier
+ *                  process stopped is compared with the journal and not sent again, so the
+ *                  downstream record is exactly that of an undisturbed run (ids included).
+ *   NODE_CONTINUE  otherwise: sequences continue after the journal, state starts fresh; ids the
+ *                  node makes must not repeat earlier ones (use node_epoch()).
+ * NODE_FRESH: the first process of this node in the graph (or no journal). */
+enum node_resume { NODE_FRESH, NODE_REPLAY, NODE_CONTINUE };
+enum node_resume node_resume_mode(node *n);
+/* Earlier processes of this node in this graph (0 on the first start, or without a journal). */
+uint32_t node_epoch(const node *n);
+/* A source whose input can be read again from the start (a file) says so before node_run. */
+void node_set_replayable(node *n, bool replayable);
+
 /* Run the loop until end of stream, a fatal error or a signal.  Returns the process exit code. */
 int node_run(node *n, const node_handlers *h, void *ctx);
 /* True once SIGINT/SIGTERM was received (long handlers may poll it). */

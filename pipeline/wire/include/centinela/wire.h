@@ -12,6 +12,7 @@
 #ifndef CENTINELA_WIRE_H
 #define CENTINELA_WIRE_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -202,6 +203,8 @@ uint64_t wire_seq_observe(wire_seq_tracker *t, const wire_header *h);
 /* Tell the tracker the last sequence already handled from a publisher (a restarted subscriber
  * that knows what it had, e.g. from its own archive), so a gap after the restart is counted. */
 void wire_seq_prime(wire_seq_tracker *t, uint32_t source_id, uint8_t type, uint64_t last_seq);
+/* The last sequence seen (or primed) from a publisher; false when it was never seen. */
+bool wire_seq_last(const wire_seq_tracker *t, uint32_t source_id, uint8_t type, uint64_t *last);
 uint64_t wire_seq_total_missing(const wire_seq_tracker *t);
 uint64_t wire_seq_restarts(const wire_seq_tracker *t);
 
