@@ -31,16 +31,18 @@ void afile_quiet_hdf5(void)
     }
 }
 
+/* A scalar string attribute, variable-length and marked UTF-8: h5py returns it as str (a
+ * fixed-length string comes back as bytes whatever its character set). */
 static int set_str_attr(hid_t obj, const char *name, const char *value)
 {
     hid_t t = H5Tcopy(H5T_C_S1);
     hid_t s = H5Screate(H5S_SCALAR);
     hid_t a = H5I_INVALID_HID;
     int rc = -1;
-    if (t >= 0 && s >= 0 && H5Tset_size(t, strlen(value) > 0 ? strlen(value) : 1) >= 0 &&
+    if (t >= 0 && s >= 0 && H5Tset_size(t, H5T_VARIABLE) >= 0 &&
         H5Tset_cset(t, H5T_CSET_UTF8) >= 0 &&
         (a = H5Acreate2(obj, name, t, s, H5P_DEFAULT, H5P_DEFAULT)) >= 0 &&
-        H5Awrite(a, t, strlen(value) > 0 ? value : "") >= 0)
+        H5Awrite(a, t, &value) >= 0)
         rc = 0;
     if (a >= 0)
         H5Aclose(a);
@@ -97,11 +99,12 @@ int afile_lock(const char *path)
             ssize_t k = pread(fd, text, sizeof text - 1, 0);
             text[k > 0 ? k : 0] = 0;
             close(fd);
-            if (err == EWOULDBLOCK)
+            if (err == EWOULDBLOCK) {
                 log_error("%s is being written by process %ld (lock %s): one writer per file", path,
                           strtol(text, NULL, 10), lp);
-            else
-                log_error("%s: cannot lock: %s", lp, strerror(err));
+                return -2;
+            }
+            log_error("%s: cannot lock: %s", lp, strerror(err));
             return -1;
         }
         /* The previous holder may have removed the file between our open and our flock: then
@@ -324,10 +327,12 @@ static void free_file(afile *f)
     free(f);
 }
 
-afile *afile_open(const char *path, int deflate_level)
+afile *afile_open(const char *path, int deflate_level, bool *locked_out)
 {
     afile_quiet_hdf5();
     int lock_fd = afile_lock(path);
+    if (locked_out)
+        *locked_out = lock_fd == -2;
     if (lock_fd < 0)
         return NULL;
     struct stat st;

@@ -36,7 +36,8 @@ typedef struct afile {
  * for as long as the file is open for writing.  A lock whose holder is gone (killed: the kernel
  * drops its flock) is stale and taken over, with a note.  Returns the lock's descriptor, or -1
  * (logged with the holder's pid) when another process, or another open of this one, writes the
- * file. */
+ * file; -2 (logged) when that other writer is what stops us, so callers can tell a refusal from
+ * an I/O error. */
 int afile_lock(const char *path);
 /* Remove the lock file and release it; *fd = -1.  Accepts -1. */
 void afile_unlock(const char *path, int *fd);
@@ -52,8 +53,9 @@ void afile_quiet_hdf5(void);
 
 /* Create path (all datasets, attributes) when it does not exist, then open it for appending
  * under SWMR.  An existing file is appended to (a writer killed earlier leaves its SWMR mark,
- * which is cleared as h5clear -s does).  NULL with a logged reason. */
-afile *afile_open(const char *path, int deflate_level);
+ * which is cleared as h5clear -s does).  NULL with a logged reason; *locked_out (may be NULL)
+ * tells whether the reason is another writer holding the file's lock. */
+afile *afile_open(const char *path, int deflate_level, bool *locked_out);
 /* Row index the next appended row of a dataset will get. */
 static inline uint64_t afile_next_row(const afile_dataset *d)
 {

@@ -230,6 +230,10 @@ int archive_writer_positions(archive_writer *w, const archive_position *rows, si
 int archive_writer_flush(archive_writer *w);
 /* Rows accepted per table since creation. */
 uint64_t archive_writer_rows(const archive_writer *w, enum archive_table t);
+/* True once a row was refused because another process writes its file (the one-writer lock,
+ * logged once): the writer then takes no more rows, and its caller should stop with exit code
+ * 2, a configuration error that a restart cannot cure. */
+bool archive_writer_locked_out(const archive_writer *w);
 /* Path of the file written last ("" before the first row). */
 const char *archive_writer_path(const archive_writer *w);
 /* Flush, close every file (indexing them when configured) and free. Accepts NULL. */
