@@ -208,17 +208,7 @@ static int check(const char *path)
     archive_reader *r = archive_reader_open(path, false);
     if (!r)
         return -1;
-    archive_query q = {0};
-    int rc = 0;
-    for (int t = 0; t < ARCHIVE_TABLE_COUNT && rc == 0; t++)
-        if (archive_query_rows(r, t, &q, NULL, NULL) < 0)
-            rc = -1;
-    for (int b = 0; b < ARCHIVE_BLOB_COUNT && rc == 0; b++) {
-        uint64_t n = archive_reader_blob_size(r, b);
-        uint8_t *buf = x_malloc(n ? n : 1);
-        rc = archive_reader_blob(r, b, 0, n, buf);
-        free(buf);
-    }
+    int rc = archive_reader_check(r);
     printf("%s: %s\n", path, rc == 0 ? "ok" : "DAMAGED");
     archive_reader_close(&r);
     return rc;

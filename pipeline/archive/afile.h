@@ -13,6 +13,7 @@ typedef struct afile_dataset {
     hid_t mem_type;  /* native row type (uint8 for blobs) */
     size_t row_size; /* bytes per in-memory row */
     hsize_t on_disk; /* rows written to the dataset (its extent) */
+    hsize_t flushed; /* extent at the last successful flush (or at opening) */
     hsize_t chunk_rows;
     uint8_t *buf; /* buffered rows not yet written, up to the next chunk boundary */
     size_t buffered;
@@ -29,6 +30,10 @@ typedef struct afile {
     /* A write failed (disk full, I/O error): the file keeps what its last good flush holds and
      * takes no more rows, so a half-written chunk never follows a good one. */
     bool failed;
+    /* Free bytes the file system must keep before a write: room for every dataset's cached
+     * chunk and the metadata HDF5 writes at closing, so a filling disk stops the file at a
+     * consistent state instead of failing half-way through a flush. */
+    uint64_t reserve_bytes;
     int lock_fd; /* the lock file next to the archive (afile_lock), -1 none */
 } afile;
 

@@ -233,7 +233,9 @@ def case_replay():
 
 def case_damaged():
     d = os.path.join(A.work, "arch")
-    archive_run(d, 400, "pub")
+    # Enough rows that the file ends with the index's last chunk, which only a check of the
+    # index itself reads.
+    archive_run(d, 20000, "pub")
     good = h5files(d)[0]
     size = os.path.getsize(good)
     data = open(good, "rb").read()
@@ -271,6 +273,8 @@ def case_damaged():
                 fail(f"archive_tool check accepted damaged {name}")
         msg = subprocess.run([A.tool, "check", p], capture_output=True, text=True).stderr.strip().splitlines()
         print(f"ok: {name}: clear error, no crash ({msg[-1] if msg else ''})")
+        if name == "tail_8k_random.h5":
+            continue  # only the index is damaged there, and replay reads the tables, not the index
         r = subprocess.run([A.replay, "--input", p, "--pub", "", "--log_level", "warn"], capture_output=True,
                            text=True, timeout=60)
         check(r.returncode in (1, 2) and "Sanitizer" not in r.stderr, f"replay refuses {name} (rc {r.returncode})")
