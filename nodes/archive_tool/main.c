@@ -71,7 +71,9 @@ static int list_inputs(files *f, const char *input)
                 size_t k = strlen(e->d_name);
                 if (k > 3 && strcmp(e->d_name + k - 3, ".h5") == 0) {
                     char path[4096];
-                    snprintf(path, sizeof path, "%s/%s", tok, e->d_name);
+                    size_t n = strlen(tok);
+                    snprintf(path, sizeof path, "%s%s%s", tok, tok[n - 1] == '/' ? "" : "/",
+                             e->d_name);
                     add(f, path);
                 }
             }
@@ -95,7 +97,10 @@ typedef struct summary {
     uint32_t *mmsi;
     size_t n_mmsi, cap_mmsi;
     uint64_t by_type[64];
-    struct { char rule[24]; uint64_t n; } rules[64];
+    struct {
+        char rule[24];
+        uint64_t n;
+    } rules[64];
     int n_rules;
 } summary;
 
@@ -183,7 +188,8 @@ static int summarize(const char *path)
             printf("%-10s %12llu %14llu %10.1f\n", archive_table_name(t), (unsigned long long)n,
                    (unsigned long long)b, n ? (double)b / (double)n : 0.0);
         }
-        printf("indexed positions: %llu\nmessages by type:", (unsigned long long)archive_reader_indexed_rows(r));
+        printf("indexed positions: %llu\nmessages by type:",
+               (unsigned long long)archive_reader_indexed_rows(r));
         for (int k = 0; k < 64; k++)
             if (s.by_type[k])
                 printf(" %d:%llu", k, (unsigned long long)s.by_type[k]);
@@ -202,17 +208,7 @@ static int check(const char *path)
     archive_reader *r = archive_reader_open(path, false);
     if (!r)
         return -1;
-    archive_query q = {0};
-    int rc = 0;
-    for (int t = 0; t < ARCHIVE_TABLE_COUNT && rc == 0; t++)
-        if (archive_query_rows(r, t, &q, NULL, NULL) < 0)
-            rc = -1;
-    for (int b = 0; b < ARCHIVE_BLOB_COUNT && rc == 0; b++) {
-        uint64_t n = archive_reader_blob_size(r, b);
-        uint8_t *buf = x_malloc(n ? n : 1);
-        rc = archive_reader_blob(r, b, 0, n, buf);
-        free(buf);
-    }
+    int rc = archive_reader_check(r);
     printf("%s: %s\n", path, rc == 0 ? "ok" : "DAMAGED");
     archive_reader_close(&r);
     return rc;
@@ -222,10 +218,18 @@ static int parse_bbox(const char *s, archive_query *q)
 {
     if (!*s)
         return 0;
-    if (sscanf(s, "%lf,%lf,%lf,%lf", &q->lat_min_deg, &q->lon_min_deg, &q->lat_max_deg,
-               &q->lon_max_deg) != 4 ||
-        q->lat_min_deg > q->lat_max_deg || q->lon_min_deg > q->lon_max_deg) {
-        log_error("bbox '%s' is not lat_min,lon_min,lat_max,lon_max", s);
+    char tail = 0;
+    if (sscanf(s, "%lf,%lf,%lf,%lf%c", &q->lat_min_deg, &q->lon_min_deg, &q->lat_max_deg,
+               &q->lon_max_deg, &tail) != 4) {
+        log_error("bbox '%s' is not four numbers lat_min,lon_min,lat_max,lon_max (degrees)", s);
+        return -1;
+    }
+    if (q->lat_min_deg < -90 || q->lat_max_deg > 90 || q->lat_min_deg > q->lat_max_deg) {
+        log_error("bbox '%s': latitudes must satisfy -90 <= lat_min <= lat_max <= 90", s);
+        return -1;
+    }
+    if (q->lon_min_deg < -180 || q->lon_max_deg > 180 || q->lon_min_deg > q->lon_max_deg) {
+        log_error("bbox '%s': longitudes must satisfy -180 <= lon_min <= lon_max <= 180", s);
         return -1;
     }
     q->bbox = true;
@@ -239,12 +243,28 @@ static int query(const config *cfg, const files *in)
                        .rule = config_str(cfg, "rule")};
     int table = archive_table_from_name(config_str(cfg, "table"));
     int format = archive_format_from_name(config_str(cfg, "format"));
-    if (table < 0 || format < 0 || wire_parse_time(config_str(cfg, "from"), &q.t0_ns) != 0 ||
-        wire_parse_time(config_str(cfg, "to"), &q.t1_ns) != 0 ||
-        parse_bbox(config_str(cfg, "bbox"), &q) != 0) {
-        log_error("bad table, format, from, to or bbox (see --help)");
+    if (table < 0) {
+        log_error("table '%s' is not one of messages, positions, static, tracks, radar, alerts, "
+                  "stats",
+                  config_str(cfg, "table"));
         return 2;
     }
+    if (format < 0) {
+        log_error("format '%s' is not one of csv, jsonl, geojson, kml", config_str(cfg, "format"));
+        return 2;
+    }
+    if (wire_parse_time(config_str(cfg, "from"), &q.t0_ns) != 0) {
+        log_error("from '%s' is not an ISO 8601 UTC time (e.g. 2026-01-01T10:00:00Z)",
+                  config_str(cfg, "from"));
+        return 2;
+    }
+    if (wire_parse_time(config_str(cfg, "to"), &q.t1_ns) != 0) {
+        log_error("to '%s' is not an ISO 8601 UTC time (e.g. 2026-01-01T11:00:00Z)",
+                  config_str(cfg, "to"));
+        return 2;
+    }
+    if (parse_bbox(config_str(cfg, "bbox"), &q) != 0)
+        return 2;
     const char *path = config_str(cfg, "output");
     FILE *out = strcmp(path, "-") == 0 ? stdout : fopen(path, "w");
     if (!out) {
@@ -273,33 +293,63 @@ static int query(const config *cfg, const files *in)
     return rc;
 }
 
-int main(int argc, char **argv)
+/* The option of tool_options an argument names ("--bbox", "--all-states", "-o"), or NULL. */
+static const opt_spec *option_named(const char *arg)
 {
-    /* Bare words: the first is the command, the rest are inputs. */
-    char **args = x_calloc((size_t)argc + 2, sizeof *args);
-    int nargs = 0;
-    char *command = NULL, *inputs = x_strdup("");
-    for (int i = 0; i < argc; i++) {
-        bool value_of_prev = i > 1 && argv[i - 1][0] == '-' && !strchr(argv[i - 1], '=') &&
-                             strcmp(argv[i - 1], "--all_states") && strcmp(argv[i - 1], "--all-states") &&
-                             strcmp(argv[i - 1], "--dump-config") && strcmp(argv[i - 1], "-h") &&
-                             strcmp(argv[i - 1], "--help");
-        if (i > 0 && argv[i][0] != '-' && !value_of_prev) {
-            if (!command) {
-                size_t k = strlen(argv[i]) + 11;
-                command = x_malloc(k);
-                snprintf(command, k, "--command=%s", argv[i]);
-                args[nargs++] = command;
-            } else {
-                size_t k = strlen(inputs) + strlen(argv[i]) + 2;
-                char *s = x_malloc(k);
-                snprintf(s, k, "%s%s%s", inputs, *inputs ? "," : "", argv[i]);
-                free(inputs);
-                inputs = s;
-            }
+    for (const opt_spec *o = tool_options; o->key; o++) {
+        if (arg[1] != '-') {
+            if (arg[1] && !arg[2] && o->short_name == arg[1])
+                return o;
             continue;
         }
-        args[nargs++] = argv[i];
+        size_t i = 0;
+        const char *a = arg + 2;
+        while (o->key[i] && (a[i] == o->key[i] || (a[i] == '-' && o->key[i] == '_')))
+            i++;
+        if (!o->key[i] && !a[i])
+            return o;
+    }
+    return NULL;
+}
+
+/* Whether argument `arg` (an option without "=value") takes the next argument as its value, as
+ * config_parse_args reads it: every option but the booleans, the help and --dump-config. */
+static bool takes_value(const char *arg)
+{
+    if (strcmp(arg, "-c") == 0 || strcmp(arg, "--config") == 0 || strcmp(arg, "--section") == 0)
+        return true;
+    const opt_spec *o = option_named(arg);
+    return o && o->type != OPT_BOOL;
+}
+
+int main(int argc, char **argv)
+{
+    /* Bare words: the first is the command, the rest are inputs.  The argument after an option
+     * that takes a value is that value, whatever it looks like ("-o -", "--bbox -10,-80,..."). */
+    char **args = x_calloc((size_t)argc + 2, sizeof *args);
+    int nargs = 0;
+    args[nargs++] = argv[0];
+    char *command = NULL, *inputs = x_strdup("");
+    for (int i = 1; i < argc; i++) {
+        bool option = argv[i][0] == '-' && argv[i][1];
+        if (option) {
+            args[nargs++] = argv[i];
+            if (!strchr(argv[i], '=') && takes_value(argv[i]) && i + 1 < argc)
+                args[nargs++] = argv[++i];
+            continue;
+        }
+        if (!command) {
+            size_t k = strlen(argv[i]) + 11;
+            command = x_malloc(k);
+            snprintf(command, k, "--command=%s", argv[i]);
+            args[nargs++] = command;
+        } else {
+            size_t k = strlen(inputs) + strlen(argv[i]) + 2;
+            char *s = x_malloc(k);
+            snprintf(s, k, "%s%s%s", inputs, *inputs ? "," : "", argv[i]);
+            free(inputs);
+            inputs = s;
+        }
     }
     char *input_flag = NULL;
     if (*inputs) {
@@ -329,7 +379,7 @@ int main(int argc, char **argv)
                    strcmp(cmd, "check") == 0) {
             rc = 0;
             for (size_t i = 0; i < in.n; i++) {
-                int r = cmd[0] == 's' ? summarize(in.v[i])
+                int r = cmd[0] == 's'   ? summarize(in.v[i])
                         : cmd[0] == 'c' ? check(in.v[i])
                                         : archive_index_build(in.v[i]);
                 if (r != 0) {

@@ -16,6 +16,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <limits.h>
+#include <signal.h>
 #include <sys/stat.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -69,6 +70,21 @@ static void update_stats(archiver *a)
     node_info(a->n, "path", archive_writer_path(a->w));
 }
 
+/* Another archiver holds the one-writer lock of our file (logged once by the writer): a
+ * configuration error that neither waiting nor a restart cures.  Stop the loop the way SIGTERM
+ * does, so every other open file is still flushed and closed, and exit with 2, the code the
+ * launcher does not restart. */
+static volatile sig_atomic_t refused_by_lock;
+
+static void stop_refused_by_lock(void)
+{
+    if (refused_by_lock)
+        return;
+    refused_by_lock = 1;
+    log_error("another archiver writes this archive: stopping (exit code 2)");
+    raise(SIGTERM);
+}
+
 static int on_message(void *ctx, const wire_header *h, const uint8_t *p, size_t len)
 {
     archiver *a = ctx;
@@ -105,7 +121,9 @@ static int on_message(void *ctx, const wire_header *h, const uint8_t *p, size_t 
     default:
         return -1;
     }
-    if (rc != 0)
+    if (rc != 0 && archive_writer_locked_out(a->w))
+        stop_refused_by_lock();
+    else if (rc != 0)
         (*a->write_errors)++;
     return 0;
 }
@@ -352,5 +370,5 @@ int main(int argc, char **argv)
     free(a.frame);
     free(a.json);
     node_destroy(&n);
-    return rc;
+    return refused_by_lock ? 2 : rc;
 }

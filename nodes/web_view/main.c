@@ -16,6 +16,7 @@
 #include "picture.h"
 #include "playback.h"
 #include "server.h"
+#include "zonefiles.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -38,6 +39,9 @@ static const opt_spec web_view_options[] = {
     {"listen", 'l', OPT_STR, "127.0.0.1:8100", 0, -1,
      "HTTP address:port ([v6]:port); loopback by default, port 0 picks a free one"},
     {"basic_auth", 0, OPT_STR, "", 0, -1, "USER:PASSWORD required by every request; empty: none"},
+    {"allowed_hosts", 0, OPT_STR, "", 0, -1,
+     "host names the page may be opened by (comma-separated), besides IP addresses and "
+     "localhost: a Host header naming anything else is refused (DNS rebinding)"},
     {"www_dir", 0, OPT_STR, WEB_VIEW_WWW_DIR, 0, -1, "directory of the page (index.html, app.js)"},
     {"lib_dir", 0, OPT_STR, WEB_VIEW_LIB_DIR, 0, -1,
      "Leaflet's dist directory (npm ci in nodes/web_view installs it)"},
@@ -365,9 +369,19 @@ int main(int argc, char **argv)
         .lib_dir = config_str(cfg, "lib_dir"),
         .zones_dir = config_str(cfg, "zones_dir"),
         .basic_auth = config_str(cfg, "basic_auth"),
+        .allowed_hosts = config_str(cfg, "allowed_hosts"),
         .feed_interval_s = config_real(cfg, "feed_interval_s"),
         .max_connections = (int)config_int(cfg, "max_connections"),
     };
+    /* The zones library checks the files the page will draw, as track_fusion's loading does:
+     * a broken file is a configuration error (exit 2), not a blank map. */
+    int broken_zones = wv_zones_check_dir(sc.zones_dir);
+    if (broken_zones != 0) {
+        if (broken_zones > 0)
+            log_error("zones_dir %s: %d zone file(s) refused (see above); fix or remove them",
+                      sc.zones_dir, broken_zones);
+        goto out; /* rc is still 2 */
+    }
     if (!(a->server = wv_server_create(&sc, &a->sh)))
         goto out;
     char url[96];

@@ -3,6 +3,7 @@
  * connections is capped.  Everything read from the pictures is copied out as JSON text under the
  * shared lock, which is held only while that text is built. */
 #include "server.h"
+#include "zonefiles.h"
 #include "centinela/log.h"
 
 #include <arpa/inet.h>
@@ -16,6 +17,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <strings.h>
+#include <sys/random.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -25,6 +28,9 @@ struct wv_server {
     wv_shared *sh;
     char *www_dir, *lib_dir, *zones_dir;
     char *auth_user, *auth_pass;
+    char **allowed_hosts; /* host names accepted in Host besides IP literals and localhost */
+    size_t n_allowed_hosts;
+    char token[65];       /* the session token state-changing requests must carry */
     double feed_interval_s;
     volatile int stopping;
     unsigned port;
@@ -255,40 +261,6 @@ static const char *arg(struct MHD_Connection *c, const char *key)
     return MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, key);
 }
 
-static json_t *zones_list(const char *dir)
-{
-    json_t *o = json_object(), *files = json_array();
-    DIR *d = dir && *dir ? opendir(dir) : NULL;
-    char *names[256];
-    size_t n = 0;
-    for (struct dirent *e; d && (e = readdir(d)) && n < 256;) {
-        size_t k = strlen(e->d_name);
-        if (e->d_name[0] != '.' && k > 8 && strcmp(e->d_name + k - 8, ".geojson") == 0)
-            names[n++] = x_strdup(e->d_name);
-    }
-    if (d)
-        closedir(d);
-    /* Stable order, land first so that zones draw over it. */
-    for (size_t i = 0; i < n; i++)
-        for (size_t j = i + 1; j < n; j++)
-            if (strcmp(names[j], names[i]) < 0) {
-                char *t = names[i];
-                names[i] = names[j];
-                names[j] = t;
-            }
-    for (size_t i = 0; i < n; i++) {
-        json_t *z = json_object();
-        json_object_set_new(z, "name", json_string(names[i]));
-        char url[300];
-        snprintf(url, sizeof url, "zones/%s", names[i]);
-        json_object_set_new(z, "url", json_string(url));
-        json_array_append_new(files, z);
-        free(names[i]);
-    }
-    json_object_set_new(o, "files", files);
-    return o;
-}
-
 static enum MHD_Result api_playback(struct MHD_Connection *c, wv_server *s)
 {
     static const struct {
@@ -336,8 +308,10 @@ static enum MHD_Result api_get(struct MHD_Connection *c, wv_server *s, const cha
     wv_shared *sh = s->sh;
     if (strcmp(url, "/api/feed") == 0)
         return start_feed(c, s, pbk);
+    if (strcmp(url, "/api/session.json") == 0)
+        return send_json(c, 200, json_pack("{s:s}", "token", s->token));
     if (strcmp(url, "/api/zones.json") == 0)
-        return send_json(c, 200, zones_list(s->zones_dir));
+        return send_json(c, 200, wv_zones_list(s->zones_dir));
     json_t *o = NULL;
     bool known = true;
     pthread_mutex_lock(&sh->lock);
@@ -378,6 +352,88 @@ static enum MHD_Result api_get(struct MHD_Connection *c, wv_server *s, const cha
     if (!o)
         return send_error(c, 404, "no such track");
     return send_json(c, 200, o);
+}
+
+/* ---- cross-site requests ------------------------------------------------------------------
+ *
+ * A page the operator opens elsewhere can make the browser send requests here (with the basic
+ * auth credentials it holds), and a host name of the attacker's that resolves to 127.0.0.1 makes
+ * the browser treat us as that site (DNS rebinding).  So (OWASP CSRF Prevention Cheat Sheet):
+ *  - every request must name us in Host: an IP literal, "localhost" or one of allowed_hosts;
+ *  - a state-changing request (POST) must come from our own origin (Origin, else Sec-Fetch-Site
+ *    and Referer, when the browser sends them) and carry the session token in the
+ *    X-Centinela-Token header.  The page reads the token from /api/session.json, which another
+ *    site cannot read (no CORS headers), and a custom header cannot be sent cross-site without
+ *    a CORS preflight that we never grant.
+ * GET requests change nothing. */
+
+#define TOKEN_HEADER "X-Centinela-Token"
+
+/* The host part of a Host header value ("[::1]:8100" -> "::1", "a.b:80" -> "a.b"). */
+static void host_name(const char *host, char *out, size_t cap)
+{
+    const char *end;
+    if (host[0] == '[') {
+        host++;
+        end = strchr(host, ']');
+    } else {
+        end = strchr(host, ':');
+    }
+    size_t k = end ? (size_t)(end - host) : strlen(host);
+    if (k >= cap)
+        k = cap - 1;
+    memcpy(out, host, k);
+    out[k] = 0;
+}
+
+static bool host_allowed(const wv_server *s, const char *host)
+{
+    if (!host)
+        return true; /* HTTP/1.0 without Host: not a browser */
+    char name[256];
+    host_name(host, name, sizeof name);
+    unsigned char addr[16];
+    if (inet_pton(AF_INET, name, addr) == 1 || inet_pton(AF_INET6, name, addr) == 1 ||
+        strcasecmp(name, "localhost") == 0)
+        return true;
+    for (size_t i = 0; i < s->n_allowed_hosts; i++)
+        if (strcasecmp(name, s->allowed_hosts[i]) == 0)
+            return true;
+    return false;
+}
+
+/* Whether url ("http://host[:port][/...]") is of the origin http(s)://host. */
+static bool same_origin(const char *url, const char *host)
+{
+    const char *rest = strncmp(url, "http://", 7) == 0    ? url + 7
+                       : strncmp(url, "https://", 8) == 0 ? url + 8
+                                                          : NULL;
+    size_t k = strlen(host);
+    return rest && strncasecmp(rest, host, k) == 0 && (rest[k] == 0 || rest[k] == '/');
+}
+
+/* NULL when a state-changing request may go ahead, else why not. */
+static const char *cross_site_reason(struct MHD_Connection *c, const wv_server *s)
+{
+    const char *host = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Host");
+    const char *origin = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Origin");
+    const char *fetch_site = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Sec-Fetch-Site");
+    const char *referer = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Referer");
+    if (origin && (!host || !same_origin(origin, host)))
+        return "cross-origin request refused (Origin is not this server)";
+    if (!origin && fetch_site && strcmp(fetch_site, "same-origin") != 0 &&
+        strcmp(fetch_site, "none") != 0)
+        return "cross-site request refused (Sec-Fetch-Site)";
+    if (!origin && referer && (!host || !same_origin(referer, host)))
+        return "cross-origin request refused (Referer is not this server)";
+    const char *token = MHD_lookup_connection_value(c, MHD_HEADER_KIND, TOKEN_HEADER);
+    size_t n = sizeof s->token - 1;
+    unsigned diff = !token || strlen(token) != n;
+    for (size_t i = 0; token && !diff && i < n; i++)
+        diff |= (unsigned)(token[i] ^ s->token[i]);
+    if (diff)
+        return "missing or wrong session token (" TOKEN_HEADER " from /api/session.json)";
+    return NULL;
 }
 
 static bool auth_ok(struct MHD_Connection *c, wv_server *s)
@@ -430,7 +486,18 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
         MHD_destroy_response(r);
         return ret;
     }
+    const char *host = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Host");
+    if (!host_allowed(s, host)) {
+        log_warn("refused a request for host '%s' (not an address, localhost or allowed_hosts)",
+                 host);
+        return send_error(c, 403, "this host name is not served: add it to web_view allowed_hosts");
+    }
     if (post) {
+        const char *why = cross_site_reason(c, s);
+        if (why) {
+            log_warn("refused POST %s: %s", url, why);
+            return send_error(c, 403, why);
+        }
         if (strcmp(url, "/api/ack") == 0) {
             uint32_t sid;
             uint64_t aid;
@@ -533,6 +600,20 @@ wv_server *wv_server_create(const wv_server_config *cfg, wv_shared *shared)
     s->lib_dir = x_strdup(cfg->lib_dir ? cfg->lib_dir : "");
     s->zones_dir = x_strdup(cfg->zones_dir ? cfg->zones_dir : "");
     s->feed_interval_s = cfg->feed_interval_s;
+    unsigned char random[32];
+    if (getrandom(random, sizeof random, 0) != (ssize_t)sizeof random) {
+        log_error("cannot draw the session token: %s", strerror(errno));
+        wv_server_destroy(&s);
+        return NULL;
+    }
+    for (size_t i = 0; i < sizeof random; i++)
+        snprintf(s->token + 2 * i, 3, "%02x", random[i]);
+    char *hosts = x_strdup(cfg->allowed_hosts ? cfg->allowed_hosts : ""), *save = NULL;
+    for (char *h = strtok_r(hosts, ",", &save); h; h = strtok_r(NULL, ",", &save)) {
+        s->allowed_hosts = x_realloc(s->allowed_hosts, (s->n_allowed_hosts + 1) * sizeof(char *));
+        s->allowed_hosts[s->n_allowed_hosts++] = x_strdup(h);
+    }
+    free(hosts);
     if (*auth) {
         const char *colon = strchr(auth, ':');
         s->auth_user = x_strdup(auth);
@@ -573,6 +654,9 @@ void wv_server_destroy(wv_server **ps)
     free(s->zones_dir);
     free(s->auth_user);
     free(s->auth_pass);
+    for (size_t i = 0; i < s->n_allowed_hosts; i++)
+        free(s->allowed_hosts[i]);
+    free(s->allowed_hosts);
     free(s);
     *ps = NULL;
 }

@@ -7,14 +7,19 @@
  *   /api/track.json?id=S.T  one track with its history trail
  *   /api/alerts.json        alerts by score; ?rule=ais_gap, ?closed=1
  *   /api/stats.json         per-station receiver statistics and node heartbeats
- *   /api/zones.json         the zone files of zones_dir; /zones/NAME.geojson each file
+ *   /api/zones.json         the zone files of zones_dir, each checked by the zones library
+ *                           (a broken one has "error" instead of "url"); /zones/NAME.geojson
+ *   /api/session.json       {"token": ...}: the session token POSTs carry
  *   /api/feed               Server-Sent Events: "delta" events (picture changes since the last
  *                           one, full snapshot first), at most one per feed_interval_s
  *   /api/status.json        mode, event times, counts, playback state
  *   POST /api/ack?id=S.A&ack=1&by=NAME    acknowledge (ack=0 withdraw) an alert
  *   POST /api/playback?action=start|pause|resume|seek|speed|stop&archive=&t=&speed=
  *   /api/archives.json      archives offered for playback
- * Every request needs the configured basic-auth credentials when basic_auth is set.
+ * Every request needs the configured basic-auth credentials when basic_auth is set, and a Host
+ * that is an IP literal, localhost or in allowed_hosts (DNS rebinding).  A POST must also come
+ * from this origin (Origin / Sec-Fetch-Site / Referer) and carry the session token in the
+ * X-Centinela-Token header; otherwise 403.  GET requests change nothing.
  */
 #ifndef WEB_VIEW_SERVER_H
 #define WEB_VIEW_SERVER_H
@@ -53,6 +58,8 @@ typedef struct wv_server_config {
     const char *lib_dir;     /* Leaflet's dist directory */
     const char *zones_dir;   /* GeoJSON zone files */
     const char *basic_auth;  /* "user:password", "" for none */
+    const char *allowed_hosts; /* comma-separated host names accepted in Host ("" none); IP
+                                  literals and localhost always are */
     double feed_interval_s;  /* least time between two feed events, 0.05..60 */
     int max_connections;     /* 1..1024 */
 } wv_server_config;

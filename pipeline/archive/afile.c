@@ -31,16 +31,18 @@ void afile_quiet_hdf5(void)
     }
 }
 
+/* A scalar string attribute, variable-length and marked UTF-8: h5py returns it as str (a
+ * fixed-length string comes back as bytes whatever its character set). */
 static int set_str_attr(hid_t obj, const char *name, const char *value)
 {
     hid_t t = H5Tcopy(H5T_C_S1);
     hid_t s = H5Screate(H5S_SCALAR);
     hid_t a = H5I_INVALID_HID;
     int rc = -1;
-    if (t >= 0 && s >= 0 && H5Tset_size(t, strlen(value) > 0 ? strlen(value) : 1) >= 0 &&
+    if (t >= 0 && s >= 0 && H5Tset_size(t, H5T_VARIABLE) >= 0 &&
         H5Tset_cset(t, H5T_CSET_UTF8) >= 0 &&
         (a = H5Acreate2(obj, name, t, s, H5P_DEFAULT, H5P_DEFAULT)) >= 0 &&
-        H5Awrite(a, t, strlen(value) > 0 ? value : "") >= 0)
+        H5Awrite(a, t, &value) >= 0)
         rc = 0;
     if (a >= 0)
         H5Aclose(a);
@@ -97,11 +99,12 @@ int afile_lock(const char *path)
             ssize_t k = pread(fd, text, sizeof text - 1, 0);
             text[k > 0 ? k : 0] = 0;
             close(fd);
-            if (err == EWOULDBLOCK)
+            if (err == EWOULDBLOCK) {
                 log_error("%s is being written by process %ld (lock %s): one writer per file", path,
                           strtol(text, NULL, 10), lp);
-            else
-                log_error("%s: cannot lock: %s", lp, strerror(err));
+                return -2;
+            }
+            log_error("%s: cannot lock: %s", lp, strerror(err));
             return -1;
         }
         /* The previous holder may have removed the file between our open and our flock: then
@@ -154,10 +157,12 @@ static int create_dataset(hid_t fid, const char *name, hid_t file_type, hsize_t 
     hid_t dcpl = H5Pcreate(H5P_DATASET_CREATE);
     hid_t ds = H5I_INVALID_HID;
     int rc = -1;
+    /* Fletcher32 last: a chunk damaged on disk fails its checksum when read (HDF5's built-in
+     * filter; h5py and every HDF5 reader verify it). */
     if (space < 0 || dcpl < 0 || H5Pset_chunk(dcpl, 1, &chunk_rows) < 0 ||
         H5Pset_shuffle(dcpl) < 0 ||
         (deflate_level > 0 && H5Pset_deflate(dcpl, (unsigned)deflate_level) < 0) ||
-        H5Pset_obj_track_times(dcpl, 0) < 0) {
+        H5Pset_fletcher32(dcpl) < 0 || H5Pset_obj_track_times(dcpl, 0) < 0) {
         log_error("%s: cannot set up dataset properties", name);
         goto done;
     }
@@ -300,6 +305,9 @@ static int open_dataset(afile *f, afile_dataset *d, const char *name, hid_t mem_
         return -1;
     }
     H5Sclose(space);
+    d->flushed = d->on_disk;
+    /* One chunk per dataset may sit dirty in the chunk cache until closing. */
+    f->reserve_bytes += chunk_rows * row_size;
     return 0;
 }
 
@@ -324,10 +332,12 @@ static void free_file(afile *f)
     free(f);
 }
 
-afile *afile_open(const char *path, int deflate_level)
+afile *afile_open(const char *path, int deflate_level, bool *locked_out)
 {
     afile_quiet_hdf5();
     int lock_fd = afile_lock(path);
+    if (locked_out)
+        *locked_out = lock_fd == -2;
     if (lock_fd < 0)
         return NULL;
     struct stat st;
@@ -351,6 +361,7 @@ afile *afile_open(const char *path, int deflate_level)
         return NULL;
     }
     afile *f = x_calloc(1, sizeof *f);
+    f->reserve_bytes = 1u << 20; /* metadata written at closing: object headers, chunk indexes */
     f->path = x_strdup(path);
     f->lock_fd = lock_fd;
     f->fid = H5Fopen(path, H5F_ACC_RDWR | H5F_ACC_SWMR_WRITE, fapl);
@@ -394,6 +405,35 @@ afile *afile_open(const char *path, int deflate_level)
     return f;
 }
 
+static uint64_t free_bytes(const afile *f)
+{
+    char *dir = x_strdup(f->path);
+    char *slash = strrchr(dir, '/');
+    if (slash)
+        *slash = 0;
+    struct statvfs vfs;
+    uint64_t n =
+        statvfs(slash ? dir : ".", &vfs) == 0 ? (uint64_t)vfs.f_bavail * vfs.f_frsize : UINT64_MAX;
+    free(dir);
+    return n;
+}
+
+/* Whether `bytes` more can be written and the file still be closed cleanly.  When not, the
+ * file stops here, consistent: HDF5 never sees a failed write, so no table is left extended
+ * over rows whose data did not reach the disk (which would read back as rows of zeros). */
+static bool room_for(afile *f, uint64_t bytes, const char *what)
+{
+    uint64_t avail = free_bytes(f);
+    if (avail >= f->reserve_bytes + bytes)
+        return true;
+    f->failed = true;
+    log_error("%s: disk full (no space left on device: %llu bytes free, %llu kept to close the "
+              "file cleanly) before writing %s; the file keeps the rows written before and takes "
+              "no more",
+              f->path, (unsigned long long)avail, (unsigned long long)f->reserve_bytes, what);
+    return false;
+}
+
 /* Say once, clearly, why a file stopped taking rows: a full disk is the usual cause. */
 static void mark_failed(afile *f, const char *what)
 {
@@ -421,7 +461,7 @@ static int write_buffered(afile_dataset *d)
 {
     if (d->buffered == 0)
         return 0;
-    if (d->file->failed)
+    if (d->file->failed || !room_for(d->file, d->buffered * d->row_size, d->name))
         return -1;
     hsize_t start = d->on_disk, count = d->buffered, size = d->on_disk + d->buffered;
     if (H5Dset_extent(d->ds, &size) < 0) {
@@ -484,6 +524,12 @@ int afile_flush(afile *f)
         mark_failed(f, "the file's metadata");
         rc = -1;
     }
+    if (rc == 0) {
+        for (int b = 0; b < ARCHIVE_BLOB_COUNT; b++)
+            f->blobs[b].flushed = f->blobs[b].on_disk;
+        for (int t = 0; t < ARCHIVE_TABLE_COUNT; t++)
+            f->tables[t].flushed = f->tables[t].on_disk;
+    }
     return rc ? -1 : 0;
 }
 
@@ -501,6 +547,21 @@ int afile_close(afile **pf)
         return 0;
     afile *f = *pf;
     int rc = afile_flush(f);
+    if (f->failed) {
+        /* A write failed (the reserve was not enough: another process filled the disk): cut
+         * every table back to its last flushed extent, so rows whose data may not have reached
+         * the disk are not shown as rows of zeros.  Best effort: `archive_tool check` finds
+         * what remains. */
+        afile_dataset *all[] = {f->blobs, f->tables};
+        int counts[] = {ARCHIVE_BLOB_COUNT, ARCHIVE_TABLE_COUNT};
+        for (int k = 0; k < 2; k++)
+            for (int i = 0; i < counts[k]; i++) {
+                afile_dataset *d = &all[k][i];
+                if (d->ds > 0 && d->on_disk > d->flushed && H5Dset_extent(d->ds, &d->flushed) < 0)
+                    log_error("%s: cannot cut %s back to %llu rows", f->path, d->name,
+                              (unsigned long long)d->flushed);
+            }
+    }
     for (int b = 0; b < ARCHIVE_BLOB_COUNT; b++) {
         if (f->blobs[b].ds > 0 && H5Dclose(f->blobs[b].ds) < 0)
             rc = -1;

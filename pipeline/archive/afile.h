@@ -13,6 +13,7 @@ typedef struct afile_dataset {
     hid_t mem_type;  /* native row type (uint8 for blobs) */
     size_t row_size; /* bytes per in-memory row */
     hsize_t on_disk; /* rows written to the dataset (its extent) */
+    hsize_t flushed; /* extent at the last successful flush (or at opening) */
     hsize_t chunk_rows;
     uint8_t *buf; /* buffered rows not yet written, up to the next chunk boundary */
     size_t buffered;
@@ -29,6 +30,10 @@ typedef struct afile {
     /* A write failed (disk full, I/O error): the file keeps what its last good flush holds and
      * takes no more rows, so a half-written chunk never follows a good one. */
     bool failed;
+    /* Free bytes the file system must keep before a write: room for every dataset's cached
+     * chunk and the metadata HDF5 writes at closing, so a filling disk stops the file at a
+     * consistent state instead of failing half-way through a flush. */
+    uint64_t reserve_bytes;
     int lock_fd; /* the lock file next to the archive (afile_lock), -1 none */
 } afile;
 
@@ -36,7 +41,8 @@ typedef struct afile {
  * for as long as the file is open for writing.  A lock whose holder is gone (killed: the kernel
  * drops its flock) is stale and taken over, with a note.  Returns the lock's descriptor, or -1
  * (logged with the holder's pid) when another process, or another open of this one, writes the
- * file. */
+ * file; -2 (logged) when that other writer is what stops us, so callers can tell a refusal from
+ * an I/O error. */
 int afile_lock(const char *path);
 /* Remove the lock file and release it; *fd = -1.  Accepts -1. */
 void afile_unlock(const char *path, int *fd);
@@ -52,8 +58,9 @@ void afile_quiet_hdf5(void);
 
 /* Create path (all datasets, attributes) when it does not exist, then open it for appending
  * under SWMR.  An existing file is appended to (a writer killed earlier leaves its SWMR mark,
- * which is cleared as h5clear -s does).  NULL with a logged reason. */
-afile *afile_open(const char *path, int deflate_level);
+ * which is cleared as h5clear -s does).  NULL with a logged reason; *locked_out (may be NULL)
+ * tells whether the reason is another writer holding the file's lock. */
+afile *afile_open(const char *path, int deflate_level, bool *locked_out);
 /* Row index the next appended row of a dataset will get. */
 static inline uint64_t afile_next_row(const afile_dataset *d)
 {

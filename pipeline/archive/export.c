@@ -8,6 +8,7 @@
 
 #include <jansson.h>
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -53,6 +54,106 @@ static size_t map_get(pair_map *m, uint64_t a, uint64_t b, size_t next, bool *cr
     m->n++;
     *created = true;
     return next;
+}
+
+/* ---- numbers: the shortest text that reads back to the same value -------------------------
+ *
+ * "%.17g" always round-trips a double but prints 8.79 as 8.7899999999999991, and a float field
+ * widened to double prints as 8.7900033000000004.  Like Python's repr, the fewest significant
+ * digits (1..17) whose strtod() gives the value back are used; a float is first reduced to its
+ * own shortest digits (1..9, checked with strtof), so 8.79f exports as 8.79. */
+
+static void shortest_double(double v, char *out, size_t cap)
+{
+    for (int prec = 1; prec <= 17; prec++) {
+        snprintf(out, cap, "%.*g", prec, v);
+        if (strtod(out, NULL) == v)
+            return;
+    }
+}
+
+/* The double whose shortest text is the float's shortest text. */
+static double float_as_decimal(float v)
+{
+    char s[32];
+    for (int prec = 1; prec <= 9; prec++) {
+        snprintf(s, sizeof s, "%.*g", prec, (double)v);
+        if (strtof(s, NULL) == v)
+            break;
+    }
+    return strtod(s, NULL);
+}
+
+static json_t *json_f32(float v)
+{
+    return isfinite(v) ? json_real(float_as_decimal(v)) : json_null();
+}
+
+/* JSON text of a value, compact and in insertion order, reals in their shortest form (jansson
+ * has no such mode). */
+static void write_json(FILE *out, json_t *v)
+{
+    switch (json_typeof(v)) {
+    case JSON_OBJECT: {
+        const char *key;
+        json_t *m;
+        bool first = true;
+        fputc('{', out);
+        json_object_foreach(v, key, m)
+        {
+            json_t *k = json_string(key);
+            char *ks = k ? json_dumps(k, JSON_ENCODE_ANY) : NULL;
+            fprintf(out, "%s%s:", first ? "" : ",", ks ? ks : "\"\"");
+            free(ks);
+            json_decref(k);
+            write_json(out, m);
+            first = false;
+        }
+        fputc('}', out);
+        break;
+    }
+    case JSON_ARRAY: {
+        size_t i;
+        json_t *m;
+        fputc('[', out);
+        json_array_foreach(v, i, m)
+        {
+            if (i)
+                fputc(',', out);
+            write_json(out, m);
+        }
+        fputc(']', out);
+        break;
+    }
+    case JSON_REAL: {
+        char s[40];
+        shortest_double(json_real_value(v), s, sizeof s);
+        /* Keep it a JSON real: "3" would read back as an integer. */
+        fprintf(out, "%s%s", s, strpbrk(s, ".eEn") ? "" : ".0");
+        break;
+    }
+    default: {
+        char *s = json_dumps(v, JSON_ENCODE_ANY | JSON_COMPACT);
+        fputs(s ? s : "null", out);
+        free(s);
+    }
+    }
+}
+
+/* write_json into a malloc'd string, or NULL when out of memory. */
+static char *dump_json(json_t *v)
+{
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *m = open_memstream(&buf, &len);
+    if (!m)
+        return NULL;
+    write_json(m, v);
+    if (fclose(m) != 0) {
+        free(buf);
+        return NULL;
+    }
+    return buf;
 }
 
 /* ---- text helpers ------------------------------------------------------------------------- */
@@ -102,7 +203,7 @@ static json_t *field_json(const field_desc *f, const uint8_t *row)
     case FK_U16: { uint16_t v; memcpy(&v, p, 2); return json_integer(v); }
     case FK_I8: return json_integer(*(const int8_t *)p);
     case FK_U8: return json_integer(*p);
-    case FK_F32: { float v; memcpy(&v, p, 4); return isfinite(v) ? json_real(v) : json_null(); }
+    case FK_F32: { float v; memcpy(&v, p, 4); return json_f32(v); }
     case FK_F64: { double v; memcpy(&v, p, 8); return isfinite(v) ? json_real(v) : json_null(); }
     case FK_CHAR: { char s[2] = {(char)*p, 0}; return json_string(s); }
     case FK_STR: return json_stringn((const char *)p, strnlen((const char *)p, f->len));
@@ -130,8 +231,8 @@ static json_t *row_json(enum archive_table t, const void *row)
         json_object_set_new(o, td->fields[i].name, field_json(&td->fields[i], row));
     if (t == ARCHIVE_POSITIONS) {
         const archive_position *p = row;
-        json_object_set_new(o, "lat", p->lat_e7 == ARCHIVE_LATLON_NA ? json_null() : json_real(p->lat_e7 * 1e-7));
-        json_object_set_new(o, "lon", p->lon_e7 == ARCHIVE_LATLON_NA ? json_null() : json_real(p->lon_e7 * 1e-7));
+        json_object_set_new(o, "lat", p->lat_e7 == ARCHIVE_LATLON_NA ? json_null() : json_real(p->lat_e7 / 1e7));
+        json_object_set_new(o, "lon", p->lon_e7 == ARCHIVE_LATLON_NA ? json_null() : json_real(p->lon_e7 / 1e7));
     }
     return o;
 }
@@ -142,8 +243,11 @@ static void csv_value(FILE *out, json_t *v)
         csv_text(out, json_string_value(v));
     else if (json_is_integer(v))
         fprintf(out, "%lld", (long long)json_integer_value(v));
-    else if (json_is_real(v))
-        fprintf(out, "%.9g", json_real_value(v));
+    else if (json_is_real(v)) {
+        char s[40];
+        shortest_double(json_real_value(v), s, sizeof s);
+        fputs(s, out);
+    }
     else if (json_is_array(v)) {
         char *s = json_dumps(v, JSON_COMPACT);
         csv_text(out, s ? s : "");
@@ -262,7 +366,7 @@ static void dma_row(FILE *out, const archive_position *p, const archive_static *
     dma_time(p->time_ns, ts, sizeof ts);
     fprintf(out, "%s,%s,%u,", ts, mobile_type(p->msg_type), p->mmsi);
     if (p->lat_e7 != ARCHIVE_LATLON_NA && p->lon_e7 != ARCHIVE_LATLON_NA)
-        fprintf(out, "%.6f,%.6f,", p->lat_e7 * 1e-7, p->lon_e7 * 1e-7);
+        fprintf(out, "%.6f,%.6f,", p->lat_e7 / 1e7, p->lon_e7 / 1e7);
     else
         fputs(",,", out);
     fprintf(out, "%s,", nav_status_text[p->nav_status & 15]);
@@ -543,7 +647,7 @@ static int export_generic(archive_export *e, archive_reader *r)
         }
         free(text);
         if (e->format == ARCHIVE_FMT_JSONL) {
-            char *s = json_dumps(o, JSON_COMPACT | JSON_PRESERVE_ORDER);
+            char *s = dump_json(o);
             if (s)
                 fprintf(e->out, "%s\n", s);
             free(s);
@@ -649,15 +753,15 @@ static json_t *alert_json(const alert_entry *a)
     json_object_set_new(o, "end", json_string(iso));
     json_object_set_new(o, "lat", isfinite(r->lat_deg) ? json_real(r->lat_deg) : json_null());
     json_object_set_new(o, "lon", isfinite(r->lon_deg) ? json_real(r->lon_deg) : json_null());
-    json_object_set_new(o, "score", isfinite(r->score) ? json_real(r->score) : json_null());
+    json_object_set_new(o, "score", json_f32(r->score));
     json_t *ev = a->evidence && *a->evidence ? json_loads(a->evidence, 0, NULL) : NULL;
     json_object_set_new(o, "evidence", ev ? ev : json_object());
     json_object_set_new(o, "alert_id", json_integer((json_int_t)r->alert_id));
     json_object_set_new(o, "state", json_string(r->state < 3 ? states[r->state] : "unknown"));
     json_object_set_new(o, "track_id", json_integer(r->track_id));
-    json_object_set_new(o, "severity", isfinite(r->severity) ? json_real(r->severity) : json_null());
-    json_object_set_new(o, "confidence", isfinite(r->confidence) ? json_real(r->confidence) : json_null());
-    json_object_set_new(o, "context", isfinite(r->context) ? json_real(r->context) : json_null());
+    json_object_set_new(o, "severity", json_f32(r->severity));
+    json_object_set_new(o, "confidence", json_f32(r->confidence));
+    json_object_set_new(o, "context", json_f32(r->context));
     json_object_set_new(o, "source_id", json_integer(r->source_id));
     iso_time(r->time_ns, iso, sizeof iso);
     json_object_set_new(o, "time", json_string(iso));
@@ -694,7 +798,7 @@ static void write_geometry(archive_export *e)
             json_object_set_new(props, "start", json_string(t0));
             json_object_set_new(props, "end", json_string(t1));
             json_object_set_new(props, "points", json_integer((json_int_t)l->n));
-            char *ps = json_dumps(props, JSON_COMPACT | JSON_PRESERVE_ORDER);
+            char *ps = dump_json(props);
             json_decref(props);
             fprintf(e->out, "{\"type\":\"Feature\",\"properties\":%s,\"geometry\":{\"type\":\"%s\","
                             "\"coordinates\":", ps ? ps : "{}", point ? "Point" : "LineString");
@@ -744,13 +848,13 @@ static void write_alerts(archive_export *e)
         const alert_entry *a = &e->alerts[i];
         json_t *o = alert_json(a);
         if (e->format == ARCHIVE_FMT_JSONL) {
-            char *s = json_dumps(o, JSON_COMPACT | JSON_PRESERVE_ORDER);
+            char *s = dump_json(o);
             if (s)
                 fprintf(e->out, "%s\n", s);
             free(s);
         } else if (e->format == ARCHIVE_FMT_GEOJSON) {
             feature_sep(e);
-            char *s = json_dumps(o, JSON_COMPACT | JSON_PRESERVE_ORDER);
+            char *s = dump_json(o);
             fprintf(e->out, "{\"type\":\"Feature\",\"properties\":%s,\"geometry\":{\"type\":\"Point\","
                             "\"coordinates\":[%.7f,%.7f]}}",
                     s ? s : "{}", a->row.lon_deg, a->row.lat_deg);
@@ -763,7 +867,7 @@ static void write_alerts(archive_export *e)
             xml_text(e->out, a->row.rule);
             fprintf(e->out, "</name><TimeSpan><begin>%s</begin><end>%s</end></TimeSpan><description>",
                     t0, t1);
-            char *s = json_dumps(o, JSON_COMPACT | JSON_PRESERVE_ORDER);
+            char *s = dump_json(o);
             xml_text(e->out, s ? s : "");
             free(s);
             fprintf(e->out, "</description><Point><coordinates>%.7f,%.7f</coordinates></Point>"

@@ -520,7 +520,8 @@ static hid_t create_index_ds(hid_t g, const char *name, hid_t file_type, hsize_t
     hid_t dcpl = H5Pcreate(H5P_DATASET_CREATE);
     hid_t ds = H5I_INVALID_HID;
     if (sp >= 0 && dcpl >= 0 && H5Pset_chunk(dcpl, 1, &chunk) >= 0 && H5Pset_shuffle(dcpl) >= 0 &&
-        H5Pset_deflate(dcpl, 4) >= 0 && H5Pset_obj_track_times(dcpl, 0) >= 0)
+        H5Pset_deflate(dcpl, 4) >= 0 && H5Pset_fletcher32(dcpl) >= 0 &&
+        H5Pset_obj_track_times(dcpl, 0) >= 0)
         ds = H5Dcreate2(g, name, file_type, sp, H5P_DEFAULT, dcpl, H5P_DEFAULT);
     if (ds < 0)
         log_error("cannot create index dataset %s", name);
@@ -857,4 +858,201 @@ int archive_index_build(const char *path)
 int archive_index_build_bounded(const char *path, size_t sort_block_rows)
 {
     return archive_index_build_in(path, sort_block_rows, false);
+}
+
+/* ---- check ---------------------------------------------------------------------------------
+ *
+ * Every row of every table and every blob byte is read, so HDF5 decodes (and, on files with
+ * Fletcher32, checksums) every chunk.  Rows that are all fill value (time 0 and MMSI 0 in
+ * messages or positions) were never written: a writer extended the table and the data did not
+ * follow.  The index must describe the table it covers: the sorted copy holds the same rows
+ * (compared as a multiset by an order-independent sum of row hashes, so memory stays bounded),
+ * in (MMSI, time) order, the MMSI directory points at each vessel's run, and the time blocks
+ * bound their rows' times. */
+
+#define CHECK_STEP_ROWS 65536
+
+static uint64_t row_hash(const void *row, size_t n)
+{
+    /* FNV-1a then a final mix (splitmix64), so that sums of hashes compare multisets. */
+    const uint8_t *p = row;
+    uint64_t h = 0xcbf29ce484222325ull;
+    for (size_t i = 0; i < n; i++)
+        h = (h ^ p[i]) * 0x100000001b3ull;
+    h ^= h >> 30;
+    h *= 0xbf58476d1ce4e5b9ull;
+    h ^= h >> 27;
+    h *= 0x94d049bb133111ebull;
+    return h ^ (h >> 31);
+}
+
+/* Read rows [0, n) of ds in steps, zeroed first (padding stays 0 for hashing), calling fn. */
+typedef int (*check_fn)(void *ctx, const uint8_t *rows, uint64_t first, uint64_t n);
+
+static int check_rows(archive_reader *r, hid_t ds, hid_t mt, size_t row_size, uint64_t n,
+                      const char *what, check_fn fn, void *ctx)
+{
+    uint8_t *buf = x_malloc(CHECK_STEP_ROWS * row_size);
+    int rc = 0;
+    for (uint64_t at = 0; at < n && rc == 0; at += CHECK_STEP_ROWS) {
+        uint64_t k = n - at < CHECK_STEP_ROWS ? n - at : CHECK_STEP_ROWS;
+        memset(buf, 0, k * row_size);
+        if (read_range(ds, mt, at, k, buf, what, r->path) != 0 || (fn && fn(ctx, buf, at, k) != 0))
+            rc = -1;
+    }
+    free(buf);
+    return rc;
+}
+
+struct check_ctx {
+    archive_reader *r;
+    enum archive_table t;
+    uint64_t hash_sum, unwritten;
+    archive_position last;
+    bool have_last;
+    uint64_t disorder;
+};
+
+static int check_table_rows(void *ctx, const uint8_t *rows, uint64_t first, uint64_t n)
+{
+    struct check_ctx *c = ctx;
+    size_t rs = archive_row_size(c->t);
+    for (uint64_t i = 0; i < n; i++) {
+        const uint8_t *row = rows + i * rs;
+        int64_t t_ns;
+        memcpy(&t_ns, row, sizeof t_ns); /* every table starts with time_ns */
+        uint32_t mmsi = 1;
+        if (c->t == ARCHIVE_POSITIONS)
+            mmsi = ((const archive_position *)row)->mmsi;
+        else if (c->t == ARCHIVE_MESSAGES)
+            mmsi = ((const archive_message *)row)->mmsi;
+        if (t_ns == 0 && mmsi == 0 && c->unwritten++ == 0)
+            log_error("%s: %s row %llu was never written (time 0, MMSI 0)", c->r->path,
+                      archive_table_name(c->t), (unsigned long long)(first + i));
+        if (c->t == ARCHIVE_POSITIONS && first + i < c->r->indexed_rows)
+            c->hash_sum += row_hash(row, rs);
+    }
+    return 0;
+}
+
+static int check_sorted_rows(void *ctx, const uint8_t *rows, uint64_t first, uint64_t n)
+{
+    struct check_ctx *c = ctx;
+    (void)first;
+    for (uint64_t i = 0; i < n; i++) {
+        const archive_position *p = (const archive_position *)rows + i;
+        c->hash_sum += row_hash(p, sizeof *p);
+        if (c->have_last && (p->mmsi < c->last.mmsi ||
+                             (p->mmsi == c->last.mmsi && p->time_ns < c->last.time_ns)))
+            c->disorder++;
+        c->last = *p;
+        c->have_last = true;
+    }
+    return 0;
+}
+
+static int check_index(archive_reader *r, uint64_t positions_hash)
+{
+    const char *path = r->path;
+    hsize_t n_sorted = 0;
+    if (r->indexed_rows > r->rows[ARCHIVE_POSITIONS] || extent(r->sorted, &n_sorted) != 0 ||
+        n_sorted != r->indexed_rows) {
+        log_error("%s: the index covers %llu rows but holds %llu of %llu positions", path,
+                  (unsigned long long)r->indexed_rows, (unsigned long long)n_sorted,
+                  (unsigned long long)r->rows[ARCHIVE_POSITIONS]);
+        return -1;
+    }
+    struct check_ctx c = {.r = r, .t = ARCHIVE_POSITIONS};
+    if (check_rows(r, r->sorted, r->mt[ARCHIVE_POSITIONS], sizeof(archive_position), n_sorted,
+                   "index/positions_by_mmsi", check_sorted_rows, &c) != 0)
+        return -1;
+    if (c.disorder) {
+        log_error("%s: index/positions_by_mmsi is out of (MMSI, time) order at %llu places", path,
+                  (unsigned long long)c.disorder);
+        return -1;
+    }
+    if (c.hash_sum != positions_hash) {
+        log_error("%s: index/positions_by_mmsi does not hold the rows of positions", path);
+        return -1;
+    }
+    /* The directory: runs in order, back to back, covering the sorted copy, each of its MMSI. */
+    uint64_t next = 0;
+    archive_position p;
+    for (size_t i = 0; i < r->n_dir; i++) {
+        const index_mmsi *e = &r->dir[i];
+        if (e->first != next || e->count == 0 || e->count > n_sorted - e->first ||
+            (i > 0 && e->mmsi <= r->dir[i - 1].mmsi) ||
+            read_range(r->sorted, r->mt[ARCHIVE_POSITIONS], e->first, 1, &p, "index", path) != 0 ||
+            p.mmsi != e->mmsi ||
+            read_range(r->sorted, r->mt[ARCHIVE_POSITIONS], e->first + e->count - 1, 1, &p,
+                       "index", path) != 0 ||
+            p.mmsi != e->mmsi) {
+            log_error("%s: index/mmsi entry %zu (MMSI %u) does not match the sorted copy", path,
+                      i, e->mmsi);
+            return -1;
+        }
+        next = e->first + e->count;
+    }
+    if (next != n_sorted) {
+        log_error("%s: index/mmsi covers %llu of %llu sorted rows", path,
+                  (unsigned long long)next, (unsigned long long)n_sorted);
+        return -1;
+    }
+    /* The time blocks: back to back over the covered rows, each bounding its rows' times. */
+    next = 0;
+    int rc = 0;
+    for (size_t b = 0; b < r->n_blocks && rc == 0; b++) {
+        const index_block *blk = &r->blocks[b];
+        if (blk->first != next || blk->count == 0 || blk->count > INDEX_BLOCK_ROWS ||
+            blk->count > r->indexed_rows - blk->first) {
+            rc = -1;
+            break;
+        }
+        archive_position *rows = x_malloc(blk->count * sizeof *rows);
+        if (read_range(r->ds[ARCHIVE_POSITIONS], r->mt[ARCHIVE_POSITIONS], blk->first, blk->count,
+                       rows, "positions", path) != 0)
+            rc = -1;
+        int64_t lo = INT64_MAX, hi = INT64_MIN;
+        for (uint64_t i = 0; rc == 0 && i < blk->count; i++) {
+            lo = rows[i].time_ns < lo ? rows[i].time_ns : lo;
+            hi = rows[i].time_ns > hi ? rows[i].time_ns : hi;
+        }
+        if (rc == 0 && (lo != blk->t_min_ns || hi != blk->t_max_ns))
+            rc = -1;
+        free(rows);
+        next = blk->first + blk->count;
+    }
+    if (rc == 0 && next != r->indexed_rows)
+        rc = -1;
+    if (rc != 0)
+        log_error("%s: index/positions_blocks does not match the positions table", path);
+    return rc;
+}
+
+int archive_reader_check(archive_reader *r)
+{
+    int rc = 0;
+    uint64_t positions_hash = 0;
+    for (int t = 0; t < ARCHIVE_TABLE_COUNT; t++) {
+        struct check_ctx c = {.r = r, .t = (enum archive_table)t};
+        if (check_rows(r, r->ds[t], r->mt[t], archive_row_size(t), r->rows[t],
+                       archive_table_name(t), check_table_rows, &c) != 0) {
+            rc = -1;
+            continue;
+        }
+        if (c.unwritten) {
+            log_error("%s: %s has %llu rows that were never written", r->path,
+                      archive_table_name(t), (unsigned long long)c.unwritten);
+            rc = -1;
+        }
+        if (t == ARCHIVE_POSITIONS)
+            positions_hash = c.hash_sum;
+    }
+    for (int b = 0; b < ARCHIVE_BLOB_COUNT; b++)
+        if (check_rows(r, r->blob[b], H5T_NATIVE_UINT8, 1, r->blob_size[b], archive_blob_name(b),
+                       NULL, NULL) != 0)
+            rc = -1;
+    if (rc == 0 && r->indexed_rows > 0 && check_index(r, positions_hash) != 0)
+        rc = -1;
+    return rc;
 }

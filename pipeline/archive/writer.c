@@ -42,6 +42,7 @@ struct archive_writer {
     uint64_t rows[ARCHIVE_TABLE_COUNT];
     char current[PATH_MAX];
     struct open_file *last; /* most recently used (for rows without an event time) */
+    bool locked_out;        /* another process writes a file we need: take no more rows */
 };
 
 static bool is_directory(const char *path)
@@ -191,6 +192,8 @@ static int close_slot(archive_writer *w, int i)
 
 static struct open_file *file_for(archive_writer *w, int64_t t_ns)
 {
+    if (w->locked_out)
+        return NULL; /* said once already; retrying per row would flood the log */
     int64_t period = period_of(w, t_ns);
     for (int i = 0; i < w->n_open; i++) {
         if (w->open[i].period == period) {
@@ -211,7 +214,7 @@ static struct open_file *file_for(archive_writer *w, int64_t t_ns)
     if (file_path(w, period, step, path, sizeof path) != 0)
         return NULL;
     make_parent_dirs(path);
-    afile *f = afile_open(path, w->deflate_level);
+    afile *f = afile_open(path, w->deflate_level, &w->locked_out);
     if (!f)
         return NULL;
     struct open_file *o = &w->open[w->n_open++];
@@ -371,7 +374,7 @@ int archive_writer_flush(archive_writer *w)
                     rc = -1;
                 /* Create it now so current_step() finds it. */
                 make_parent_dirs(next);
-                afile *nf = afile_open(next, w->deflate_level);
+                afile *nf = afile_open(next, w->deflate_level, &w->locked_out);
                 if (nf && afile_close(&nf) != 0)
                     rc = -1;
                 continue;
@@ -385,6 +388,11 @@ int archive_writer_flush(archive_writer *w)
 uint64_t archive_writer_rows(const archive_writer *w, enum archive_table t)
 {
     return (unsigned)t < ARCHIVE_TABLE_COUNT ? w->rows[t] : 0;
+}
+
+bool archive_writer_locked_out(const archive_writer *w)
+{
+    return w->locked_out;
 }
 
 const char *archive_writer_path(const archive_writer *w)

@@ -3,7 +3,8 @@
 
   test_archive.py <case> --work DIR --publisher ... --archiver ... --replay ... --tool ... --layout LAYOUT.md
 
-Cases: kill_restart, swmr_follow, replay, determinism, damaged, layout_example.
+Cases: kill_restart, swmr_follow, replay, determinism, damaged, layout_example, tool_cli,
+second_writer.
 Exit 0 pass, 1 fail, 77 skip (h5py or numpy missing)."""
 import argparse
 import os
@@ -232,7 +233,9 @@ def case_replay():
 
 def case_damaged():
     d = os.path.join(A.work, "arch")
-    archive_run(d, 400, "pub")
+    # Enough rows that the file ends with the index's last chunk, which only a check of the
+    # index itself reads.
+    archive_run(d, 20000, "pub")
     good = h5files(d)[0]
     size = os.path.getsize(good)
     data = open(good, "rb").read()
@@ -245,6 +248,12 @@ def case_damaged():
     for i in range(size // 3, 2 * size // 3):
         mid[i] = (i * 131) & 255
     bad["overwritten.h5"] = bytes(mid)
+    # The last 8 KB randomised (seeded): the tail holds row chunks and the index, which only a
+    # check that reads every row and compares the index with the tables notices.
+    tail = bytearray(data)
+    rnd = np.random.default_rng(12).integers(0, 256, 8192, dtype=np.uint8).tobytes()
+    tail[-8192:] = rnd
+    bad["tail_8k_random.h5"] = bytes(tail)
     for name, content in bad.items():
         with open(os.path.join(A.work, name), "wb") as f:
             f.write(content)
@@ -264,6 +273,8 @@ def case_damaged():
                 fail(f"archive_tool check accepted damaged {name}")
         msg = subprocess.run([A.tool, "check", p], capture_output=True, text=True).stderr.strip().splitlines()
         print(f"ok: {name}: clear error, no crash ({msg[-1] if msg else ''})")
+        if name == "tail_8k_random.h5":
+            continue  # only the index is damaged there, and replay reads the tables, not the index
         r = subprocess.run([A.replay, "--input", p, "--pub", "", "--log_level", "warn"], capture_output=True,
                            text=True, timeout=60)
         check(r.returncode in (1, 2) and "Sanitizer" not in r.stderr, f"replay refuses {name} (rc {r.returncode})")
@@ -298,6 +309,70 @@ def case_layout_example():
     print(out.stdout)
 
 
+def case_tool_cli():
+    """archive_tool's command line and text output; h5py reading the attributes as text."""
+    d = os.path.join(A.work, "arch")
+    archive_run(d, 600, "pub")
+    path = h5files(d)[0]
+    run = lambda *a: subprocess.run([A.tool, *a], capture_output=True, text=True, timeout=60)
+    r = run("query", "--table", "positions", "-o", "-", d)
+    check(r.returncode == 0 and r.stdout.count("\n") == 601, f"'-o - DIR' writes to stdout (rc {r.returncode})")
+    r = run("query", "--bbox", "-10,-80,10,-70", "--table", "positions", d)
+    check(r.returncode == 0 and r.stdout.count("\n") > 1, f"'--bbox -10,-80,10,-70 DIR' (rc {r.returncode})")
+    r = run("query", "--all_states", "--table", "alerts", d)
+    check(r.returncode == 0, f"a boolean flag before the input (rc {r.returncode})")
+    r = run("summary", d + "/")
+    check(r.returncode == 0 and "//" not in r.stdout and f"file: {d}/centinela" in r.stdout,
+          "a directory given with a trailing slash: no double slash")
+    for args, needle in ((("--table", "nope"), "table 'nope'"), (("--format", "xml"), "format 'xml'"),
+                         (("--from", "yesterday"), "from 'yesterday'"), (("--to", "soon"), "to 'soon'"),
+                         (("--bbox", "1,2,3"), "bbox '1,2,3'"), (("--bbox", "10,0,-10,5"), "latitudes")):
+        r = run("query", *args, d)
+        check(r.returncode == 2 and needle in r.stderr, f"bad {args[0]} named in the error: {r.stderr.strip()[-90:]}")
+    # JSON numbers in their shortest round-trip form (as Python's repr): 8.79, not 8.7900033000000004.
+    numbers = 0
+    for table in ("positions", "tracks", "alerts", "messages"):
+        r = run("query", "--table", table, "--format", "jsonl", d)
+        check(r.returncode == 0, f"{table} as jsonl")
+        for t in re.findall(r'(?<=[:,\[])(-?\d+\.\d+(?:e[-+]?\d+)?)(?=[,}\]])', r.stdout):
+            numbers += 1
+            if repr(float(t)) != t and not (len(t) <= 10 and float(t) == float(np.float32(float(t)))):
+                fail(f"{table}: {t} is not the shortest text of its value ({repr(float(t))})")
+    check(numbers > 1000, f"{numbers} JSONL reals, each in its shortest form")
+    r = run("query", "--table", "positions", "--format", "jsonl", "--mmsi", "200000003", d)
+    first = r.stdout.splitlines()[0]
+    check(re.search(r'"lat":-?\d+\.\d{1,7}[,}]', first) is not None, f"lat exported as a 7-decimal number: {first[-60:]}")
+    with h5py.File(path, "r") as f:
+        units = f["positions"].attrs["lat_e7.units"]
+        check(isinstance(units, str), f"h5py reads units as str ({type(units).__name__})")
+        check(isinstance(f.attrs["layout"], str), "h5py reads the file's layout attribute as str")
+
+
+def case_second_writer():
+    """A second archiver refused by the one-writer lock logs once and exits 2."""
+    import fcntl
+    d = os.path.join(A.work, "arch")
+    os.makedirs(d)
+    lock = open(os.path.join(d, "centinela.h5.lock"), "w")
+    fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    lock.write("4242\n")
+    lock.flush()
+    pub = Publisher(count=20000, rate=0, name="pub")
+    a = subprocess.Popen([A.archiver, "--sub", ">" + pub.endpoint, "--path", d + "/", "--rotate", "none",
+                          "--pub", "", "--log_level", "info"], env=ENV, stderr=subprocess.PIPE, text=True)
+    try:
+        err = a.communicate(timeout=60)[1]
+    except subprocess.TimeoutExpired:
+        a.kill()
+        fail("the refused archiver kept running")
+    pub.p.kill()
+    lines = [l for l in err.splitlines() if "one writer per file" in l]
+    print(err[-1500:])
+    check(a.returncode == 2, f"refused archiver exits 2 (got {a.returncode})")
+    check(len(lines) == 1 and "4242" in lines[0], f"the refusal is logged once ({len(lines)} lines)")
+    check(len(err.splitlines()) < 30, f"{len(err.splitlines())} log lines in all")
+
+
 def main():
     global A
     ap = argparse.ArgumentParser()
@@ -310,7 +385,8 @@ def main():
     ENV["CENTINELA_RUN_DIR"] = A.work
     {"kill_restart": case_kill_restart, "swmr_follow": case_swmr_follow, "replay": case_replay,
      "determinism": case_determinism, "damaged": case_damaged,
-     "layout_example": case_layout_example}[A.case]()
+     "layout_example": case_layout_example, "tool_cli": case_tool_cli,
+     "second_writer": case_second_writer}[A.case]()
     print("PASS")
 
 

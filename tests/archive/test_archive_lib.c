@@ -317,9 +317,14 @@ static void test_lock(const char *dir)
     CHECK(f && fscanf(f, "%ld", &pid) == 1 && pid == (long)getpid());
     if (f)
         fclose(f);
+    CHECK(!archive_writer_locked_out(b));
     CHECK(archive_writer_ais(b, &h, &m) != 0); /* refused: a holds the file */
-    CHECK(archive_index_build(path) != 0);     /* refused too */
+    CHECK(archive_writer_locked_out(b));       /* ...and b says so, and takes no more rows */
+    CHECK(archive_writer_ais(b, &h, &m) != 0);
+    CHECK(archive_index_build(path) != 0); /* refused too */
     archive_writer_destroy(&a);
+    archive_writer_destroy(&b);
+    b = archive_writer_create(&c);
     CHECK(access(lock, F_OK) != 0); /* removed on close */
     /* A stale lock: a pid that is gone, and no flock on it. */
     f = fopen(lock, "w");

@@ -63,15 +63,44 @@
   const layerControl = L.control.layers(null, overlays, { collapsed: true }).addTo(map);
   L.control.scale({ imperial: false }).addTo(map);
 
+  // A state-changing request (POST) carries the session token of /api/session.json: the server
+  // refuses any without it, so another site's page cannot acknowledge alerts or drive playback.
+  let sessionToken = null;
+  async function post(url) {
+    if (!sessionToken) {
+      const j = await (await fetch('api/session.json')).json().catch(() => ({}));
+      sessionToken = j.token || '';
+    }
+    return fetch(url, { method: 'POST', headers: { 'X-Centinela-Token': sessionToken } });
+  }
+
+  // Problems the operator must see (a zone file the server refused, a failed request).
+  function showError(text) {
+    const box = $('#errors');
+    const li = document.createElement('li');
+    li.textContent = text;
+    box.appendChild(li);
+    box.hidden = false;
+  }
+
   async function loadZones() {
     let list;
-    try { list = await (await fetch('api/zones.json')).json(); } catch (e) { return; }
-    const files = list.files || [];
+    try { list = await (await fetch('api/zones.json')).json(); } catch (e) {
+      showError('zone files could not be listed: ' + e);
+      return;
+    }
+    const files = (list.files || []).filter(f => {
+      if (f.error) showError(f.error);
+      return !f.error;
+    });
     // Land first (beneath), zones over it.
     files.sort((a, b) => (b.name.includes('land') ? 1 : 0) - (a.name.includes('land') ? 1 : 0));
     for (const f of files) {
       let gj;
-      try { gj = await (await fetch(f.url)).json(); } catch (e) { continue; }
+      try { gj = await (await fetch(f.url)).json(); } catch (e) {
+        showError(`zone file ${f.name} could not be read: ${e}`);
+        continue;
+      }
       if (gj.attribution) map.attributionControl.addAttribution(esc(gj.attribution).slice(0, 200));
       const layer = L.geoJSON(gj, {
         renderer: zoneRenderer,
@@ -348,7 +377,8 @@
       ev.stopPropagation();
       const by = localStorage.getItem('centinela.operator') || '';
       const src = state.mode === 'playback' ? '&source=playback' : '';
-      await fetch(`api/ack?id=${encodeURIComponent(btn.dataset.id)}&ack=${btn.dataset.ack}&by=${encodeURIComponent(by)}${src}`, { method: 'POST' });
+      const r = await post(`api/ack?id=${encodeURIComponent(btn.dataset.id)}&ack=${btn.dataset.ack}&by=${encodeURIComponent(by)}${src}`);
+      if (!r.ok) showError('acknowledgement refused: ' + ((await r.json().catch(() => ({}))).error || r.status));
       return;
     }
     const li = ev.target.closest('li');
@@ -474,7 +504,7 @@
   let sliderDragging = false;
   async function pb(action, params = {}) {
     const q = new URLSearchParams({ action, ...params });
-    const r = await fetch('api/playback?' + q, { method: 'POST' });
+    const r = await post('api/playback?' + q);
     const j = await r.json().catch(() => ({}));
     $('#pb-status').textContent = r.ok ? action : (j.error || 'error');
   }

@@ -233,6 +233,10 @@ int archive_writer_positions(archive_writer *w, const archive_position *rows, si
 int archive_writer_flush(archive_writer *w);
 /* Rows accepted per table since creation. */
 uint64_t archive_writer_rows(const archive_writer *w, enum archive_table t);
+/* True once a row was refused because another process writes its file (the one-writer lock,
+ * logged once): the writer then takes no more rows, and its caller should stop with exit code
+ * 2, a configuration error that a restart cannot cure. */
+bool archive_writer_locked_out(const archive_writer *w);
 /* Path of the file written last ("" before the first row). */
 const char *archive_writer_path(const archive_writer *w);
 /* Flush, close every file (indexing them when configured) and free. Accepts NULL. */
@@ -269,6 +273,11 @@ uint64_t archive_reader_indexed_rows(const archive_reader *r);
  * position, removed at once), so 10 M positions need about 50 MB of memory and 480 MB of
  * temporary disk.  0 or -1 (logged). */
 int archive_index_build(const char *path);
+/* Read every row of every table and every blob byte (a damaged chunk fails to decode or, on
+ * files with Fletcher32, to checksum), refuse rows that were never written (time 0 and MMSI 0),
+ * and verify the index against the positions it covers.  0, or -1 with the first problems
+ * logged. */
+int archive_reader_check(archive_reader *r);
 /* The same with sort blocks of sort_block_rows rows (memory about 48 bytes x sort_block_rows;
  * 1..SIZE_MAX, 0: the default). */
 int archive_index_build_bounded(const char *path, size_t sort_block_rows);
