@@ -330,6 +330,27 @@ static void print_summary(struct child *cs, int n, double elapsed)
     printf(
         "summary: messages %lld, vessels %lld, tracks %lld (%lld dark), alerts %lld, archive %s\n",
         msgs, vessels, tracks, dark, alerts, archive ? archive : "(none)");
+    /* What the record holds, beside what was lost on the way (sequence gaps, queue drops). */
+    static const char *const tables[] = {"messages", "positions", "static",
+                                         "tracks",   "radar",     "alerts"};
+    long long lost = 0;
+    for (int i = 0; i < n; i++) {
+        long long m = stat_int(cs[i].stats, "rx", "seq_missing");
+        long long d = stat_int(cs[i].stats, "tx", "hwm_drops");
+        lost += (m > 0 ? m : 0) + (d > 0 ? d : 0);
+    }
+    for (int i = 0; i < n; i++) {
+        if (stat_int(cs[i].stats, "counters", "rows_messages") < 0)
+            continue;
+        printf("archived by %s:", cs[i].gn->section);
+        for (size_t t = 0; t < sizeof tables / sizeof *tables; t++) {
+            char key[32];
+            snprintf(key, sizeof key, "rows_%s", tables[t]);
+            printf("%s %s %lld", t ? "," : "", tables[t],
+                   (long long)stat_int(cs[i].stats, "counters", key));
+        }
+        printf("; lost in the graph %lld (sequence gaps and queue drops)\n", lost);
+    }
     fflush(stdout);
 }
 
@@ -547,18 +568,28 @@ int main(int argc, char **argv)
     long long last_msgs = 0;
     double last_t = started;
     bool stopping = false, failed = false;
+    int stop_stage = 0;
     int restart_max = (int)config_int(cfg, "restart_max");
     double stall_timeout = config_real(cfg, "stall_timeout_s");
     double last_sig = -1, last_progress = started;
 
     for (;;) {
         if (g_stop && !stopping) {
+            /* Stop the sources: each ends its stream, and every node downstream flushes and
+             * ends on it, so the archive gets everything in flight.  Nodes still running after
+             * stop_timeout_s get SIGTERM themselves, then SIGKILL. */
             stopping = true;
+            stop_stage = 0;
             stop_deadline = now_s() + config_real(cfg, "stop_timeout_s");
             log_info("stopping the graph");
+            int sources = 0;
             for (int i = 0; i < g.n; i++)
-                if (cs[i].state == CHILD_RUNNING)
+                if (cs[i].state == CHILD_RUNNING && !*cs[i].gn->sub) {
                     kill(cs[i].pid, SIGTERM);
+                    sources++;
+                }
+            if (sources == 0)
+                stop_deadline = now_s();
         }
         int status;
         pid_t pid;
@@ -629,11 +660,18 @@ int main(int argc, char **argv)
         if (active == 0)
             break;
         if (stopping && now_s() > stop_deadline) {
-            for (int i = 0; i < g.n; i++)
-                if (cs[i].state == CHILD_RUNNING) {
+            for (int i = 0; i < g.n; i++) {
+                if (cs[i].state != CHILD_RUNNING)
+                    continue;
+                if (stop_stage == 0) {
+                    log_info("%s still running; asking it to stop", cs[i].gn->section);
+                    kill(cs[i].pid, SIGTERM);
+                } else {
                     log_warn("%s did not stop; killing it", cs[i].gn->section);
                     kill(cs[i].pid, SIGKILL);
                 }
+            }
+            stop_stage++;
             stop_deadline = now_s() + 5;
         }
     }

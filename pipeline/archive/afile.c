@@ -209,6 +209,26 @@ static hid_t latest_fapl(bool clear_swmr_mark)
             H5Pclose(fapl);
         return H5I_INVALID_HID;
     }
+    /* The metadata cache grows with the chunk indexes of a growing file up to HDF5's default
+     * 32 MB ceiling, which reads as a leak over an hour of a busy feed.  4 MB holds the index
+     * blocks a writer touches (the newest chunks of each table) with room to spare. */
+    H5AC_cache_config_t mdc;
+    memset(&mdc, 0, sizeof mdc);
+    mdc.version = H5AC__CURR_CACHE_CONFIG_VERSION;
+    if (H5Pget_mdc_config(fapl, &mdc) < 0) {
+        log_error("cannot read the metadata cache settings");
+        H5Pclose(fapl);
+        return H5I_INVALID_HID;
+    }
+    mdc.set_initial_size = 1;
+    mdc.initial_size = 1u << 20;
+    mdc.min_size = 1u << 20;
+    mdc.max_size = 4u << 20;
+    if (H5Pset_mdc_config(fapl, &mdc) < 0) {
+        log_error("cannot set the metadata cache size");
+        H5Pclose(fapl);
+        return H5I_INVALID_HID;
+    }
     if (clear_swmr_mark) {
         /* A writer that was killed leaves the superblock marked "open for SWMR writing", which
          * makes the next H5Fopen for writing fail.  h5clear -s clears it by setting this file

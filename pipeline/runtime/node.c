@@ -436,10 +436,19 @@ void node_destroy(node **pn)
     if (!pn || !*pn)
         return;
     node *n = *pn;
-    if (n->in)
+    /* Stopped by a signal (an operator, or a launcher that died): leave promptly; what a
+     * subscriber has not taken yet is in the journal. */
+    int linger_ms = 100;
+    if (n->in) {
+        if (g_stop)
+            zmq_setsockopt(n->in, ZMQ_LINGER, &linger_ms, sizeof linger_ms);
         zmq_close(n->in);
-    if (n->out)
+    }
+    if (n->out) {
+        if (g_stop)
+            zmq_setsockopt(n->out, ZMQ_LINGER, &linger_ms, sizeof linger_ms);
         zmq_close(n->out);
+    }
     if (n->zctx) {
         zmq_ctx_shutdown(n->zctx);
         curve_auth_stop(&n->auth);
@@ -1127,7 +1136,9 @@ int node_run(node *n, const node_handlers *h, void *ctx)
     }
     if (h->on_finish)
         h->on_finish(ctx, eos);
-    if (eos)
+    /* A source stopped by a signal still ends its stream: downstream nodes then flush and end
+     * in turn, and the archive holds everything (the launcher stops a graph this way). */
+    if (eos || (!n->in && g_stop))
         announce_eos(n);
     node_publish_stats(n);
     if (n->auth)

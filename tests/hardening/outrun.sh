@@ -7,7 +7,9 @@ set -euo pipefail
 source_bin=$1 demod=$2 rec=$3
 [ -e "$rec" ] || { echo "SKIP: $rec missing"; exit 77; }
 work=$(mktemp -d /tmp/centinela-outrun-XXXXXX)
-trap 'pkill -9 -f -- "$work/" 2>/dev/null || true; rm -rf "$work"' EXIT
+demod_pid=""
+# Only our own child is signalled.
+trap '[ -n "$demod_pid" ] && kill -9 "$demod_pid" 2>/dev/null; rm -rf "$work"' EXIT
 export CENTINELA_RUN_DIR="$work/run"
 "$demod" --sub '>ipc://${run_dir}/sdr_source' --lossless false --hwm 4 --eos_linger_s 0 \
   --stats_interval_s 0.2 2> "$work/demod.log" &
@@ -19,6 +21,7 @@ for pass in 1 2 3 4; do
     $( [ $pass = 4 ] && echo "--eos_linger_s 5" ) 2> "$work/source$pass.log" || true
 done
 wait "$demod_pid" || { echo "FAIL: demodulator did not end cleanly"; tail "$work/demod.log"; exit 1; }
+demod_pid=""
 missing=$(sed -n 's/.*, \([0-9]*\) missing by sequence.*/\1/p' "$work/demod.log" | tail -1)
 rx=$(sed -n 's/.*: rx \([0-9]*\) messages.*/\1/p' "$work/demod.log" | tail -1)
 echo "demodulator received $rx blocks; $missing counted missing by sequence"

@@ -8,7 +8,9 @@ build=$(realpath "$1") seconds=$2 rate=${3:-3750}
 python=${CENTINELA_H5PY_PYTHON:-/usr/bin/python3}
 "$python" -c 'import h5py' 2>/dev/null || { echo "SKIP: $python has no h5py"; exit 77; }
 work=$(mktemp -d /tmp/centinela-soak-XXXXXX)
-trap 'pkill -9 -f -- "$work/" 2>/dev/null || true; rm -rf "$work"' EXIT
+launcher=""
+# Only our own launcher is signalled; its nodes die with it.
+trap '[ -n "$launcher" ] && kill -9 "$launcher" 2>/dev/null; rm -rf "$work"' EXIT
 bin="$work/bin"; mkdir -p "$bin"
 for n in track_fusion anomaly_detector hdf5_archiver; do ln -s "$build/nodes/$n/$n" "$bin/$n"; done
 ln -s "$build/tests/load/ais_flood" "$bin/ais_flood"
@@ -22,7 +24,7 @@ done
 {
   echo "[centinela]"
   echo "nodes = ${nodes}track_fusion, anomaly_detector, hdf5_archiver"
-  echo "bin_dir = $bin"; echo "run_dir = $work/run"; echo "progress = off"
+  echo "bin_dir = $bin"; echo "run_dir = $work/run"; echo "progress = off"; echo "stall_timeout_s = 60"
   for i in $(seq 0 $((receivers - 1))); do
     echo "[ais_flood.r$i]"
     echo "rate = $rate"; echo "duration_s = $seconds"; echo "vessels = 400"
@@ -42,12 +44,14 @@ launcher=$!
 rss_log="$work/rss.txt"
 while kill -0 "$launcher" 2>/dev/null; do
   for n in track_fusion anomaly_detector hdf5_archiver; do
-    p=$(pgrep -f -- "$work/graph.conf --section $n " | head -1 || true)
+    p=$(jq -r --arg n "$n" '.nodes[] | select(.node == $n and .state == "running") | .pid' \
+        "$work/run/health.json" 2>/dev/null || true)
     [ -n "$p" ] && echo "$(date +%s.%N) $n $(awk '/VmRSS/ {print $2}' /proc/$p/status 2>/dev/null || echo 0)" >> "$rss_log"
   done
   sleep 2
 done
 rc=0; wait "$launcher" || rc=$?
+launcher=""
 elapsed=$(echo "$(date +%s.%N) - $start" | bc)
 cat "$work/summary.txt"
 [ "$rc" = 0 ] || { echo "FAIL: launcher exited $rc"; tail -20 "$work/log.txt"; exit 1; }

@@ -19,6 +19,7 @@ bin_dir = $bin
 run_dir = $work/run
 backoff_initial_s = 0.2
 progress = off
+stall_timeout_s = 60
 
 [sdr_source]
 input = $work/noise.cu8
@@ -41,7 +42,9 @@ launcher=$!
 victim=""
 for _ in $(seq 1 100); do
   sleep 0.1
-  victim=$(pgrep -f -- "$work/graph.conf --section relay.a" || true)
+  # Our own launcher's health file names its nodes' pids.
+  victim=$(jq -r '.nodes[] | select(.node == "relay.a" and .state == "running") | .pid' \
+           "$work/run/health.json" 2>/dev/null || true)
   [ -n "$victim" ] && break
 done
 [ -n "$victim" ] || { echo "FAIL: relay.a never started"; cat "$work/err.txt"; exit 1; }
