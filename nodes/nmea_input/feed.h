@@ -29,8 +29,8 @@ feed *feed_create(uint32_t station_id, const radar_site *sites, int n_sites, int
                   const feed_handlers *h);
 /* The same with the assembler's settings (line format, time zone, checksums); NULL (logged)
  * when they are refused. */
-feed *feed_create_with(uint32_t station_id, const radar_site *sites, int n_sites,
-                       int default_site, const feed_handlers *h, const nmea_assembler_config *ac);
+feed *feed_create_with(uint32_t station_id, const radar_site *sites, int n_sites, int default_site,
+                       const feed_handlers *h, const nmea_assembler_config *ac);
 void feed_destroy(feed **f);
 /* Handle one line; time_ns is the caller's event time for lines without their own.
  * Returns 1 when a message was produced, 0 otherwise (see the counters). */

@@ -78,8 +78,8 @@ enum role { ROLE_FILE, ROLE_UDP, ROLE_TCP, ROLE_LISTEN, ROLE_CLIENT };
 
 typedef struct conn {
     enum role role;
-    int spec; /* index into app.specs */
-    int fd;   /* -1 when closed */
+    int spec;  /* index into app.specs */
+    int fd;    /* -1 when closed */
     gzFile gz; /* a gzip'd file, read through zlib; NULL otherwise */
     linebuf lb;
     feed *fe;
@@ -173,9 +173,9 @@ static conn *conn_new(app *a, enum role role, int spec)
         linebuf_init(&c->lb, 1 << 16);
         feed_handlers h = {on_ais, on_radar, a};
         uint32_t st = a->specs[spec].station_id;
-        c->fe = feed_create_with(st, a->sites, a->n_sites,
-                                 nmea_radar_default_site(a->sites, a->n_sites, st), &h,
-                                 &a->nmea_cfg);
+        c->fe =
+            feed_create_with(st, a->sites, a->n_sites,
+                             nmea_radar_default_site(a->sites, a->n_sites, st), &h, &a->nmea_cfg);
         if (!c->fe) {
             log_error("cannot create the NMEA assembler");
             abort();
@@ -657,15 +657,14 @@ static void on_finish(void *ctx, bool end_of_stream)
     /* Nothing published from lines read is a warning: a wrong line_format or a feed that is
      * not AIS must not pass for a quiet sea. */
     log_write(*a->lines > 0 && *a->messages == 0 && *a->radar == 0 ? LOG_LEVEL_WARN
-                                                                    : LOG_LEVEL_INFO,
+                                                                   : LOG_LEVEL_INFO,
               __FILE__, __LINE__,
               "%llu lines: %llu ais messages, %llu radar reports published; %llu not NMEA AIS "
               "(%llu of them $PGHP or lone tag-block lines), %llu bad checksums, %llu bad "
               "talkers, %llu missing parts",
               (unsigned long long)*a->lines, (unsigned long long)*a->messages,
               (unsigned long long)*a->radar, (unsigned long long)*a->nmea[NMEA_NOT_MINE],
-              (unsigned long long)*a->nmea_context,
-              (unsigned long long)*a->nmea[NMEA_BAD_CHECKSUM],
+              (unsigned long long)*a->nmea_context, (unsigned long long)*a->nmea[NMEA_BAD_CHECKSUM],
               (unsigned long long)*a->nmea[NMEA_BAD_TALKER],
               (unsigned long long)*a->nmea[NMEA_MISSING_PART]);
 }
