@@ -14,7 +14,7 @@
 set -euo pipefail
 cd "$(dirname "$0")"
 
-BUILD_PACKAGES=(build-essential cmake pkg-config libzmq3-dev libliquid-dev libhdf5-dev
+BUILD_PACKAGES=(build-essential cmake pkg-config libzmq3-dev libliquid-dev libhdf5-dev zlib1g-dev
                 librtlsdr-dev libjansson-dev libinih-dev libmicrohttpd-dev)
 TEST_PACKAGES=(clang libclang-rt-14-dev llvm python3 python3-h5py python3-numpy iproute2 procps jq bc
                chromium)

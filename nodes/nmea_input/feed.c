@@ -14,7 +14,7 @@ struct feed {
     int n_sites, default_site;
     feed_handlers h;
     nmea_assembler *asm_;
-    uint64_t radar[RADAR_STATUS_COUNT], radar_no_site, ais_out, radar_out;
+    uint64_t radar[RADAR_STATUS_COUNT], radar_no_site, ais_out, radar_out, lines;
     int64_t last_time_ns;
     wire_ais msg;
 };
@@ -22,7 +22,13 @@ struct feed {
 feed *feed_create(uint32_t station_id, const radar_site *sites, int n_sites, int default_site,
                   const feed_handlers *h)
 {
-    nmea_assembler *a = nmea_assembler_create(NULL);
+    return feed_create_with(station_id, sites, n_sites, default_site, h, NULL);
+}
+
+feed *feed_create_with(uint32_t station_id, const radar_site *sites, int n_sites, int default_site,
+                       const feed_handlers *h, const nmea_assembler_config *ac)
+{
+    nmea_assembler *a = nmea_assembler_create(ac);
     if (!a)
         return NULL;
     feed *f = x_calloc(1, sizeof *f);
@@ -99,6 +105,7 @@ static int radar_line(feed *f, const char *line, size_t len, int64_t time_ns)
 
 int feed_line(feed *f, const char *line, size_t len, int64_t time_ns)
 {
+    f->lines++;
     while (len && (line[len - 1] == '\n' || line[len - 1] == '\r'))
         len--;
     /* TTM/TLL are '$' sentences, possibly behind a tag block */
@@ -109,7 +116,8 @@ int feed_line(feed *f, const char *line, size_t len, int64_t time_ns)
             body = end + 1;
     }
     size_t blen = len - (size_t)(body - line);
-    if (blen > 6 && body[0] == '$' && (memcmp(body + 3, "TTM,", 4) == 0 || memcmp(body + 3, "TLL,", 4) == 0))
+    if (blen > 6 && body[0] == '$' &&
+        (memcmp(body + 3, "TTM,", 4) == 0 || memcmp(body + 3, "TLL,", 4) == 0))
         return radar_line(f, line, len, time_ns);
     nmea_message m;
     int64_t t_ms = time_ns ? time_ns / 1000000LL : NMEA_TIME_NONE;
@@ -117,8 +125,8 @@ int feed_line(feed *f, const char *line, size_t len, int64_t time_ns)
         return 0;
     wire_ais *w = &f->msg;
     memset(w, 0, offsetof(wire_ais, bits));
-    w->station_id = station_of((m.tag.present & NMEA_TAG_S) ? m.tag.s : (m.rx.present ? m.rx.station : ""),
-                               f->station_id);
+    w->station_id = station_of(
+        (m.tag.present & NMEA_TAG_S) ? m.tag.s : (m.rx.present ? m.rx.station : ""), f->station_id);
     w->channel = m.channel == 'A' || m.channel == 'B' ? m.channel : 0;
     /* A multipart message often carries "c:" on its first part only (IEC 61162-450 groups):
      * the merged tag block's time beats the caller's time for the last part. */
@@ -160,4 +168,5 @@ void feed_get_stats(const feed *f, feed_stats *out)
     out->radar_no_site = f->radar_no_site;
     out->ais_out = f->ais_out;
     out->radar_out = f->radar_out;
+    out->lines = f->lines;
 }

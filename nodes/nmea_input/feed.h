@@ -24,9 +24,13 @@ typedef struct feed_handlers {
 
 typedef struct feed feed;
 
-/* sites may be NULL; default_site is an index into sites or -1. */
+/* sites may be NULL; default_site is an index into sites or -1.  Default NMEA settings. */
 feed *feed_create(uint32_t station_id, const radar_site *sites, int n_sites, int default_site,
                   const feed_handlers *h);
+/* The same with the assembler's settings (line format, time zone, checksums); NULL (logged)
+ * when they are refused. */
+feed *feed_create_with(uint32_t station_id, const radar_site *sites, int n_sites, int default_site,
+                       const feed_handlers *h, const nmea_assembler_config *ac);
 void feed_destroy(feed **f);
 /* Handle one line; time_ns is the caller's event time for lines without their own.
  * Returns 1 when a message was produced, 0 otherwise (see the counters). */
@@ -40,6 +44,7 @@ typedef struct feed_stats {
     uint64_t radar[RADAR_STATUS_COUNT];
     uint64_t radar_no_site;
     uint64_t ais_out, radar_out;
+    uint64_t lines; /* every line handed to feed_line */
 } feed_stats;
 void feed_get_stats(const feed *f, feed_stats *out);
 

@@ -265,16 +265,16 @@ int64_t nmea_line_time_ns(const char *line, size_t len)
 {
     while (len && (line[len - 1] == '\n' || line[len - 1] == '\r'))
         len--;
-    if (len && line[0] == '\\') {
-        const char *end = memchr(line + 1, '\\', len - 1);
-        nmea_tagblock tb;
-        if (end && nmea_tagblock_parse(line + 1, (size_t)(end - line - 1), false, &tb) == 0 &&
-            (tb.present & NMEA_TAG_C))
-            return tb.c_ms * 1000000LL;
-    }
     nmea_sentence s;
-    if (nmea_parse_line(line, len, false, &s) == NMEA_OK && s.rx.present && s.rx.has_unix)
-        return s.rx.unix_s * 1000000000LL;
+    nmea_status st = nmea_parse_line(line, len, false, &s);
+    if (s.has_tagblock && (s.tag.present & NMEA_TAG_C))
+        return s.tag.c_ms * 1000000LL;
+    if (st == NMEA_NOT_MINE && s.context == NMEA_CONTEXT_PGHP)
+        return s.pghp_ms * 1000000LL;
+    if (st == NMEA_OK && s.rx.present && s.rx.has_unix)
+        return s.rx.unix_ms * 1000000LL;
+    if (st == NMEA_OK && s.has_lead_time) /* a local time: its spacing is what pacing needs */
+        return s.lead_ms * 1000000LL;
     return 0;
 }
 

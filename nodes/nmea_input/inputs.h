@@ -77,7 +77,8 @@ void linebuf_unget(linebuf *lb);
 
 /* ---- event time --------------------------------------------------------------------------- */
 
-/* The line's own event time: tag block "c:" or the USCG trailing Unix time; 0 when it has none. */
+/* The line's own event time for pacing: tag block "c:", a $PGHP time, the trailing Unix time or
+ * the leading time (local times unconverted: pacing needs only their spacing); 0 when none. */
 int64_t nmea_line_time_ns(const char *line, size_t len);
 
 /* Real-time pacing of a recording by event time: the first timed line starts the clock; a line

@@ -8,8 +8,10 @@
  * The input syntax and the radar-site rule are in inputs.h; the line handling (tag blocks,
  * multipart reassembly, TTM/TLL) is feed.c, the same code the scenario tests drive.
  *
- * Event time.  A line's time is its tag block "c:" field, else its USCG trailing Unix time.  A
- * line without either takes, in a file, the time of the previous timed line of that file (0
+ * Event time.  A line's time is its tag block "c:" field (its own or a lone tag-block line's
+ * before it), else a Gatehouse $PGHP time before it, else its trailing Unix time (s or ms), else
+ * its leading time (`line_format`; a local date-time is converted from `time_zone`).  A line
+ * without any takes, in a file, the time of the previous timed line of that file (0
  * before the first one), and on a network input the wall clock of this host (CLOCK_REALTIME) at
  * reception: the receiver's own clock is the only time a bare live feed has, so keep it
  * synchronised (NTP) when several receivers are fused.
@@ -22,7 +24,9 @@
  * Bad input never stops the node: every line is counted once (`lines`) and each rejection class
  * of the NMEA assembler (`nmea_<class>`) and of the radar parser (`radar_<class>`,
  * `radar_no_site`) has its counter in stats, with over-long lines (`too_long`), read errors and,
- * for TCP, connects, disconnects, failed connects and refused clients. */
+ * for TCP, connects, disconnects, failed connects and refused clients.  A file that yields no
+ * message is a warning naming the file, its first unrecognised line and the setting that may
+ * help, and counts in `inputs_without_messages`.  Files may be gzip'd (read as they are). */
 #include "feed.h"
 #include "inputs.h"
 
@@ -39,8 +43,10 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
+#include <zlib.h>
 
 static const opt_spec nmea_input_options[] = {
     {"inputs", 'i', OPT_STR, "", 0, -1,
@@ -58,6 +64,13 @@ static const opt_spec nmea_input_options[] = {
      "tcp: delay before reconnecting after a failure, doubled each time"},
     {"reconnect_max_s", 0, OPT_REAL, "30", 0.01, 3600, "tcp: longest reconnect delay"},
     {"max_clients", 0, OPT_INT, "64", 1, 1024, "tcpserver: clients read at once per listener"},
+    {"line_format", 0, OPT_STR, "auto", 0, -1,
+     "what precedes each sentence: auto (detected per line), nmea (nothing), unix (Unix time s "
+     "or ms) or datetime (ISO 8601 / YYYY-MM-DD hh:mm:ss)"},
+    {"time_zone", 0, OPT_STR, "UTC", 0, -1,
+     "zone of leading date-times without one: UTC, an offset (+02:00) or a tz name "
+     "(Europe/Paris)"},
+    {"check_checksum", 0, OPT_BOOL, "true", 0, -1, "reject sentences whose checksum is wrong"},
     {NULL, 0, 0, NULL, 0, 0, NULL},
 };
 
@@ -65,8 +78,9 @@ enum role { ROLE_FILE, ROLE_UDP, ROLE_TCP, ROLE_LISTEN, ROLE_CLIENT };
 
 typedef struct conn {
     enum role role;
-    int spec; /* index into app.specs */
-    int fd;   /* -1 when closed */
+    int spec;  /* index into app.specs */
+    int fd;    /* -1 when closed */
+    gzFile gz; /* a gzip'd file, read through zlib; NULL otherwise */
     linebuf lb;
     feed *fe;
     bool eof;
@@ -79,7 +93,7 @@ typedef struct conn {
 } conn;
 
 typedef struct totals {
-    uint64_t nmea_status[NMEA_STATUS_COUNT], nmea_sentences;
+    uint64_t nmea_status[NMEA_STATUS_COUNT], nmea_sentences, nmea_context;
     uint64_t radar[RADAR_STATUS_COUNT], radar_no_site, too_long;
 } totals;
 
@@ -97,12 +111,14 @@ typedef struct app {
     pacer pc;
     double retry_initial_s, retry_max_s;
     int max_clients;
+    nmea_assembler_config nmea_cfg;
     totals retired; /* counts of closed connections */
     uint8_t out[8192];
     char dgram[65536];
     uint64_t *lines, *messages, *radar, *sentences, *nmea[NMEA_STATUS_COUNT],
         *radar_status[RADAR_STATUS_COUNT], *radar_no_site, *too_long, *read_errors, *connects,
-        *disconnects, *connect_failures, *clients_refused, *datagrams, *bytes, *files;
+        *disconnects, *connect_failures, *clients_refused, *datagrams, *bytes, *files,
+        *inputs_without_messages, *nmea_context;
 } app;
 
 static double mono_s(void)
@@ -157,8 +173,9 @@ static conn *conn_new(app *a, enum role role, int spec)
         linebuf_init(&c->lb, 1 << 16);
         feed_handlers h = {on_ais, on_radar, a};
         uint32_t st = a->specs[spec].station_id;
-        c->fe = feed_create(st, a->sites, a->n_sites,
-                            nmea_radar_default_site(a->sites, a->n_sites, st), &h);
+        c->fe =
+            feed_create_with(st, a->sites, a->n_sites,
+                             nmea_radar_default_site(a->sites, a->n_sites, st), &h, &a->nmea_cfg);
         if (!c->fe) {
             log_error("cannot create the NMEA assembler");
             abort();
@@ -174,19 +191,45 @@ static void add_totals(totals *t, const feed *fe, const linebuf *lb)
     for (int s = 0; s < NMEA_STATUS_COUNT; s++)
         t->nmea_status[s] += fs.nmea->status[s];
     t->nmea_sentences += fs.nmea->sentences;
+    t->nmea_context += fs.nmea->context;
     for (int s = 0; s < RADAR_STATUS_COUNT; s++)
         t->radar[s] += fs.radar[s];
     t->radar_no_site += fs.radar_no_site;
     t->too_long += lb->too_long;
 }
 
+/* A file read to its end that gave nothing: say which, where it went wrong and what may help. */
+static void warn_if_empty(app *a, const conn *c)
+{
+    feed_stats fs;
+    feed_get_stats(c->fe, &fs);
+    if (fs.ais_out || fs.radar_out || fs.lines == 0)
+        return;
+    (*a->inputs_without_messages)++;
+    const nmea_stats *ns = fs.nmea;
+    const char *path = a->specs[c->spec].path;
+    if (ns->first_unknown_line)
+        log_warn("file:%s: no AIS or radar message in %llu lines; the first unrecognised is line "
+                 "%llu (%s): \"%s\"; %s",
+                 path, (unsigned long long)fs.lines, (unsigned long long)ns->first_unknown_line,
+                 nmea_status_name(ns->first_unknown_status), ns->first_unknown,
+                 nmea_status_hint(ns->first_unknown_status, ns->first_unknown));
+    else
+        log_warn("file:%s: no AIS or radar message in %llu lines", path,
+                 (unsigned long long)fs.lines);
+}
+
 /* Close and free a connection; its counts go to the retired totals. */
 static void conn_free(app *a, conn *c)
 {
-    if (c->fd >= 0 && c->fd != STDIN_FILENO)
+    if (c->gz)
+        gzclose(c->gz); /* closes the descriptor too */
+    else if (c->fd >= 0 && c->fd != STDIN_FILENO)
         close(c->fd);
     if (c->fe) {
         feed_flush(c->fe); /* partial multipart messages count as missing parts */
+        if (c->role == ROLE_FILE && c->eof)
+            warn_if_empty(a, c);
         add_totals(&a->retired, c->fe, &c->lb);
         feed_destroy(&c->fe);
     }
@@ -205,6 +248,7 @@ static void update_counters(app *a)
     for (int s = 1; s < NMEA_STATUS_COUNT; s++)
         *a->nmea[s] = t.nmea_status[s];
     *a->sentences = t.nmea_sentences;
+    *a->nmea_context = t.nmea_context;
     for (int s = 1; s < RADAR_STATUS_COUNT; s++)
         *a->radar_status[s] = t.radar[s];
     *a->radar_no_site = t.radar_no_site;
@@ -435,6 +479,18 @@ static bool open_next_file(app *a)
         }
         a->file = conn_new(a, ROLE_FILE, i);
         a->file->fd = fd;
+        /* gzip'd (by its magic bytes, whatever its name): read through zlib.  Only regular
+         * files: zlib would block on a pipe until its buffer fills. */
+        struct stat st;
+        unsigned char magic[2];
+        if (fd != STDIN_FILENO && fstat(fd, &st) == 0 && S_ISREG(st.st_mode) &&
+            pread(fd, magic, 2, 0) == 2 && magic[0] == 0x1f && magic[1] == 0x8b) {
+            a->file->gz = gzdopen(fd, "rb");
+            if (!a->file->gz) {
+                log_error("file:%s: cannot start gzip decompression", sp->path);
+                abort();
+            }
+        }
         log_info("file:%s (station %u)", sp->path, sp->station_id);
         return true;
     }
@@ -473,18 +529,29 @@ static void read_files(app *a, double *wait_s)
             continue;
         }
         struct pollfd p = {c->fd, POLLIN, 0};
-        if (poll(&p, 1, 0) == 0) { /* a pipe with nothing yet: wait in the main poll */
+        if (!c->gz && poll(&p, 1, 0) == 0) { /* a pipe with nothing yet: wait in the main poll */
             a->file_waiting = true;
             return;
         }
         size_t room;
         char *buf = linebuf_space(&c->lb, &room);
-        ssize_t k = read(c->fd, buf, room);
-        if (k < 0 && (errno == EINTR || errno == EAGAIN))
-            return;
-        if (k < 0) {
-            log_error("file:%s: %s", a->specs[c->spec].path, strerror(errno));
-            (*a->read_errors)++;
+        ssize_t k;
+        if (c->gz) {
+            unsigned want = room > (1u << 30) ? 1u << 30 : (unsigned)room;
+            k = gzread(c->gz, buf, want);
+            if (k < 0) {
+                int err;
+                log_error("file:%s: %s", a->specs[c->spec].path, gzerror(c->gz, &err));
+                (*a->read_errors)++;
+            }
+        } else {
+            k = read(c->fd, buf, room);
+            if (k < 0 && (errno == EINTR || errno == EAGAIN))
+                return;
+            if (k < 0) {
+                log_error("file:%s: %s", a->specs[c->spec].path, strerror(errno));
+                (*a->read_errors)++;
+            }
         }
         if (k <= 0)
             c->eof = true;
@@ -587,12 +654,19 @@ static void on_finish(void *ctx, bool end_of_stream)
         if (a->c[i]->fe)
             feed_flush(a->c[i]->fe);
     update_counters(a);
-    log_info("%llu lines: %llu ais messages, %llu radar reports published; %llu not NMEA AIS, "
-             "%llu bad checksums, %llu missing parts",
-             (unsigned long long)*a->lines, (unsigned long long)*a->messages,
-             (unsigned long long)*a->radar, (unsigned long long)*a->nmea[NMEA_NOT_MINE],
-             (unsigned long long)*a->nmea[NMEA_BAD_CHECKSUM],
-             (unsigned long long)*a->nmea[NMEA_MISSING_PART]);
+    /* Nothing published from lines read is a warning: a wrong line_format or a feed that is
+     * not AIS must not pass for a quiet sea. */
+    log_write(*a->lines > 0 && *a->messages == 0 && *a->radar == 0 ? LOG_LEVEL_WARN
+                                                                   : LOG_LEVEL_INFO,
+              __FILE__, __LINE__,
+              "%llu lines: %llu ais messages, %llu radar reports published; %llu not NMEA AIS "
+              "(%llu of them $PGHP or lone tag-block lines), %llu bad checksums, %llu bad "
+              "talkers, %llu missing parts",
+              (unsigned long long)*a->lines, (unsigned long long)*a->messages,
+              (unsigned long long)*a->radar, (unsigned long long)*a->nmea[NMEA_NOT_MINE],
+              (unsigned long long)*a->nmea_context, (unsigned long long)*a->nmea[NMEA_BAD_CHECKSUM],
+              (unsigned long long)*a->nmea[NMEA_BAD_TALKER],
+              (unsigned long long)*a->nmea[NMEA_MISSING_PART]);
 }
 
 static void register_counters(app *a)
@@ -616,6 +690,8 @@ static void register_counters(app *a)
     a->read_errors = node_counter(n, "read_errors");
     a->bytes = node_counter(n, "bytes");
     a->files = node_counter(n, "files");
+    a->inputs_without_messages = node_counter(n, "inputs_without_messages");
+    a->nmea_context = node_counter(n, "nmea_context");
     a->datagrams = node_counter(n, "datagrams");
     a->connects = node_counter(n, "connects");
     a->disconnects = node_counter(n, "disconnects");
@@ -666,6 +742,18 @@ static int run(node *n)
     a.retry_initial_s = config_real(cfg, "reconnect_initial_s");
     a.retry_max_s = fmax(config_real(cfg, "reconnect_max_s"), a.retry_initial_s);
     a.max_clients = (int)config_int(cfg, "max_clients");
+    a.nmea_cfg = nmea_assembler_config_default();
+    a.nmea_cfg.check_checksum = config_bool(cfg, "check_checksum");
+    a.nmea_cfg.time_zone = config_str(cfg, "time_zone");
+    if (nmea_line_format_parse(config_str(cfg, "line_format"), &a.nmea_cfg.line_format) != 0) {
+        log_error("line_format '%s': expected auto, nmea, unix or datetime",
+                  config_str(cfg, "line_format"));
+        return 2;
+    }
+    nmea_assembler *probe = nmea_assembler_create(&a.nmea_cfg); /* refuses a bad time_zone */
+    if (!probe)
+        return 2;
+    nmea_assembler_destroy(&probe);
     a.files_only = !any_network(&a);
     int n_stdin = 0;
     for (int i = 0; i < a.n_specs; i++) {
@@ -675,6 +763,12 @@ static int run(node *n)
         else if (sp->kind == INPUT_FILE && access(sp->path, R_OK) != 0) {
             log_error("file:%s: %s", sp->path, strerror(errno));
             return 2;
+        } else if (sp->kind == INPUT_FILE) {
+            struct stat st;
+            if (stat(sp->path, &st) == 0 && S_ISDIR(st.st_mode)) {
+                log_error("file:%s: %s", sp->path, strerror(EISDIR));
+                return 2;
+            }
         }
     }
     if (n_stdin > 1) {
@@ -730,8 +824,9 @@ int main(int argc, char **argv)
         "UDP, TCP feeds and TCP clients; publish ais and radar.\n\n"
         "inputs = file:PATH[@STATION], udp:HOST:PORT[@STATION], tcp:HOST:PORT[@STATION], "
         "tcpserver:HOST:PORT[@STATION]\n"
-        "Time: tag block c:, else USCG trailing Unix time, else the previous timed line (files) "
-        "or this host's clock at reception (network).";
+        "Time: tag block c:, else $PGHP, else trailing Unix time, else leading time (line_format, "
+        "time_zone), else the previous timed line (files) or this host's clock at reception "
+        "(network).  Files may be gzip'd.";
     int code;
     node *n = node_create("nmea_input", nmea_input_options, summary, argc, argv, &code);
     if (!n)

@@ -46,11 +46,20 @@ typedef struct pending {
 
 struct nmea_assembler {
     nmea_assembler_config cfg;
+    nmea_tz *tz; /* of leading local date-times */
+    /* Context lines waiting for the packet they describe (DMA, exactEarth): a lone tag block and
+     * a $PGHP time.  Each applies to the next AIS sentence and, for a multipart message, to its
+     * remaining parts; it is used up at the message's last part. */
+    bool ctx_has_tag;
+    nmea_tagblock ctx_tag;
+    bool ctx_has_pghp;
+    int64_t ctx_pghp_ms;
+    int ctx_pghp_cc;
     nmea_stats stats;
     nmea_status last;
     pending *slots;
     unsigned npending;
-    int64_t now_ms;         /* latest event time seen */
+    int64_t now_ms; /* latest event time seen */
     uint8_t bits[SIXBIT_MAX_BYTES + 8];
     char raw[NMEA_RAW_MAX + 16];
     char joined[9 * PART_PAYLOAD_MAX];
@@ -73,8 +82,17 @@ nmea_assembler *nmea_assembler_create(const nmea_assembler_config *cfg)
         log_error("nmea_assembler: max_pending %u outside 1..1024", c.max_pending);
         return NULL;
     }
+    if ((unsigned)c.line_format > NMEA_FORMAT_DATETIME) {
+        log_error("nmea_assembler: unknown line format %d", (int)c.line_format);
+        return NULL;
+    }
+    nmea_tz *tz = nmea_tz_create(c.time_zone);
+    if (!tz)
+        return NULL;
     nmea_assembler *a = x_calloc(1, sizeof *a);
     a->cfg = c;
+    a->cfg.time_zone = NULL; /* not kept: the caller's string may go */
+    a->tz = tz;
     a->slots = x_calloc(c.max_pending, sizeof *a->slots);
     a->now_ms = NMEA_TIME_NONE;
     a->last = NMEA_OK;
@@ -86,6 +104,7 @@ void nmea_assembler_destroy(nmea_assembler **pa)
     if (!pa || !*pa)
         return;
     free((*pa)->slots);
+    nmea_tz_destroy(&(*pa)->tz);
     free(*pa);
     *pa = NULL;
 }
@@ -96,6 +115,7 @@ void nmea_assembler_reset(nmea_assembler *a)
         a->slots[i].used = false;
     a->npending = 0;
     a->now_ms = NMEA_TIME_NONE;
+    a->ctx_has_tag = a->ctx_has_pghp = false;
 }
 
 const nmea_stats *nmea_assembler_stats(const nmea_assembler *a)
@@ -147,6 +167,28 @@ static void expire(nmea_assembler *a, const char *source, int64_t t_ms)
             strcmp(p->source, source) == 0)
             drop_slot(a, p, true);
     }
+}
+
+/* Keep the first line that is neither AIS nor blank, comment or context: the clue a user needs
+ * when an input yields nothing. */
+static void note_unknown(nmea_assembler *a, const char *line, size_t len, nmea_status st)
+{
+    if (a->stats.first_unknown_line)
+        return;
+    size_t i = 0;
+    while (i < len && (line[i] == ' ' || line[i] == '\t' || line[i] == '\r' || line[i] == '\n'))
+        i++;
+    if (i == len || line[i] == '#')
+        return;
+    while (len > i && (line[len - 1] == '\r' || line[len - 1] == '\n'))
+        len--;
+    size_t k =
+        len - i < sizeof a->stats.first_unknown - 1 ? len - i : sizeof a->stats.first_unknown - 1;
+    for (size_t j = 0; j < k; j++) /* printable only: it goes into a log line */
+        a->stats.first_unknown[j] = line[i + j] >= 32 && line[i + j] < 127 ? line[i + j] : '?';
+    a->stats.first_unknown[k] = '\0';
+    a->stats.first_unknown_line = a->stats.lines;
+    a->stats.first_unknown_status = st;
 }
 
 static nmea_status reject(nmea_assembler *a, nmea_status s)
@@ -260,20 +302,61 @@ int nmea_assembler_push(nmea_assembler *a, const char *line, size_t len, int64_t
 {
     a->stats.lines++;
     nmea_sentence s;
-    nmea_status st = nmea_parse_line(line, len, a->cfg.check_checksum, &s);
+    nmea_status st =
+        nmea_parse_line_format(line, len, a->cfg.check_checksum, a->cfg.line_format, &s);
     if (st != NMEA_OK) {
+        if (st == NMEA_NOT_MINE && s.context != NMEA_CONTEXT_NONE) {
+            a->stats.context++;
+            if (s.context == NMEA_CONTEXT_TAGBLOCK) {
+                a->ctx_has_tag = true;
+                a->ctx_tag = s.tag;
+            } else {
+                a->ctx_has_pghp = true;
+                a->ctx_pghp_ms = s.pghp_ms;
+                a->ctx_pghp_cc = s.pghp_cc;
+            }
+        } else {
+            note_unknown(a, line, len, st);
+        }
         reject(a, st);
         return 0;
     }
+    if (s.tag_bad_checksum)
+        a->stats.tagblock_bad_checksum++;
+    /* The packet's context lines, then the line's own times, most specific last. */
+    bool last_part = s.part == s.total;
+    if (a->ctx_has_tag) {
+        if (!s.has_tagblock) {
+            s.has_tagblock = true;
+            s.tag = a->ctx_tag;
+        }
+        if (last_part)
+            a->ctx_has_tag = false;
+    }
+    bool use_pghp = false;
+    if (a->ctx_has_pghp) {
+        /* single-part: only the sentence whose checksum the PGHP names (exactEarth logs put
+         * some PGHP lines after their sentence: those stamp nothing) */
+        use_pghp = s.total > 1 || a->ctx_pghp_cc < 0 || a->ctx_pghp_cc == s.checksum;
+        if (last_part || !use_pghp)
+            a->ctx_has_pghp = false;
+    }
     int64_t t_ms = time_ms;
+    if (s.has_lead_time)
+        t_ms = s.lead_zoned ? s.lead_ms : nmea_tz_to_utc_ms(a->tz, s.lead_ms);
+    if (s.rx.present && s.rx.has_unix)
+        t_ms = s.rx.unix_ms;
+    if (use_pghp)
+        t_ms = a->ctx_pghp_ms;
     if (s.has_tagblock && (s.tag.present & NMEA_TAG_C))
         t_ms = s.tag.c_ms;
-    else if (s.rx.present && s.rx.has_unix && s.rx.unix_s >= 0 && s.rx.unix_s < 100000000000LL)
-        t_ms = s.rx.unix_s * 1000;
     if (t_ms != NMEA_TIME_NONE && (t_ms < 0 || t_ms > 100000000000000LL))
         t_ms = NMEA_TIME_NONE; /* outside any plausible event time: ignore it */
     if (t_ms != NMEA_TIME_NONE && (a->now_ms == NMEA_TIME_NONE || t_ms > a->now_ms))
         a->now_ms = t_ms;
+    /* from here on the line is what follows a leading time */
+    line += s.start;
+    len -= s.start;
     expire(a, source_of(&s), t_ms);
     if (s.payload_len == 0 || s.payload_len > PART_PAYLOAD_MAX) {
         reject(a, NMEA_BAD_LENGTH);
@@ -292,8 +375,8 @@ int nmea_assembler_push(nmea_assembler *a, const char *line, size_t len, int64_t
 
     if (s.total == 1) {
         size_t nbits;
-        if (sixbit_unarmor(s.payload, s.payload_len, s.fill_bits, a->bits, sizeof a->bits,
-                           &nbits) < 0) {
+        if (sixbit_unarmor(s.payload, s.payload_len, s.fill_bits, a->bits, sizeof a->bits, &nbits) <
+            0) {
             a->stats.sentences--;
             reject(a, NMEA_BAD_ARMOR);
             return 0;

@@ -47,6 +47,8 @@ const char *nmea_status_name(nmea_status s)
         [NMEA_BAD_LENGTH] = "bad_length",
         [NMEA_DUPLICATE_PART] = "duplicate_part",
         [NMEA_MISSING_PART] = "missing_part",
+        [NMEA_BAD_TALKER] = "bad_talker",
+        [NMEA_BAD_PREFIX] = "bad_prefix",
     };
     return (unsigned)s < NMEA_STATUS_COUNT ? names[s] : "unknown";
 }
@@ -155,11 +157,26 @@ int nmea_tagblock_parse(const char *s, size_t len, bool check_checksum, nmea_tag
         size_t j = i;
         while (j < body && s[j] != ',')
             j++;
-        /* field s[i..j): "k:value" */
-        if (j - i < 2 || s[i + 1] != ':')
+        /* field s[i..j): "k:value"; codes are one letter in IEC 61162-450, but real feeds add
+         * longer ones (DMA's "si:" source), skipped unless known */
+        const char *colon = memchr(s + i, ':', j - i);
+        if (!colon || colon == s + i)
             return -1;
-        const char *v = s + i + 2;
-        size_t vl = j - i - 2;
+        size_t kl = (size_t)(colon - (s + i));
+        const char *v = colon + 1;
+        size_t vl = j - i - kl - 1;
+        if (kl == 2 && s[i] == 's' && s[i + 1] == 'i') {
+            if (!(out->present & NMEA_TAG_S)) {
+                copy_text(out->s, sizeof out->s, v, vl);
+                out->present |= NMEA_TAG_S;
+            }
+            i = j + 1;
+            continue;
+        }
+        if (kl != 1) {
+            i = j + 1;
+            continue;
+        }
         switch (s[i]) {
         case 'c':
             if (parse_i64(v, vl, &out->c_raw) < 0)
@@ -210,7 +227,7 @@ int nmea_tagblock_parse(const char *s, size_t len, bool check_checksum, nmea_tag
             out->present |= NMEA_TAG_R;
             break;
         case 's':
-            copy_text(out->s, sizeof out->s, v, vl);
+            copy_text(out->s, sizeof out->s, v, vl); /* s: beats an earlier si: */
             out->present |= NMEA_TAG_S;
             break;
         case 't':
@@ -336,8 +353,10 @@ static void parse_receiver_fields(const char *s, size_t len, nmea_receiver_field
             copy_text(rx->station, sizeof rx->station, v, vl);
             break;
         default:
-            if (parse_i64(s + i, j - i, &iv) == 0) {
-                rx->unix_s = iv;
+            /* Unix time: seconds, or ms when 13 digits (exactEarth and AMSA logs) */
+            if (parse_i64(s + i, j - i, &iv) == 0 && iv >= 0 && iv < 100000000000000LL) {
+                rx->unix_ms = iv > 100000000000LL ? iv : iv * 1000;
+                rx->unix_s = rx->unix_ms / 1000;
                 rx->has_unix = true;
             }
             break;
@@ -354,7 +373,191 @@ static int is_upper_alnum(char c)
     return (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
 }
 
+int nmea_line_format_parse(const char *name, nmea_line_format *out)
+{
+    static const char *const names[] = {"auto", "nmea", "unix", "datetime"};
+    for (int i = 0; i < 4; i++)
+        if (name && strcmp(name, names[i]) == 0) {
+            *out = (nmea_line_format)i;
+            return 0;
+        }
+    return -1;
+}
+
+const char *nmea_line_format_name(nmea_line_format f)
+{
+    static const char *const names[] = {"auto", "nmea", "unix", "datetime"};
+    return (unsigned)f < 4 ? names[f] : "?";
+}
+
+/* Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant, "chrono-compatible low-level
+ * date algorithms", days_from_civil). */
+static int64_t days_from_civil(int64_t y, unsigned m, unsigned d)
+{
+    y -= m <= 2;
+    int64_t era = (y >= 0 ? y : y - 399) / 400;
+    unsigned yoe = (unsigned)(y - era * 400);
+    unsigned doy = (153 * (m > 2 ? m - 3 : m + 9) + 2) / 5 + d - 1;
+    unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    return era * 146097 + (int64_t)doe - 719468;
+}
+
+/* n decimal digits at s (n <= 9); -1 when any is not a digit. */
+static int digits(const char *s, size_t n)
+{
+    int v = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (s[i] < '0' || s[i] > '9')
+            return -1;
+        v = v * 10 + (s[i] - '0');
+    }
+    return v;
+}
+
+int64_t nmea_civil_to_ms(int year, int month, int day, int hour, int min, int sec, int ms)
+{
+    return ((days_from_civil(year, (unsigned)month, (unsigned)day) * 24 + hour) * 60 + min) *
+               60000LL +
+           sec * 1000LL + ms;
+}
+
+/* Separator between a leading time and the sentence: one of ",; \t", then blanks; the sentence
+ * must start right after.  Returns the offset of the sentence or 0. */
+static size_t after_separator(const char *s, size_t len, size_t i)
+{
+    if (i >= len || (s[i] != ',' && s[i] != ';' && s[i] != ' ' && s[i] != '\t'))
+        return 0;
+    i++;
+    while (i < len && (s[i] == ' ' || s[i] == '\t'))
+        i++;
+    if (i >= len || (s[i] != '!' && s[i] != '$' && s[i] != '\\'))
+        return 0;
+    return i;
+}
+
+/* "1490075479," (s), "1490075479123 " (ms), "1490075479.25;".  Returns the sentence offset. */
+static size_t lead_unix(const char *s, size_t len, int64_t *ms)
+{
+    size_t i = 0;
+    int64_t v = 0;
+    while (i < len && i < 14 && s[i] >= '0' && s[i] <= '9')
+        v = v * 10 + (s[i++] - '0');
+    if (i < 9 || i > 13)
+        return 0;
+    int64_t t = i >= 12 ? v : v * 1000;
+    if (i <= 10 && i < len && s[i] == '.') { /* fractional seconds */
+        size_t f = ++i;
+        int64_t frac = 0, scale = 1000;
+        while (i < len && s[i] >= '0' && s[i] <= '9') {
+            if (scale > 1) {
+                scale /= 10;
+                frac += (s[i] - '0') * scale;
+            }
+            i++;
+        }
+        if (i == f)
+            return 0;
+        t += frac;
+    }
+    *ms = t;
+    return after_separator(s, len, i);
+}
+
+/* "YYYY-MM-DD hh:mm:ss", "YYYY-MM-DDThh:mm:ss.fffZ", "...+02:00" / "...-0530".  *zoned is set
+ * when the text names its offset (then *ms is UTC).  Returns the sentence offset. */
+static size_t lead_datetime(const char *s, size_t len, int64_t *ms, bool *zoned)
+{
+    if (len < 20 || s[4] != '-' || s[7] != '-' || (s[10] != 'T' && s[10] != ' ') || s[13] != ':' ||
+        s[16] != ':')
+        return 0;
+    int y = digits(s, 4), mo = digits(s + 5, 2), d = digits(s + 8, 2), h = digits(s + 11, 2),
+        mi = digits(s + 14, 2), se = digits(s + 17, 2);
+    if (y < 1970 || mo < 1 || mo > 12 || d < 1 || d > 31 || h < 0 || h > 23 || mi < 0 || mi > 59 ||
+        se < 0 || se > 60)
+        return 0;
+    size_t i = 19;
+    int frac_ms = 0;
+    if (i < len && (s[i] == '.' || s[i] == ',') && i + 1 < len && s[i + 1] >= '0' &&
+        s[i + 1] <= '9') {
+        int scale = 100;
+        for (i++; i < len && s[i] >= '0' && s[i] <= '9'; i++) {
+            frac_ms += (s[i] - '0') * scale;
+            scale /= 10;
+        }
+    }
+    int64_t t = nmea_civil_to_ms(y, mo, d, h, mi, se, frac_ms);
+    *zoned = false;
+    if (i < len && s[i] == 'Z') {
+        *zoned = true;
+        i++;
+    } else if (i + 2 < len && (s[i] == '+' || s[i] == '-') && digits(s + i + 1, 2) >= 0) {
+        int oh = digits(s + i + 1, 2), om = 0;
+        size_t k = i + 3;
+        if (k + 2 < len && s[k] == ':' && digits(s + k + 1, 2) >= 0) {
+            om = digits(s + k + 1, 2);
+            k += 3;
+        } else if (k + 1 < len && digits(s + k, 2) >= 0) {
+            om = digits(s + k, 2);
+            k += 2;
+        }
+        if (oh > 14 || om > 59)
+            return 0;
+        int64_t off_ms = (oh * 60 + om) * 60000LL;
+        t += s[i] == '+' ? -off_ms : off_ms;
+        *zoned = true;
+        i = k;
+    }
+    *ms = t;
+    return after_separator(s, len, i);
+}
+
+/* "$PGHP,1,2013,11,12,12,0,0,11,219,,2190067,1,62*26[,epoch]" (Gatehouse): the UTC time of the
+ * packet that follows and the XOR of its sentence checksums.  0 when the line is a usable PGHP. */
+static int parse_pghp(const char *s, size_t len, bool check_checksum, nmea_sentence *out)
+{
+    const char *star = memchr(s, '*', len);
+    if (!star || (size_t)(star - s) + 3 > len)
+        return -1;
+    int h = hexval(star[1]), l = hexval(star[2]);
+    if (h < 0 || l < 0 ||
+        (check_checksum && nmea_checksum(s + 1, (size_t)(star - s) - 1) != (uint8_t)(h << 4 | l)))
+        return -1;
+    const char *f[16];
+    size_t fl[16];
+    int n = 0;
+    const char *p = s + 6; /* after "$PGHP," */
+    while (p <= star && n < 16) {
+        const char *c = memchr(p, ',', (size_t)(star - p));
+        const char *e = c ? c : star;
+        f[n] = p;
+        fl[n++] = (size_t)(e - p);
+        p = e + 1;
+    }
+    if (n < 8 || fl[0] != 1 || f[0][0] != '1')
+        return -1;
+    int v[7];
+    for (int k = 0; k < 7; k++) {
+        if (fl[k + 1] < 1 || fl[k + 1] > 4 || (v[k] = digits(f[k + 1], fl[k + 1])) < 0)
+            return -1;
+    }
+    if (v[0] < 1970 || v[1] < 1 || v[1] > 12 || v[2] < 1 || v[2] > 31 || v[3] > 23 || v[4] > 59 ||
+        v[5] > 60 || v[6] > 999)
+        return -1;
+    out->pghp_ms = nmea_civil_to_ms(v[0], v[1], v[2], v[3], v[4], v[5], v[6]);
+    out->pghp_cc = -1;
+    if (n >= 13 && fl[12] == 2 && hexval(f[12][0]) >= 0 && hexval(f[12][1]) >= 0)
+        out->pghp_cc = hexval(f[12][0]) << 4 | hexval(f[12][1]);
+    out->context = NMEA_CONTEXT_PGHP;
+    return 0;
+}
+
 nmea_status nmea_parse_line(const char *line, size_t len, bool check_checksum, nmea_sentence *out)
+{
+    return nmea_parse_line_format(line, len, check_checksum, NMEA_FORMAT_AUTO, out);
+}
+
+nmea_status nmea_parse_line_format(const char *line, size_t len, bool check_checksum,
+                                   nmea_line_format format, nmea_sentence *out)
 {
     while (len > 0 && (line[len - 1] == '\n' || line[len - 1] == '\r' || line[len - 1] == ' ' ||
                        line[len - 1] == '\t'))
@@ -362,33 +565,70 @@ nmea_status nmea_parse_line(const char *line, size_t len, bool check_checksum, n
     size_t i = 0;
     while (i < len && (line[i] == ' ' || line[i] == '\t'))
         i++;
+    out->has_tagblock = false;
+    out->tag_bad_checksum = false;
+    out->tag.present = 0;
+    out->has_lead_time = false;
+    out->lead_zoned = false;
+    out->context = NMEA_CONTEXT_NONE;
+    out->rx.present = false;
+    out->rx.has_unix = false;
+    out->start = i;
     if (i == len || line[i] == '#')
         return NMEA_NOT_MINE;
-    out->has_tagblock = false;
-    out->tag.present = 0;
+    /* a leading time: detected by its first character, a digit */
+    if (format != NMEA_FORMAT_NMEA && line[i] >= '0' && line[i] <= '9') {
+        size_t k = 0;
+        if (format != NMEA_FORMAT_UNIX)
+            k = lead_datetime(line + i, len - i, &out->lead_ms, &out->lead_zoned);
+        if (k == 0 && format != NMEA_FORMAT_DATETIME) {
+            k = lead_unix(line + i, len - i, &out->lead_ms);
+            out->lead_zoned = true;
+        }
+        if (k == 0)
+            return format == NMEA_FORMAT_AUTO ? NMEA_NOT_MINE : NMEA_BAD_PREFIX;
+        out->has_lead_time = true;
+        i += k;
+        out->start = i;
+    } else if (format == NMEA_FORMAT_UNIX || format == NMEA_FORMAT_DATETIME) {
+        return NMEA_BAD_PREFIX;
+    }
     if (line[i] == '\\') {
         const char *end = memchr(line + i + 1, '\\', len - i - 1);
         if (!end)
             return NMEA_BAD_TAGBLOCK;
         size_t tl = (size_t)(end - (line + i + 1));
+        out->tag_bad_checksum = false;
         if (nmea_tagblock_parse(line + i + 1, tl, check_checksum, &out->tag) < 0) {
-            /* distinguish a checksum mismatch from bad syntax */
-            if (check_checksum && nmea_tagblock_parse(line + i + 1, tl, false, &out->tag) == 0)
-                return NMEA_BAD_CHECKSUM;
-            return NMEA_BAD_TAGBLOCK;
+            /* A tag block whose checksum is wrong (AMSA logs write "*00" on every one) keeps
+             * its fields: the sentence's own checksum still decides, and the caller counts it
+             * (gpsd does not check tag-block checksums at all). */
+            if (!check_checksum || nmea_tagblock_parse(line + i + 1, tl, false, &out->tag) != 0)
+                return NMEA_BAD_TAGBLOCK;
+            out->tag_bad_checksum = true;
         }
         out->has_tagblock = true;
         i += tl + 2;
     }
-    if (i >= len)
-        return NMEA_NOT_MINE; /* a tag block with nothing after it */
+    if (i >= len) {
+        /* a tag block alone on its line: DMA logs put it before the sentences it describes */
+        if (out->has_tagblock)
+            out->context = NMEA_CONTEXT_TAGBLOCK;
+        return NMEA_NOT_MINE;
+    }
+    if (len - i > 6 && memcmp(line + i, "$PGHP,", 6) == 0) {
+        if (parse_pghp(line + i, len - i, check_checksum, out) != 0)
+            out->context = NMEA_CONTEXT_NONE;
+        return NMEA_NOT_MINE;
+    }
     if (line[i] != '!' && line[i] != '$')
         return NMEA_NOT_MINE;
     /* "!ccVDx," */
-    if (len - i < 7 || !is_upper_alnum(line[i + 1]) || !is_upper_alnum(line[i + 2]) ||
-        line[i + 3] != 'V' || line[i + 4] != 'D' || (line[i + 5] != 'M' && line[i + 5] != 'O') ||
-        line[i + 6] != ',')
+    if (len - i < 7 || line[i + 3] != 'V' || line[i + 4] != 'D' ||
+        (line[i + 5] != 'M' && line[i + 5] != 'O') || line[i + 6] != ',')
         return NMEA_NOT_MINE;
+    if (!is_upper_alnum(line[i + 1]) || !is_upper_alnum(line[i + 2]))
+        return line[i] == '!' ? NMEA_BAD_TALKER : NMEA_NOT_MINE;
     if (line[i] != '!')
         return NMEA_BAD_SYNTAX; /* VDM is an encapsulation sentence: '!' only */
     const char *s = line + i;
@@ -402,6 +642,7 @@ nmea_status nmea_parse_line(const char *line, size_t len, bool check_checksum, n
     size_t body_len = (size_t)(star - s) - 1;
     if (check_checksum && nmea_checksum(s + 1, body_len) != (uint8_t)(h << 4 | l))
         return NMEA_BAD_CHECKSUM;
+    out->checksum = (uint8_t)(h << 4 | l);
     memcpy(out->talker, s + 1, 5);
     out->talker[5] = '\0';
     out->sentence = s;
@@ -452,4 +693,24 @@ nmea_status nmea_parse_line(const char *line, size_t len, bool check_checksum, n
     if (out->fill_bits > 5)
         return NMEA_BAD_FILL;
     return NMEA_OK;
+}
+
+const char *nmea_status_hint(nmea_status st, const char *line)
+{
+    switch (st) {
+    case NMEA_BAD_CHECKSUM:
+        return "check_checksum = false accepts sentences whose checksum is wrong";
+    case NMEA_BAD_PREFIX:
+        return "line_format = auto detects a leading time (or none) on each line";
+    case NMEA_BAD_TALKER:
+        return "the sentences are corrupted (talker not two letters or digits)";
+    case NMEA_NOT_MINE:
+        if (line && line[0] >= '0' && line[0] <= '9')
+            return "line_format = unix or datetime (with time_zone for local times) if each line "
+                   "starts with a time";
+        return "expected AIS as NMEA 0183 !xxVDM/!xxVDO lines (or a MarineCadastre / DMA CSV "
+               "with its header line)";
+    default:
+        return "see the rejection class; check_checksum and line_format change what is accepted";
+    }
 }

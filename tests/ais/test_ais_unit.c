@@ -48,7 +48,8 @@ static int push(nmea_assembler *a, const char *line, int64_t t_ms, nmea_message 
 }
 
 /* A real two-part type 5 (gpsd sample.aivdm), its single-part equivalent bits for comparison. */
-static const char *const P1 = "AIVDM,2,1,3,B,55P5TL01VIaAL@7WKO@mBplU@<PDhh000000001S;AJ::4A80?4i@E53,0";
+static const char *const P1 =
+    "AIVDM,2,1,3,B,55P5TL01VIaAL@7WKO@mBplU@<PDhh000000001S;AJ::4A80?4i@E53,0";
 static const char *const P2 = "AIVDM,2,2,3,B,1@0000000000000,2";
 #define P1_PAYLOAD "55P5TL01VIaAL@7WKO@mBplU@<PDhh000000001S;AJ::4A80?4i@E53"
 #define P2_PAYLOAD "1@0000000000000"
@@ -188,8 +189,10 @@ static void test_timeouts(void)
     nmea_assembler_reset(a);
     CHECK(push(a, sentence("g:1-2-1604,s:rORBCOMM008,c:1418169601", "%s", P1), NMEA_TIME_NONE,
                &m) == 0);
-    CHECK(push(a, sentence("s:rORBCOMM104,c:1418172113",
-                           "AIVDM,1,1,,B,13F?Vv700<DJuLEtvep`iToV0<00,0"), NMEA_TIME_NONE, &m) == 1);
+    CHECK(
+        push(a,
+             sentence("s:rORBCOMM104,c:1418172113", "AIVDM,1,1,,B,13F?Vv700<DJuLEtvep`iToV0<00,0"),
+             NMEA_TIME_NONE, &m) == 1);
     CHECK(push(a, sentence("g:2-2-1604,s:rORBCOMM008,c:1418169601", "%s", P2), NMEA_TIME_NONE,
                &m) == 1);
     CHECK(st->status[NMEA_MISSING_PART] == 3);
@@ -321,7 +324,9 @@ static void test_rejections_by_class(void)
     } cases[] = {
         /* bad checksum */
         {"!AIVDM,1,1,,A,15RTgt0PAso;90TKcjM8h6g208CQ,0*4B", NMEA_BAD_CHECKSUM},
-        {"\\s:r1*00\\!AIVDM,1,1,,A,15RTgt0PAso;90TKcjM8h6g208CQ,0*4A", NMEA_BAD_CHECKSUM},
+        {"\\s:r1*00\\!AIVDM,1,1,,A,15RTgt0PAso;90TKcjM8h6g208CQ,0*4B", NMEA_BAD_CHECKSUM},
+        /* a corrupted talker, as AMSA's feed carries ("!=IVDM") */
+        {"!=IVDM,1,1,,A,15RTgt0PAso;90TKcjM8h6g208CQ,0*00", NMEA_BAD_TALKER},
         /* truncated */
         {"!AIVDM,1,1,,A,15RTgt0PAso;90TKc", NMEA_BAD_SYNTAX},
         {"!AIVDM,1,1,,A,15RTgt0PAso;90TKcjM8h6g208CQ,0*4", NMEA_BAD_SYNTAX},
@@ -376,6 +381,7 @@ static void test_rejections_by_class(void)
     CHECK(nmea_assembler_last_status(a) == NMEA_BAD_LENGTH);
 
     CHECK(st->status[NMEA_BAD_CHECKSUM] == 2);
+    CHECK(st->status[NMEA_BAD_TALKER] == 1);
     CHECK(st->status[NMEA_BAD_SYNTAX] == 5);
     CHECK(st->status[NMEA_BAD_TAGBLOCK] == 1);
     CHECK(st->status[NMEA_NOT_MINE] == 3);
@@ -392,9 +398,9 @@ static void test_rejections_by_class(void)
     ais_msg am;
     uint8_t bits[SIXBIT_MAX_BYTES] = {0};
     sixbit_put_u(bits, 0, 6, 1);
-    CHECK(ais_decode_counted(bits, 100, &am, &as) == AIS_BAD_LENGTH);  /* type 1 < 149 bits */
+    CHECK(ais_decode_counted(bits, 100, &am, &as) == AIS_BAD_LENGTH); /* type 1 < 149 bits */
     sixbit_put_u(bits, 0, 6, 5);
-    CHECK(ais_decode_counted(bits, 300, &am, &as) == AIS_BAD_LENGTH);  /* type 5 < 420 bits */
+    CHECK(ais_decode_counted(bits, 300, &am, &as) == AIS_BAD_LENGTH); /* type 5 < 420 bits */
     sixbit_put_u(bits, 0, 6, 0);
     CHECK(ais_decode_counted(bits, 168, &am, &as) == AIS_NOT_MINE);
     sixbit_put_u(bits, 0, 6, 40);
@@ -989,7 +995,135 @@ static void test_json(void)
     CHECK(strncmp(js, "{\"class\":\"AIS\",\"device\":\"stdin\",\"type\":1,", 41) == 0);
     CHECK(strstr(js, "\"tagblock_station\":\"rORBCOMM104\""));
     CHECK(strstr(js, "\"tagblock_timestamp\":\"2014-12-10T00:41:53.000Z\""));
-    CHECK(strstr(js, "\"tagblock_q\":\"u\"") && strstr(js, "\"tagblock_T\":\"2014-12-10 00.41.53\""));
+    CHECK(strstr(js, "\"tagblock_q\":\"u\"") &&
+          strstr(js, "\"tagblock_T\":\"2014-12-10 00.41.53\""));
+    nmea_assembler_destroy(&a);
+}
+
+/* ---- real log forms: leading and trailing times, $PGHP, lone tag blocks, talkers ---------- */
+
+/* Push one line into a fresh assembler made with this format and zone; the message's time (or
+ * NMEA_TIME_NONE when none came) and, in *st, the line's class. */
+static int64_t time_of(const char *line, nmea_line_format fmt, const char *zone, nmea_status *st)
+{
+    nmea_assembler_config c = nmea_assembler_config_default();
+    c.line_format = fmt;
+    c.time_zone = zone;
+    nmea_assembler *a = nmea_assembler_create(&c);
+    CHECK(a != NULL);
+    if (!a)
+        return NMEA_TIME_NONE;
+    nmea_message m;
+    int64_t t = push(a, line, 42, &m) == 1 ? m.time_ms : NMEA_TIME_NONE;
+    if (st)
+        *st = nmea_assembler_last_status(a);
+    nmea_assembler_destroy(&a);
+    return t;
+}
+
+#define POS "AIVDM,1,1,,B,15N1u<PP1FJuvSRHOE6QIwwh0HQ6,0"
+
+static void test_real_log_forms(void)
+{
+    char l[300];
+    nmea_status st;
+    /* leading Unix time, s and ms, with ',' ';' or blanks after it */
+    snprintf(l, sizeof l, "1490075479,%s", sentence(NULL, POS));
+    CHECK(time_of(l, NMEA_FORMAT_AUTO, NULL, &st) == 1490075479000LL && st == NMEA_OK);
+    snprintf(l, sizeof l, "1490075479123 %s", sentence(NULL, POS));
+    CHECK(time_of(l, NMEA_FORMAT_AUTO, NULL, NULL) == 1490075479123LL);
+    snprintf(l, sizeof l, "1490075479.25;\t%s", sentence(NULL, POS));
+    CHECK(time_of(l, NMEA_FORMAT_AUTO, NULL, NULL) == 1490075479250LL);
+    /* ISO 8601 with its zone: exact whatever time_zone says */
+    snprintf(l, sizeof l, "2016-03-31T22:00:02.5Z %s", sentence(NULL, POS));
+    CHECK(time_of(l, NMEA_FORMAT_AUTO, "Europe/Paris", NULL) == 1459461602500LL);
+    snprintf(l, sizeof l, "2016-04-01T00:00:02+02:00,%s", sentence(NULL, POS));
+    CHECK(time_of(l, NMEA_FORMAT_AUTO, NULL, NULL) == 1459461602000LL);
+    snprintf(l, sizeof l, "2016-03-31T17:00:02-0500,%s", sentence(NULL, POS));
+    CHECK(time_of(l, NMEA_FORMAT_AUTO, NULL, NULL) == 1459461602000LL);
+    /* the Vernon form, local Paris time: CEST in April, CET in January; UTC by default */
+    snprintf(l, sizeof l, "2016-04-01 00:00:02, %s", sentence(NULL, POS));
+    CHECK(time_of(l, NMEA_FORMAT_AUTO, "Europe/Paris", NULL) == 1459461602000LL);
+    CHECK(time_of(l, NMEA_FORMAT_AUTO, "+02:00", NULL) == 1459461602000LL);
+    CHECK(time_of(l, NMEA_FORMAT_AUTO, NULL, NULL) == 1459461602000LL + 7200000);
+    CHECK(time_of(l, NMEA_FORMAT_DATETIME, "Europe/Paris", &st) == 1459461602000LL && st == 0);
+    snprintf(l, sizeof l, "2016-01-15 12:00:00, %s", sentence(NULL, POS));
+    CHECK(time_of(l, NMEA_FORMAT_AUTO, "Europe/Paris", NULL) == 1452855600000LL);
+    /* forcing the format */
+    CHECK(time_of(l, NMEA_FORMAT_NMEA, NULL, &st) == NMEA_TIME_NONE && st == NMEA_NOT_MINE);
+    CHECK(time_of(l, NMEA_FORMAT_UNIX, NULL, &st) == NMEA_TIME_NONE && st == NMEA_BAD_PREFIX);
+    CHECK(time_of(sentence(NULL, POS), NMEA_FORMAT_DATETIME, NULL, &st) == NMEA_TIME_NONE &&
+          st == NMEA_BAD_PREFIX);
+    CHECK(time_of(sentence(NULL, POS), NMEA_FORMAT_AUTO, NULL, &st) == 42 && st == NMEA_OK);
+    /* not a time: not mine */
+    snprintf(l, sizeof l, "12345,%s", sentence(NULL, POS));
+    CHECK(time_of(l, NMEA_FORMAT_AUTO, NULL, &st) == NMEA_TIME_NONE && st == NMEA_NOT_MINE);
+    /* trailing Unix time, s and ms (AMSA and exactEarth) */
+    snprintf(l, sizeof l, "%s,1327664821", sentence(NULL, POS));
+    CHECK(time_of(l, NMEA_FORMAT_AUTO, NULL, NULL) == 1327664821000LL);
+    snprintf(l, sizeof l, "%s,1327992119173", sentence(NULL, POS));
+    CHECK(time_of(l, NMEA_FORMAT_AUTO, NULL, NULL) == 1327992119173LL);
+    /* every talker; a corrupted one is rejected by class */
+    static const char *const talkers[] = {"AB", "BS", "SA", "AI", "AS", "B2"};
+    for (size_t i = 0; i < sizeof talkers / sizeof talkers[0]; i++) {
+        snprintf(l, sizeof l, "%sVDO,1,1,,B,15N1u<PP1FJuvSRHOE6QIwwh0HQ6,0", talkers[i]);
+        CHECK(time_of(sentence(NULL, "%s", l), NMEA_FORMAT_AUTO, NULL, &st) == 42 && st == 0);
+    }
+    CHECK(time_of(sentence(NULL, "=IVDM,1,1,,B,15N1u<PP1FJuvSRHOE6QIwwh0HQ6,0"), NMEA_FORMAT_AUTO,
+                  NULL, &st) == NMEA_TIME_NONE &&
+          st == NMEA_BAD_TALKER);
+    /* bad settings refused */
+    nmea_assembler_config c = nmea_assembler_config_default();
+    c.time_zone = "Mars/Olympus";
+    CHECK(nmea_assembler_create(&c) == NULL);
+    c.time_zone = "../../etc/passwd";
+    CHECK(nmea_assembler_create(&c) == NULL);
+    c.time_zone = "+25:00";
+    CHECK(nmea_assembler_create(&c) == NULL);
+    c.time_zone = NULL;
+    c.line_format = (nmea_line_format)9;
+    CHECK(nmea_assembler_create(&c) == NULL);
+    nmea_line_format f;
+    CHECK(nmea_line_format_parse("datetime", &f) == 0 && f == NMEA_FORMAT_DATETIME);
+    CHECK(nmea_line_format_parse("iso", &f) != 0);
+
+    /* DMA: a lone tag block and a $PGHP before the packet (single and two-part); the PGHP's last
+     * field is the XOR of the packet's sentence checksums (0x62 ^ 0x67 = 0x05). */
+    nmea_assembler *a = nmea_assembler_create(NULL);
+    const nmea_stats *ns = nmea_assembler_stats(a);
+    nmea_message m;
+    CHECK(push(a, "\\si:AISD*3F\\", 1, &m) == 0 && nmea_assembler_last_status(a) == NMEA_NOT_MINE);
+    CHECK(push(a, "$PGHP,1,2013,11,12,12,0,0,11,219,,2190067,1,62*26", 1, &m) == 0);
+    CHECK(push(a, "!BSVDM,1,1,,A,13@:`L001N0ded0O6Fp8wW<00<0t,0*62", 1, &m) == 1);
+    CHECK(m.time_ms == 1384257600011LL && m.has_tagblock && strcmp(m.tag.s, "AISD") == 0);
+    CHECK(strncmp(m.raw, "!BSVDM", 6) == 0);
+    CHECK(push(a, "\\si:AISD*3F\\", 1, &m) == 0);
+    CHECK(push(a, "$PGHP,1,2013,11,12,12,0,0,869,219,,2190074,1,05*12", 1, &m) == 0);
+    CHECK(push(a, "!BSVDM,2,1,1,B,53uRcl02<VQA<A5B22098U=@tj2222222222220N3`?5540Ht@4jhAiC,0*62", 1,
+               &m) == 0);
+    CHECK(push(a, "!BSVDM,2,2,1,B,`88888888888880,2*67", 1, &m) == 1);
+    CHECK(m.time_ms == 1384257600869LL && strcmp(m.tag.s, "AISD") == 0 && m.nbits == 424);
+    /* used up: the next sentence has neither */
+    CHECK(push(a, "!BSVDM,1,1,,A,13@:`L001N0ded0O6Fp8wW<00<0t,0*62", 1, &m) == 1);
+    CHECK(m.time_ms == 1 && !m.has_tagblock);
+    /* exactEarth: a PGHP naming another sentence's checksum stamps nothing; the trailing ms */
+    CHECK(push(a, "$PGHP,1,2012,1,31,5,6,38,154,316,2,316000002,1AIS_S,51*4A,1327992179427", 1,
+               &m) == 0);
+    CHECK(push(a, "!AIVDM,1,1,,A,7>F0@r:FLk2o83LnQJU?hh<>aOPV0ri1n6HSBo;4,0*64,1327992179443", 1,
+               &m) == 1);
+    CHECK(m.time_ms == 1327992179443LL);
+    CHECK(ns->context == 5);
+    /* AMSA's "*00" tag block checksums: the fields are kept, the line counted */
+    CHECK(push(a, "\\c:1420030798*00\\!ABVDM,1,1,4,B,17P;HV?P008F98Il;EC1mOwL0@KP,0*22", 1, &m) ==
+          1);
+    CHECK(m.time_ms == 1420030798000LL && ns->tagblock_bad_checksum == 1);
+    /* the first unrecognised line is kept for the warning of an input that yields nothing */
+    CHECK(ns->first_unknown_line == 0);
+    CHECK(push(a, "2016-04-01 00:00:02; junk", 1, &m) == 0);
+    CHECK(ns->first_unknown_line == ns->lines && ns->first_unknown_status == NMEA_NOT_MINE &&
+          strcmp(ns->first_unknown, "2016-04-01 00:00:02; junk") == 0);
+    CHECK(strstr(nmea_status_hint(NMEA_NOT_MINE, ns->first_unknown), "line_format") != NULL);
+    CHECK(strstr(nmea_status_hint(NMEA_BAD_CHECKSUM, "!"), "check_checksum") != NULL);
     nmea_assembler_destroy(&a);
 }
 
@@ -1001,6 +1135,7 @@ int main(void)
     test_keys();
     test_fill_and_trailing();
     test_rejections_by_class();
+    test_real_log_forms();
     test_roundtrips();
     test_json();
     printf("test_ais_unit: %d failures\n", failures);

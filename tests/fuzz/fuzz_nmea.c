@@ -1,4 +1,6 @@
-/* libFuzzer: NMEA lines through the assembler and the decoder, one line per '\n'. */
+/* libFuzzer: NMEA lines through the assembler and the decoder, one line per '\n'.  Every line
+ * format (leading Unix and local times, Paris zone for the latter) is exercised: the input's
+ * length picks the format of a second assembler. */
 #include <stddef.h>
 #include <stdint.h>
 #include <string.h>
@@ -8,15 +10,31 @@
 #include "centinela/nmea.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+static void run_lines(nmea_assembler *a, const uint8_t *data, size_t size);
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-    static nmea_assembler *a;
-    if (!a) {
+    static nmea_assembler *auto_utc, *forced[4];
+    if (!auto_utc) {
         nmea_assembler_config c = nmea_assembler_config_default();
         c.max_pending = 4;
-        a = nmea_assembler_create(&c);
+        auto_utc = nmea_assembler_create(&c);
+        c.time_zone = "Europe/Paris";
+        for (int f = 0; f < 4; f++) {
+            c.line_format = (nmea_line_format)f;
+            forced[f] = nmea_assembler_create(&c);
+        }
     }
+    for (int pass = 0; pass < 2; pass++) {
+        nmea_assembler *a = pass == 0 ? auto_utc : forced[size % 4];
+        if (a)
+            run_lines(a, data, size);
+    }
+    return 0;
+}
+
+static void run_lines(nmea_assembler *a, const uint8_t *data, size_t size)
+{
     nmea_assembler_reset(a);
     const char *p = (const char *)data, *end = p + size;
     while (p < end) {
@@ -33,5 +51,4 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         }
         p += len + 1;
     }
-    return 0;
 }

@@ -213,13 +213,61 @@ tcpserver)
 bad_config)
   for args in "--inputs ''" "--inputs udp:127.0.0.1" "--inputs tcp:h:70000" "--inputs file:x@abc" \
               "--inputs file:/nonexistent/file" "--inputs - --pace slow" \
-              "--inputs - --radar_sites 1:95:0"; do
+              "--inputs - --radar_sites 1:95:0" "--inputs - --time_zone Mars/Olympus" \
+              "--inputs - --line_format iso" "--inputs file:$data"; do
     rc=0
     eval "\"$node\" $args" < /dev/null > /dev/null 2> "$work/node.log" || rc=$?
     no_crash
     [ "$rc" -eq 2 ] || fail "'$args' gave exit $rc, expected 2"
   done
   : > "$work/out.jsonl"
+  ;;
+formats)
+  # Real-log forms, each giving the sentence its event time: a leading Unix time (s, ms), a local
+  # date-time in time_zone, ISO 8601 with an offset, a trailing ms epoch, a DMA lone tag block
+  # with a $PGHP; other talkers; and the same lines gzip'd.
+  S='!AIVDM,1,1,,B,15N1u<PP1FJuvSRHOE6QIwwh0HQ6,0*33'
+  {
+    echo "1490075479,$S"
+    echo "1490075480123 $S"
+    echo "2016-04-01 00:00:02, $S"
+    echo "2016-03-31T22:00:03+00:00;$S"
+    echo "$S,1327992119173"
+    echo '\si:AISD*3F\'
+    echo '$PGHP,1,2013,11,12,12,0,0,11,219,,2190067,1,62*26'
+    echo '!BSVDM,1,1,,A,13@:`L001N0ded0O6Fp8wW<00<0t,0*62'
+    echo '!ABVDM,1,1,6,B,1G7lQJ001PbomTie:ms2sR@40000,0*34'  # untimed: the latest time so far
+  } > "$work/forms.log"
+  gzip -c "$work/forms.log" > "$work/forms.log.gz"
+  run_files --inputs "file:$work/forms.log, file:$work/forms.log.gz" --time_zone Europe/Paris
+  [ "$rc" -eq 0 ] || fail "exit $rc"
+  expect "every sentence, twice" '[.[] | select(.topic == "ais" and (.eos | not))] | length == 14'
+  expect "event times from each form" '[.[] | select(.topic == "ais" and (.eos | not))] | .[0:7] |
+      map(.rx_time_ns / 1e6) == [1490075479000, 1490075480123, 1459461602000, 1459461603000,
+                                 1327992119173, 1384257600011, 1490075480123]'
+  expect "the gzip copy alike" '[.[] | select(.topic == "ais" and (.eos | not))] |
+      (.[0:7] | map(.rx_time_ns)) == (.[7:14] | map(.rx_time_ns))'
+  expect "raw NMEA without the leading time" '[.[] | select(.topic == "ais" and (.eos | not))][2] |
+      .nmea | startswith("!AIVDM")'
+  expect_stat nmea_not_mine 4
+  expect_stat nmea_context 4
+  expect_stat inputs_without_messages 0
+  ;;
+empty)
+  # A file that yields nothing: a warning naming it, its first unrecognised line and the setting
+  # that may help; the counter the launcher's summary reads; the node still ends cleanly.
+  printf '2016-04-01 00:00:02, !AIVDM,1,1,,B,15N1u<PP1FJuvSRHOE6QIwwh0HQ6,0*33\n' > "$work/local.log"
+  run_files --inputs "file:$work/local.log, file:$data/tagged.nmea" --line_format nmea
+  [ "$rc" -eq 0 ] || fail "exit $rc"
+  grep -q "warn .*file:$work/local.log: no AIS or radar message in 1 lines; the first unrecognised is line 1 (not_mine)" \
+    "$work/node.log" || fail "no warning naming the file"
+  grep -q 'line_format = unix or datetime' "$work/node.log" || fail "no setting named"
+  expect_stat inputs_without_messages 1
+  # a feed with nothing at all: the end-of-run line is a warning
+  printf '$GPRMC,not,ais\n' > "$work/gps.log"
+  run_files --inputs "file:$work/gps.log"
+  grep -q 'warn .*1 lines: 0 ais messages' "$work/node.log" || fail "summary not a warning"
+  expect_stat inputs_without_messages 1
   ;;
 *)
   fail "unknown case"
