@@ -75,6 +75,8 @@ for n, v in series.items():
     early, late = max(v[q:2 * q] or v[:1]), max(v[-q:])
     growth = (late - early) / max(early, 1)
     print(f"  {n}: RSS {early} kB at 25-50 % of the run, {late} kB at the end ({growth * 100:+.0f} %)")
+    step = max(1, len(v) // 12)
+    print(f"    RSS over the run (MB): {' '.join(f'{x / 1024:.0f}' for x in v[::step])}")
     if growth > 0.25 and late - early > 20000:
         print(f"FAIL: {n} memory keeps growing"); ok = False
 if rows != expected:
