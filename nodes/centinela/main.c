@@ -82,7 +82,41 @@ static double now_s(void)
     return (double)ts.tv_sec + ts.tv_nsec * 1e-9;
 }
 
-static pid_t spawn(const struct child *c, const char *config_path, int index)
+/* "--eos_sources=a,b": the graph's publishers on every input endpoint of node i, so an end of
+ * stream from anyone else (a stray or forged frame) ends nothing.  Empty when an input comes from
+ * outside the graph or a publisher picks its own id: then the node keeps the runtime default. */
+static void expected_sources(const graph *g, int i, char *out, size_t cap)
+{
+    out[0] = 0;
+    const char *sub = g->nodes[i].sub;
+    if (!*sub)
+        return;
+    char ids[256] = "";
+    for (const char *p = sub; *p;) {
+        const char *e = strchr(p, ',');
+        size_t len = e ? (size_t)(e - p) : strlen(p);
+        char one[600];
+        snprintf(one, sizeof one, "%.*s", (int)len, p);
+        p = e ? e + 1 : p + len;
+        if (strspn(one, " \t\n") == strlen(one))
+            continue;
+        bool found = false;
+        for (int j = 0; j < g->n; j++) {
+            if (j == i || !graph_endpoints_overlap(g->nodes[j].pub, one, g->nodes[j].section))
+                continue;
+            if (g->nodes[j].sets_source_id)
+                return;
+            size_t l = strlen(ids);
+            snprintf(ids + l, sizeof ids - l, "%s%d", l ? "," : "", j + 1);
+            found = true;
+        }
+        if (!found)
+            return;
+    }
+    snprintf(out, cap, "--eos_sources=%s", ids);
+}
+
+static pid_t spawn(const struct child *c, const char *config_path, int index, const char *eos_arg)
 {
     char source_id[32], subscribers[32];
     snprintf(source_id, sizeof source_id, "--source_id=%d", index + 1);
@@ -98,6 +132,8 @@ static pid_t spawn(const struct child *c, const char *config_path, int index)
         argv[k++] = source_id;
     if (!c->gn->sets_subscribers)
         argv[k++] = subscribers;
+    if (*eos_arg)
+        argv[k++] = (char *)eos_arg;
     argv[k] = NULL;
     pid_t parent = getpid();
     pid_t pid = fork();
@@ -549,13 +585,16 @@ int main(int argc, char **argv)
 
     struct child cs[GRAPH_MAX_NODES];
     memset(cs, 0, sizeof cs);
+    static char eos_args[GRAPH_MAX_NODES][320];
+    for (int i = 0; i < g.n; i++)
+        expected_sources(&g, i, eos_args[i], sizeof eos_args[i]);
     double backoff0 = config_real(cfg, "backoff_initial_s");
     /* Start sinks first so they are listening before the sources have anything to say; the
      * runtime's subscriber wait makes this an optimisation, not a requirement. */
     for (int i = g.n - 1; i >= 0; i--) {
         cs[i].gn = &g.nodes[i];
         cs[i].backoff_s = backoff0;
-        cs[i].pid = spawn(&cs[i], config_path, i);
+        cs[i].pid = spawn(&cs[i], config_path, i, eos_args[i]);
         cs[i].state = cs[i].pid > 0 ? CHILD_RUNNING : CHILD_FAILED;
         log_debug("started %s (pid %d, %d subscribers)", g.nodes[i].section, (int)cs[i].pid,
                   g.nodes[i].subscribers);
@@ -632,7 +671,7 @@ int main(int argc, char **argv)
             struct child *c = &cs[i];
             if (c->state == CHILD_WAITING && !stopping && now_s() >= c->restart_at) {
                 c->restarts++;
-                c->pid = spawn(c, config_path, i);
+                c->pid = spawn(c, config_path, i, eos_args[i]);
                 c->state = c->pid > 0 ? CHILD_RUNNING : CHILD_FAILED;
             }
             if (c->state == CHILD_WAITING && stopping)

@@ -37,11 +37,17 @@ const opt_spec node_common_options[] = {
      "give up waiting for subscribers after this many seconds (then warn and go on)"},
     {"eos_inputs", 0, OPT_INT, "0", 0, 1000,
      "publishers whose end of stream ends this node; 0: one per input endpoint"},
+    {"eos_sources", 0, OPT_STR, "", 0, -1,
+     "publisher ids whose end of stream counts, comma-separated (the launcher sets it); "
+     "empty: any publisher's"},
     {"eos_linger_s", 0, OPT_REAL, "30", 0, 3600,
      "after end of stream, keep announcing it this long while subscribers remain"},
     {"journal_mb", 0, OPT_INT, "256", 0, 1000000,
      "inside a launcher's graph: MB of published frames kept in the run directory for "
      "subscribers that restart or miss messages (0: no journal)"},
+    {"insecure", 0, OPT_BOOL, "false", 0, -1,
+     "allow binding tcp:// on an address other than loopback without CURVE keys (anyone who "
+     "can reach it can read and inject)"},
     {"curve_secret_key", 0, OPT_STR, "", 0, -1,
      "this node's CURVE secret key (Z85, from centinela_keygen); set: tcp links are encrypted"},
     {"curve_public_key", 0, OPT_STR, "", 0, -1, "this node's CURVE public key (optional, checked)"},
@@ -97,7 +103,7 @@ struct node {
     int n_in_endpoints;
     enum node_resume resume;
     bool resume_decided, replayable, diverged;
-    uint64_t rx_duplicates, rx_from_journal, replay_suppressed;
+    uint64_t rx_duplicates, rx_from_journal, replay_suppressed, rx_eos_refused;
     uint8_t *jbuf; /* frame buffer for journal reads */
 
     uint64_t rx_messages, rx_bytes, rx_rejected[WIRE_STATUS_COUNT], rx_bad_frames, rx_bad_topic,
@@ -234,6 +240,39 @@ static int collect_endpoints(const char *list, bool want_bind, bool default_bind
     return count;
 }
 
+static bool loopback_tcp(const char *ep)
+{
+    const char *host = ep + 6; /* after "tcp://" */
+    return strncmp(host, "127.", 4) == 0 || strncmp(host, "localhost:", 10) == 0 ||
+           strncmp(host, "[::1]:", 6) == 0 || strncmp(host, "::1:", 4) == 0;
+}
+
+/* Plain tcp:// bound beyond loopback lets anyone on the network read the picture and inject
+ * into it: refused without CURVE keys unless the configuration says `insecure = true`. */
+static int check_exposure(const config *cfg, const char *list, bool default_bind, bool secure)
+{
+    char *eps[64];
+    int n = collect_endpoints(list, true, default_bind, eps, 64);
+    int rc = 0;
+    for (int i = 0; i < n; i++) {
+        if (!secure && strncmp(eps[i], "tcp://", 6) == 0 && !loopback_tcp(eps[i])) {
+            if (config_bool(cfg, "insecure")) {
+                log_warn("INSECURE: %s is bound without CURVE keys; anyone who reaches it can "
+                         "read and inject messages",
+                         eps[i]);
+            } else {
+                log_error("refusing to bind %s without CURVE keys: anyone on the network could "
+                          "read and inject messages.  Give curve_secret_key (centinela_keygen), "
+                          "bind 127.0.0.1, or set insecure = true",
+                          eps[i]);
+                rc = -1;
+            }
+        }
+        free(eps[i]);
+    }
+    return rc;
+}
+
 /* Whether a socket's endpoint list binds (CURVE server) or connects (client); a socket that
  * does both cannot have one CURVE role, so the first endpoint decides and a mix is logged. */
 static bool endpoints_bind(const char *list, bool default_bind)
@@ -350,6 +389,17 @@ node *node_create(const char *name, const opt_spec *options, const char *summary
         return NULL;
     }
     bool secure = *n->keys.secret_key;
+    {
+        char *pub_list = expand_node(config_str(cfg, "pub"), n->section);
+        int exposed = check_exposure(cfg, config_str(cfg, "sub"), false, secure) |
+                      check_exposure(cfg, pub_list, true, secure);
+        free(pub_list);
+        if (exposed) {
+            *exit_code = 2;
+            node_destroy(&n);
+            return NULL;
+        }
+    }
     if (secure && !(n->auth = curve_auth_start(n->zctx, n->keys.allow))) {
         node_destroy(&n);
         return NULL;
@@ -796,6 +846,7 @@ void node_publish_stats(node *n)
     json_object_set_new(rej, "frames", json_integer((json_int_t)n->rx_bad_frames));
     json_object_set_new(rej, "topic", json_integer((json_int_t)n->rx_bad_topic));
     json_object_set_new(rej, "content", json_integer((json_int_t)n->rx_handler_rejects));
+    json_object_set_new(rej, "eos_unexpected", json_integer((json_int_t)n->rx_eos_refused));
     json_object_set_new(rx, "rejected", rej);
     json_object_set_new(rx, "seq_missing",
                         json_integer((json_int_t)wire_seq_total_missing(n->seqs)));
@@ -852,6 +903,25 @@ static bool seen_eos(node *n, uint32_t source)
     return false;
 }
 
+static bool eos_expected(const node *n, uint32_t source)
+{
+    const char *list = config_str(n->cfg, "eos_sources");
+    if (!*list)
+        return true;
+    for (const char *p = list; *p;) {
+        char *end = NULL;
+        unsigned long v = strtoul(p, &end, 10);
+        if (end == p)
+            return false;
+        if (v == source)
+            return true;
+        p = end;
+        while (*p == ',' || *p == ' ')
+            p++;
+    }
+    return false;
+}
+
 /* One valid data frame, from the socket or from a journal. */
 static void dispatch(node *n, const node_handlers *h, void *ctx, const wire_header *hd,
                      const uint8_t *frame, size_t k)
@@ -871,6 +941,11 @@ static void dispatch(node *n, const node_handlers *h, void *ctx, const wire_head
     wire_seq_observe(n->seqs, hd);
     if (hd->event_time_ns > n->event_time_ns)
         n->event_time_ns = hd->event_time_ns;
+    if ((hd->flags & WIRE_FLAG_EOS) && !eos_expected(n, hd->source_id)) {
+        /* An end of stream from a publisher this node does not take: stray or forged. */
+        n->rx_eos_refused++;
+        return;
+    }
     if (hd->flags & WIRE_FLAG_EOS) {
         if (!seen_eos(n, hd->source_id) && n->n_eos < (int)(sizeof n->eos_sources / 4))
             n->eos_sources[n->n_eos++] = hd->source_id;

@@ -5,7 +5,8 @@
  *
  * Sends, on the node's input topic: random frames, a truncated header, a wrong signature, a
  * future version, a header whose type disagrees with the topic, one-frame and three-frame
- * messages, and well-formed headers with truncated payloads; then a valid end of stream.  The
+ * messages, well-formed headers with truncated payloads, and a forged end of stream from a
+ * publisher the node does not take (it must not end the node); then a valid end of stream.  The
  * node must exit 0 and its last stats must count every one of those frames as rejected. */
 #include "centinela/wire.h"
 
@@ -94,6 +95,7 @@ int main(int argc, char **argv)
         args[k++] = "--stats_interval_s=0.2";
         args[k++] = "--eos_linger_s=1";
         args[k++] = "--source_id=77";
+        args[k++] = "--eos_sources=4242";
         args[k] = NULL;
         execv(args[0], args);
         perror("execv");
@@ -138,6 +140,10 @@ int main(int argc, char **argv)
 
     uint8_t buf[4096];
     int sent = 0;
+    /* First a forged end of stream: a node that ended on it would not count what follows. */
+    size_t h = header(buf, type, WIRE_FLAG_EOS, 0, 1);
+    buf[8] = 0x0f, buf[9] = 0x14; /* source id 5135, not the 4242 the node takes */
+    send2(in, topic, buf, h), sent++;
     srand(12345);
     for (int i = 0; i < 50; i++, sent++) { /* random frames */
         size_t n = (size_t)(rand() % 200);
@@ -147,7 +153,7 @@ int main(int argc, char **argv)
             buf[0] = 'X';
         send2(in, topic, buf, n);
     }
-    size_t h = header(buf, type, 0, 0, 1);
+    h = header(buf, type, 0, 0, 1);
     send2(in, topic, buf, 10), sent++;                       /* truncated header */
     memcpy(buf + 100, buf, h);
     buf[101] = 'X';
