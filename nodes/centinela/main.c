@@ -642,8 +642,10 @@ int main(int argc, char **argv)
                     c->state = ok ? CHILD_DONE : CHILD_FAILED;
                     log_debug("%s finished (status %d)", c->gn->section, status);
                 } else if (WIFEXITED(status) && WEXITSTATUS(status) == 2) {
-                    /* Exit 2 is a configuration error: restarting cannot help. */
-                    log_error("%s refused its configuration; stopping the graph", c->gn->section);
+                    /* Exit 2 is a configuration or input error: restarting cannot help. */
+                    log_error("%s refused its configuration or input (its reason is logged above); "
+                              "stopping the graph",
+                              c->gn->section);
                     c->state = CHILD_FAILED;
                     failed = true;
                     g_stop = 1;

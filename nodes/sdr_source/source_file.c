@@ -118,7 +118,8 @@ static source *file_open(const source_settings *cfg, source_info *info, int *exi
                   IQFILE_MAX_RATE_HZ);
         return NULL;
     }
-    *exit_code = 1;
+    /* A file that cannot be read or whose metadata is broken is an input error: a restart
+     * cannot mend it (exit 2: the launcher ends the graph with the reason instead). */
     iqfile_reader *r = iqfile_open(cfg->input, &opt);
     if (!r)
         return NULL;

@@ -5,7 +5,8 @@
 #     message) and leaves the running graph alone;
 #  2. SIGTERM to the launcher drains the graph: exit 143, every alert closed in the JSON Lines
 #     has its close row in the archive, every message nmea_input published is archived;
-#  3. SIGKILL to the launcher: its nodes die with it (no orphan after 2 s).
+#  3. SIGKILL to the launcher: its nodes die with it (no orphan after 2 s);
+#  4. a recording with broken metadata ends the graph once, with the reason, never restarted.
 #   launcher_lifecycle.sh <build dir> <source dir>
 set -euo pipefail
 build=$(realpath "$1") src=$(realpath "$2")
@@ -85,4 +86,19 @@ if [ -n "$left" ]; then
   echo "FAIL: nodes outlived their launcher:$left"; exit 1
 fi
 echo "launcher killed: its $(echo "$nodes" | wc -w) nodes ended with it"
+
+# 4: an input error is not a crash.
+echo '{"global": {"core:datatype": ' > "$work/broken.sigmf-meta"
+head -c 96000 /dev/zero > "$work/broken.sigmf-data"
+sed -e "s|^input = .*|input = $work/broken.sigmf-meta|" -e "s|^run_dir = .*|run_dir = $work/run2|" \
+    -e "s|^progress = .*|progress = off|" -e "s|^jsonl = .*|jsonl = $work/a2.jsonl|" \
+    -e "s|^path = .*|path = $work/archive2/|" -e "s|^zones = configs/zones|zones = $src/configs/zones|" \
+    "$src/configs/centinela.conf" > "$work/broken.conf"
+rc=0; "$centinela" -c "$work/broken.conf" > "$work/summary.txt" 2> "$work/log.txt" || rc=$?
+[ "$rc" = 1 ] || { echo "FAIL: a broken recording gave exit $rc, not 1"; tail "$work/log.txt"; exit 1; }
+grep -Eq "^  sdr_source +failed +restarts 0 " "$work/summary.txt" ||
+  { echo "FAIL: the source was restarted over an input error"; cat "$work/summary.txt"; exit 1; }
+grep -q "sdr_source refused its configuration or input" "$work/log.txt" && grep -q "sigmf-meta: JSON error" "$work/log.txt" ||
+  { echo "FAIL: the reason is not given"; cat "$work/log.txt"; exit 1; }
+echo "broken recording: graph ended once with the reason ($(grep -o 'sigmf-meta: JSON error.*' "$work/log.txt" | head -1))"
 echo PASS
