@@ -341,6 +341,17 @@ static void print_summary(struct child *cs, int n, double elapsed)
     printf("centinela: graph finished in %.1f s\n", elapsed);
     for (int i = 0; i < n; i++) {
         json_t *st = cs[i].stats;
+        if (!st) {
+            /* The launcher watches statistics on the endpoints each node binds; a node that
+             * binds none, or only CURVE-protected tcp, cannot be watched. */
+            bool bound_curve = strstr(cs[i].gn->pub, "tcp://") != NULL;
+            printf("  %-18s %-8s restarts %d  no statistics received (%s)\n", cs[i].gn->section,
+                   state_name(cs[i].state), cs[i].restarts,
+                   bound_curve
+                       ? "it publishes on tcp, which CURVE keys may protect; read them with tap"
+                       : "it never reported, or binds no endpoint the launcher can watch");
+            continue;
+        }
         printf("  %-18s %-8s restarts %d  rx %lld  tx %lld  rejected", cs[i].gn->section,
                state_name(cs[i].state), cs[i].restarts, (long long)stat_int(st, "rx", "messages"),
                (long long)stat_int(st, "tx", "messages"));

@@ -71,6 +71,9 @@ static const opt_spec nmea_input_options[] = {
      "zone of leading date-times without one: UTC, an offset (+02:00) or a tz name "
      "(Europe/Paris)"},
     {"check_checksum", 0, OPT_BOOL, "true", 0, -1, "reject sentences whose checksum is wrong"},
+    {"udp_rcvbuf_kb", 0, OPT_INT, "4096", 64, 1048576,
+     "udp: kernel receive buffer (bursts of a busy feed while the publisher waits); above "
+     "net.core.rmem_max only when run with CAP_NET_ADMIN"},
     {NULL, 0, 0, NULL, 0, 0, NULL},
 };
 
@@ -87,6 +90,8 @@ typedef struct conn {
     /* tcp client */
     bool connecting;
     double retry_at_s, backoff_s;
+    /* udp: the kernel's count of datagrams dropped on this socket (SO_RXQ_OVFL) */
+    uint32_t kernel_drops;
     /* listener */
     int clients;
     struct conn *listener; /* client: its listener */
@@ -118,7 +123,8 @@ typedef struct app {
     uint64_t *lines, *messages, *radar, *sentences, *nmea[NMEA_STATUS_COUNT],
         *radar_status[RADAR_STATUS_COUNT], *radar_no_site, *too_long, *read_errors, *connects,
         *disconnects, *connect_failures, *clients_refused, *datagrams, *bytes, *files,
-        *inputs_without_messages, *nmea_context;
+        *inputs_without_messages, *nmea_context, *udp_kernel_drops;
+    int udp_rcvbuf;
 } app;
 
 static double mono_s(void)
@@ -297,11 +303,37 @@ static bool read_stream(app *a, conn *c)
 static void read_udp(app *a, conn *c)
 {
     for (int i = 0; i < 256; i++) {
-        ssize_t k = recv(c->fd, a->dgram, sizeof a->dgram, MSG_DONTWAIT);
+        /* recvmsg for the kernel's drop count: datagrams lost because the socket buffer was
+         * full arrive as a cumulative counter with the next datagram (SO_RXQ_OVFL). */
+        struct iovec iov = {a->dgram, sizeof a->dgram};
+        union {
+            char buf[CMSG_SPACE(sizeof(uint32_t))];
+            struct cmsghdr align;
+        } control;
+        struct msghdr mh = {.msg_iov = &iov,
+                            .msg_iovlen = 1,
+                            .msg_control = control.buf,
+                            .msg_controllen = sizeof control.buf};
+        ssize_t k = recvmsg(c->fd, &mh, MSG_DONTWAIT);
         if (k < 0) {
             if (errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR)
                 (*a->read_errors)++;
             return;
+        }
+        for (struct cmsghdr *cm = CMSG_FIRSTHDR(&mh); cm; cm = CMSG_NXTHDR(&mh, cm)) {
+            if (cm->cmsg_level == SOL_SOCKET && cm->cmsg_type == SO_RXQ_OVFL) {
+                uint32_t drops;
+                memcpy(&drops, CMSG_DATA(cm), sizeof drops);
+                if (drops != c->kernel_drops) {
+                    uint32_t lost = drops - c->kernel_drops;
+                    if (*a->udp_kernel_drops == 0)
+                        log_warn("udp: the kernel dropped %u datagrams (receive buffer full); "
+                                 "counted as udp_kernel_drops; a larger udp_rcvbuf_kb helps",
+                                 lost);
+                    *a->udp_kernel_drops += lost;
+                    c->kernel_drops = drops;
+                }
+            }
         }
         (*a->datagrams)++;
         *a->bytes += (uint64_t)k;
@@ -359,8 +391,19 @@ static int open_bound(app *a, conn *c)
         return -1;
     }
     if (udp) {
-        int rcvbuf = 4 << 20; /* bursts of a busy feed while the publisher waits */
-        setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &rcvbuf, sizeof rcvbuf);
+        int rcvbuf = a->udp_rcvbuf;
+        if (setsockopt(fd, SOL_SOCKET, SO_RCVBUFFORCE, &rcvbuf, sizeof rcvbuf) != 0)
+            setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &rcvbuf, sizeof rcvbuf);
+        int got = 0;
+        socklen_t gl = sizeof got;
+        getsockopt(fd, SOL_SOCKET, SO_RCVBUF, &got, &gl);
+        if (got / 2 < rcvbuf) /* Linux reports twice what it grants */
+            log_warn("%s:%s:%u: receive buffer %d kB of the %d kB asked (net.core.rmem_max caps "
+                     "it)",
+                     nmea_input_kind_name(sp->kind), sp->host, sp->port, got / 2048, rcvbuf / 1024);
+        int one_ovfl = 1;
+        if (setsockopt(fd, SOL_SOCKET, SO_RXQ_OVFL, &one_ovfl, sizeof one_ovfl) != 0)
+            log_warn("SO_RXQ_OVFL: %s; kernel drops will not be counted", strerror(errno));
     }
     freeaddrinfo(res);
     c->fd = fd;
@@ -693,6 +736,7 @@ static void register_counters(app *a)
     a->inputs_without_messages = node_counter(n, "inputs_without_messages");
     a->nmea_context = node_counter(n, "nmea_context");
     a->datagrams = node_counter(n, "datagrams");
+    a->udp_kernel_drops = node_counter(n, "udp_kernel_drops");
     a->connects = node_counter(n, "connects");
     a->disconnects = node_counter(n, "disconnects");
     a->connect_failures = node_counter(n, "connect_failures");
@@ -775,6 +819,7 @@ static int run(node *n)
         log_error("inputs: standard input (-) given %d times", n_stdin);
         return 2;
     }
+    a.udp_rcvbuf = (int)config_int(cfg, "udp_rcvbuf_kb") * 1024;
     register_counters(&a);
     int rc = 1;
     for (int i = 0; i < a.n_specs; i++) {

@@ -149,6 +149,29 @@ udp)
       .station == 4 and ((.rx_time_ns / 1e9) - $now | fabs) < 30"
   [ "$(stat datagrams)" -ge 2 ] || fail "datagrams not counted"
   ;;
+udp_overflow)
+  # The node paused (SIGSTOP, our own child) while a burst arrives: the kernel drops what its
+  # 64 kB buffer cannot hold, and the node counts every lost datagram (SO_RXQ_OVFL).
+  port=$(free_port)
+  start_live --inputs "udp:127.0.0.1:$port@4" --udp_rcvbuf_kb 64
+  kill -STOP "$nodepid"
+  python3 - "$port" "$(sed -n 2p "$data/tagged.nmea" | tr -d '\r')" <<'PY'
+import socket, sys
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+for _ in range(3000):
+    s.sendto((sys.argv[2] + "\n").encode(), ("127.0.0.1", int(sys.argv[1])))
+PY
+  kill -CONT "$nodepid"
+  sleep 1
+  # The kernel's count arrives with the next datagram queued after the drops.
+  printf '%s\n' "$(sed -n 2p "$data/tagged.nmea" | tr -d '\r')" > /dev/udp/127.0.0.1/$port
+  sleep 0.8
+  stop_live
+  got=$(stat datagrams) lost=$(stat udp_kernel_drops)
+  echo "3001 datagrams sent: $got read, $lost counted as dropped by the kernel"
+  [ "$lost" -gt 0 ] || fail "no kernel drop counted"
+  [ $((got + lost)) -eq 3001 ] || fail "read $got + dropped $lost != 3001 sent"
+  ;;
 tcp)
   # A feed server that sends the file, closes, and serves it again: the node reconnects.
   port=$(free_port)
