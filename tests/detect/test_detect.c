@@ -592,7 +592,7 @@ static double stub_lane(void *ctx, double lat, double lon)
 {
     return 0; /* north-bound */
 }
-static const detect_geo stub_geo = {NULL, stub_dist, stub_lane, NULL};
+static const detect_geo stub_geo = {NULL, stub_dist, stub_lane, NULL, NULL};
 
 static void test_ais_gap(void)
 {
