@@ -18,8 +18,8 @@
  * restarted live node never leaves an alert without an end.
  *
  * Geography: with `zones` (GeoJSON files or directories, as track_fusion reads them) the rules
- * can ask for the distance to anchorages, ports and canal approaches and for the direction of a
- * TSS lane; a track arriving without zones (fusion run without them) gets its zone bits and
+ * ask the zones (detect_geo_zones) for the distance to anchorages, ports and canal approaches,
+ * the direction of a TSS lane and how far inland a position is; a track arriving without zones (fusion run without them) gets its zone bits and
  * distance from shore filled in here.
  *
  * Stats: counters "alerts" (opened), "alerts.<rule>" (opened per rule), "alerts_closed",
@@ -74,21 +74,6 @@ static opt_spec *build_options(void)
         s->help = in->help;
     }
     return o;
-}
-
-/* detect_geo over the zones library.  50 km bounds the distance search: no threshold of the
- * context or the rules looks further. */
-static double geo_dist(void *ctx, double lat, double lon, int kind)
-{
-    return zones_distance_m(ctx, lat, lon, ZONE_BIT(kind), 50000, NULL);
-}
-
-static double geo_lane(void *ctx, double lat, double lon)
-{
-    int idx[4];
-    if (zones_find(ctx, lat, lon, ZONE_BIT(ZONE_TSS_LANE), idx, 4) < 1)
-        return NAN;
-    return zones_feature(ctx, (size_t)idx[0])->direction_deg;
 }
 
 static void on_alert(void *ctx, const wire_alert *a)
@@ -224,7 +209,7 @@ int main(int argc, char **argv)
             rc = 2;
             goto out;
         }
-        dc.geo = (detect_geo){app.zones, geo_dist, geo_lane, NULL};
+        dc.geo = detect_geo_zones(app.zones);
         char info[64];
         snprintf(info, sizeof info, "%zu features", zones_count(app.zones));
         node_info(n, "zones", info);

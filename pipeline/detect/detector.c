@@ -36,6 +36,7 @@ struct rule_env {
     detector *d;
     int rule;
     size_t base;
+    bool noted;
 };
 
 struct detector {
@@ -83,6 +84,14 @@ const char *rule_param_str(const rule_env *env, int i)
 const detect_geo *rule_geo(const rule_env *env)
 {
     return &env->d->geo;
+}
+
+void rule_note_once(rule_env *env, const char *why)
+{
+    if (env->noted)
+        return;
+    env->noted = true;
+    log_info("%s: %s", detect_rules[env->rule]->name, why);
 }
 
 int64_t rule_now(const rule_env *env)
@@ -294,7 +303,7 @@ detector *detector_create(const detect_config *cfg)
     }
     for (int r = 0; r < detect_rules_count; r++) {
         const detect_rule *rule = detect_rules[r];
-        d->env[r] = (rule_env){d, r, detect_param_base(r)};
+        d->env[r] = (rule_env){d, r, detect_param_base(r), false};
         d->enabled[r] = PARAM_SLOT(d->p, detect_param_base(r) + detect_param_rule_count(r),
                                    ZONE_KIND_COUNT) != 0;
         u64map_init(&d->alerts[r]);

@@ -342,7 +342,8 @@ int detect_params_set_zone(detect_params *p, int zone_kind, const char *key, con
  * EEZ takes the port's value. */
 static const int zone_precedence[ZONE_KIND_COUNT] = {
     ZONE_PORT, ZONE_ANCHORAGE, ZONE_TSS_LANE, ZONE_TSS_SEPARATION, ZONE_CANAL_APPROACH,
-    ZONE_TERRITORIAL_SEA, ZONE_CONTIGUOUS_ZONE, ZONE_EEZ, ZONE_LAND,
+    ZONE_TERRITORIAL_SEA, ZONE_CONTIGUOUS_ZONE, ZONE_EEZ, ZONE_LAND, ZONE_NAVIGABLE_WATER,
+    ZONE_LAND_EXTENT,
 };
 
 double detect_param_value(const detect_params *p, size_t i, uint32_t zone_mask)

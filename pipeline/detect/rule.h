@@ -94,6 +94,9 @@ double rule_param(const rule_env *env, uint32_t zone_mask, int i);
 /* Parameter i of the calling rule as text (DP_STR). */
 const char *rule_param_str(const rule_env *env, int i);
 const detect_geo *rule_geo(const rule_env *env);
+/* Log, once per rule and detector, that the rule stays silent somewhere and why (geography
+ * not loaded there); later calls do nothing. */
+void rule_note_once(rule_env *env, const char *why);
 /* The detector clock: newest event time seen. */
 int64_t rule_now(const rule_env *env);
 

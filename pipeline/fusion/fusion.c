@@ -36,6 +36,7 @@ fusion_config fusion_config_default(void)
     c.dedupe_window_s = 5;
     c.snapshot_interval_s = 60;
     c.min_update_interval_s = 0;
+    c.coverage_margin_m = 5000;
     return c;
 }
 
@@ -89,6 +90,8 @@ static bool config_ok(const fusion_config *c)
     REQUIRE(c->confirm_reports >= 1 && c->confirm_reports <= 100 && c->radar_confirm >= 1 &&
                 c->radar_confirm <= 100,
             "fusion: confirm counts outside 1..100");
+    REQUIRE(c->coverage_margin_m >= 0 && c->coverage_margin_m <= 1e6,
+            "fusion: coverage_margin_m outside 0..1e6");
     REQUIRE(c->dedupe_window_s >= 0 && c->dedupe_window_s <= 600, "fusion: dedupe_window_s outside 0..600");
     REQUIRE(c->snapshot_interval_s >= 0 && c->min_update_interval_s >= 0,
             "fusion: snapshot_interval_s and min_update_interval_s must be >= 0");
@@ -553,7 +556,8 @@ static void refresh_context(fusion *f, track *t)
             for (int i = 0; i < f->n_st && !in; i++) {
                 const station *s = &f->st[i];
                 if (s->s.position_known && s->s.typical_range_m > 0)
-                    in = geo_distance_m(s->s.lat_deg, s->s.lon_deg, lat, lon) <= s->s.typical_range_m;
+                    in = geo_distance_m(s->s.lat_deg, s->s.lon_deg, lat, lon) <=
+                         s->s.typical_range_m - f->cfg.coverage_margin_m;
             }
             t->in_coverage = in;
             if (t->zone_valid_m > 1000)
@@ -573,7 +577,8 @@ static void refresh_context(fusion *f, track *t)
     if (ds > t->shore_valid_m) {
         t->dist_shore_m = (float)zones_dist_shore_m(z, lat, lon);
         /* within 250 m or 5 %: far below what shore-distance rules (12 NM, 20 NM) resolve */
-        t->shore_valid_m = isfinite(t->dist_shore_m) ? fmaxf(250.0f, 0.05f * t->dist_shore_m) : 1e9f;
+        /* Unknown (outside the land extent): ask again after 5 km, the track may enter it. */
+        t->shore_valid_m = isfinite(t->dist_shore_m) ? fmaxf(250.0f, 0.05f * t->dist_shore_m) : 5000.0f;
         if (t->dist_shore_m == 0 && dz <= t->zone_valid_m + 1e-3)
             t->shore_valid_m = fmaxf(t->shore_valid_m, t->zone_valid_m); /* on land until an edge */
         t->shore_lat = lat;

@@ -18,7 +18,7 @@
 
 static const char *const kind_names[ZONE_KIND_COUNT] = {
     "eez", "territorial_sea", "contiguous_zone", "canal_approach", "anchorage",
-    "tss_lane", "tss_separation", "port", "land",
+    "tss_lane", "tss_separation", "port", "land", "navigable_water", "land_extent",
 };
 
 const char *zone_kind_name(enum zone_kind kind)

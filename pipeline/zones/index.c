@@ -393,6 +393,8 @@ uint32_t zones_mask_at(const zones *z, double lat, double lon)
         if (!(mask & bit) && entry_contains(z, en, cx, cy, lon, lat))
             mask |= bit;
     }
+    if (mask & ZONE_BIT(ZONE_NAVIGABLE_WATER))
+        mask &= ~ZONE_BIT(ZONE_LAND); /* the canal, a lock, a marina basin: water */
     return mask;
 }
 
@@ -517,10 +519,64 @@ double zones_edge_distance_m(const zones *z, double lat, double lon, double max_
     return nearest_edge(z, lat, lon, ZONE_MASK_ALL, max_m > 0 ? max_m : INFINITY, NULL);
 }
 
+/* Inside the land extent: a land_extent feature when any is loaded, else the bounding box of a
+ * land feature.  *edge_m (may be NULL) gets the distance to the extent's edge (for the bounding
+ * boxes, the largest margin of a box holding the point). */
+static bool land_known(const zones *z, double lat, double lon, double *edge_m)
+{
+    if (z->kinds_loaded & ZONE_BIT(ZONE_LAND_EXTENT)) {
+        if (zones_find(z, lat, lon, ZONE_BIT(ZONE_LAND_EXTENT), NULL, 0) == 0)
+            return false;
+        if (edge_m)
+            *edge_m = nearest_edge(z, lat, lon, ZONE_BIT(ZONE_LAND_EXTENT), INFINITY, NULL);
+        return true;
+    }
+    const double kx = GEO_M_PER_DEG * cos(geo_rad(lat)), ky = GEO_M_PER_DEG;
+    double best = -1;
+    for (size_t i = 0; i < z->nfeat; i++) {
+        const zone_info *f = &z->feat[i];
+        if (f->kind != ZONE_LAND || lat < f->min_lat_deg || lat > f->max_lat_deg ||
+            lon < f->min_lon_deg || lon > f->max_lon_deg)
+            continue;
+        double m = fmin(fmin(lat - f->min_lat_deg, f->max_lat_deg - lat) * ky,
+                        fmin(lon - f->min_lon_deg, f->max_lon_deg - lon) * kx);
+        if (m > best)
+            best = m;
+    }
+    if (edge_m)
+        *edge_m = best;
+    return best >= 0;
+}
+
+bool zones_land_known(const zones *z, double lat, double lon)
+{
+    return z->cols && (z->kinds_loaded & ZONE_BIT(ZONE_LAND)) && land_known(z, lat, lon, NULL);
+}
+
 double zones_dist_shore_m(const zones *z, double lat, double lon)
 {
-    if (!(z->kinds_loaded & ZONE_BIT(ZONE_LAND)))
+    if (!z->cols || !(z->kinds_loaded & ZONE_BIT(ZONE_LAND)))
         return NAN;
+    double edge_m;
+    if (!land_known(z, lat, lon, &edge_m))
+        return NAN;
+    if ((z->kinds_loaded & ZONE_BIT(ZONE_NAVIGABLE_WATER)) &&
+        zones_find(z, lat, lon, ZONE_BIT(ZONE_NAVIGABLE_WATER), NULL, 0) > 0) {
+        double d = nearest_edge(z, lat, lon, ZONE_BIT(ZONE_NAVIGABLE_WATER), 1e6, NULL);
+        return isfinite(d) && d > 1.0 ? d : 1.0; /* afloat, however close to the bank */
+    }
     double d = zones_distance_m(z, lat, lon, ZONE_BIT(ZONE_LAND), 1e6, NULL);
-    return isfinite(d) ? d : 1e6;
+    if (!(d <= edge_m))
+        return NAN; /* nothing loaded nearer than the extent's edge: land beyond may be nearer */
+    return d;
+}
+
+double zones_inland_m(const zones *z, double lat, double lon, double max_m)
+{
+    if (!z->cols || !(z->kinds_loaded & ZONE_BIT(ZONE_LAND)))
+        return NAN;
+    if (!(zones_mask_at(z, lat, lon) & ZONE_BIT(ZONE_LAND)))
+        return 0.0;
+    return nearest_edge(z, lat, lon, ZONE_BIT(ZONE_LAND) | ZONE_BIT(ZONE_NAVIGABLE_WATER),
+                        max_m > 0 ? max_m : INFINITY, NULL);
 }

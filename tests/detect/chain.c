@@ -231,6 +231,12 @@ static double geo_lane(void *ctx, double lat, double lon)
     return zones_feature(c->z, (size_t)idx[0])->direction_deg;
 }
 
+static double geo_inland(void *ctx, double lat, double lon)
+{
+    const chain_scenario *c = ctx;
+    return zones_inland_m(c->z, lat, lon, 50000);
+}
+
 /* Inward distance to the edge of the union of the stations' ranges (circles). */
 static double geo_coverage(void *ctx, double lat, double lon)
 {
@@ -253,7 +259,7 @@ int chain_process(const chain_scenario *c, const chain_inputs *in, const detect_
     memset(out, 0, sizeof *out);
     run_ctx x = {NULL, out, c};
     detect_config dc = {.params = params,
-                        .geo = {(void *)c, geo_dist, geo_lane, geo_coverage},
+                        .geo = {(void *)c, geo_dist, geo_lane, geo_coverage, geo_inland},
                         .sink = on_alert,
                         .sink_ctx = out,
                         .source_id = 1};

@@ -606,21 +606,9 @@ double scenario_vessel_hours(const scenario *s)
     return s->vessel_s / 3600.0;
 }
 
-static double geo_dist(void *ctx, double lat, double lon, int kind)
-{
-    return zones_distance_m(ctx, lat, lon, ZONE_BIT(kind), 50000, NULL);
-}
-static double geo_lane(void *ctx, double lat, double lon)
-{
-    int idx[4];
-    if (zones_find(ctx, lat, lon, ZONE_BIT(ZONE_TSS_LANE), idx, 4) < 1)
-        return NAN;
-    return zones_feature(ctx, (size_t)idx[0])->direction_deg;
-}
-
 detect_geo scenario_geo(const scenario *s)
 {
-    return (detect_geo){(void *)s->cfg.zones, geo_dist, geo_lane, NULL};
+    return detect_geo_zones(s->cfg.zones);
 }
 
 /* Move v to time now_ns along its legs. */

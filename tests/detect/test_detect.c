@@ -592,7 +592,7 @@ static double stub_lane(void *ctx, double lat, double lon)
 {
     return 0; /* north-bound */
 }
-static const detect_geo stub_geo = {NULL, stub_dist, stub_lane, NULL};
+static const detect_geo stub_geo = {NULL, stub_dist, stub_lane, NULL, NULL};
 
 static void test_ais_gap(void)
 {
@@ -867,6 +867,163 @@ static void test_canal_overstay(void)
     collected_free(&c);
 }
 
+/* ---- what real traffic taught ------------------------------------------------------------ */
+
+/* A berth 300 m inside a coarse land polygon south of 9 N, kilometres inland north of it. */
+static double stub_inland(void *ctx, double lat, double lon)
+{
+    (void)ctx;
+    (void)lon;
+    return lat < 9.0 ? 300.0 : 8000.0;
+}
+static const detect_geo inland_geo = {NULL, NULL, NULL, NULL, stub_inland};
+
+static void test_position_on_land_berth(void)
+{
+    collected c = {0};
+    detector *d = make_detector(NULL, &c, &inland_geo);
+    /* A ferry moored at its quay, which the 1:10 m land mask puts 300 m inland: no alert. */
+    wire_track q = make_track(1, 352000901, 8.95, -79.55, 0, 0, T0_NS);
+    q.flags |= TRACK_FLAG_ON_LAND;
+    q.zones |= 1u << ZONE_LAND;
+    run_track(d, &q, 3600, 10);
+    CHECK(count_alerts(&c, "position_on_land", -1) == 0);
+    /* A transit in the canal (navigable water inside the land polygon): no alert. */
+    wire_track g = make_track(2, 352000902, 9.2797, -79.9215, 5, 180, T0_NS);
+    g.zones |= 1u << ZONE_NAVIGABLE_WATER;
+    g.flags |= TRACK_FLAG_ON_LAND; /* a fusion without the navigable water loaded */
+    run_track(d, &g, 1800, 10);
+    CHECK(count_alerts(&c, "position_on_land", -1) == 0);
+    /* A position 8 km inland: alert, with how far inland in the evidence. */
+    wire_track s = make_track(3, 352000903, 9.10, -79.30, 10, 0, T0_NS);
+    s.flags |= TRACK_FLAG_ON_LAND;
+    run_track(d, &s, 120, 10);
+    CHECK(count_alerts(&c, "position_on_land", ALERT_OPEN) == 1);
+    const wire_alert *a = last_alert(&c, "position_on_land", ALERT_OPEN);
+    CHECK(a && strstr(a->evidence, "\"inland_m\":8000"));
+    detector_destroy(&d);
+    collected_free(&c);
+}
+
+static void test_unknown_geography(void)
+{
+    collected c = {0};
+    detector *d = make_detector(NULL, &c, &stub_geo);
+    /* Barges moored together on a river outside the loaded land (shore distance unknown), 17 m
+     * apart for 8 h, and a vessel idle there: no encounter, no loitering. */
+    wire_track a = make_track(1, 226000001, 49.0900, 1.4900, 0, 0, T0_NS);
+    wire_track b = make_track(2, 226000002, 49.0901, 1.4901, 0, 0, T0_NS);
+    a.dist_shore_m = b.dist_shore_m = NAN;
+    a.zones = b.zones = 0;
+    a.flags = b.flags = 0; /* no station position known: coverage unknown */
+    for (int i = 0; i < 8 * 360; i++) {
+        advance_track(&a, 10);
+        advance_track(&b, 10);
+        detector_process(d, &a);
+        detector_process(d, &b);
+    }
+    CHECK(count_alerts(&c, "encounter", -1) == 0);
+    CHECK(count_alerts(&c, "loitering", -1) == 0);
+    /* Rafted in a harbour 300 m from the quay (shore known, inshore): no encounter. */
+    wire_track h1 = make_track(3, 352000904, 8.20, -79.00, 0, 0, T0_NS);
+    wire_track h2 = make_track(4, 352000905, 8.2001, -79.0001, 0, 0, T0_NS);
+    h1.dist_shore_m = h2.dist_shore_m = 300;
+    h1.flags = h2.flags = 0;
+    for (int i = 0; i < 4 * 360; i++) {
+        advance_track(&h1, 10);
+        advance_track(&h2, 10);
+        detector_process(d, &h1);
+        detector_process(d, &h2);
+    }
+    CHECK(count_alerts(&c, "encounter", -1) == 0);
+    /* A vessel last heard outside the loaded geography and back 13 h later: not an offshore
+     * gap (unknown is not far offshore). */
+    wire_track u = make_track(5, 226000003, 49.2, 1.2, 6, 0, T0_NS);
+    u.dist_shore_m = NAN;
+    u.zones = 0;
+    u.flags &= (uint16_t)~TRACK_FLAG_IN_COVERAGE;
+    run_track(d, &u, 600, 10);
+    wire_track other = make_track(6, 0, 8.0, -79.0, 10, 0, T0_NS);
+    other.time_ns = u.time_ns;
+    for (int i = 0; i < 13 * 60; i++) {
+        advance_track(&other, 60);
+        detector_process(d, &other);
+    }
+    advance_track(&u, 13 * 3600);
+    detector_process(d, &u);
+    CHECK(count_alerts(&c, "ais_gap", -1) == 0);
+    detector_destroy(&d);
+    collected_free(&c);
+}
+
+/* The receiver falls silent (or a day is missing between two log files): not a gap of every
+ * vessel it heard.  One vessel silent while the others are heard still is. */
+static void test_ais_gap_feed_outage(void)
+{
+    collected c = {0};
+    detector *d = make_detector(NULL, &c, &stub_geo);
+    wire_track v[4];
+    for (int i = 0; i < 4; i++)
+        v[i] = make_track((uint32_t)i + 1, 352000910 + (uint32_t)i, 8.3 + 0.02 * i, -79.3, 10, 0,
+                          T0_NS);
+    for (int k = 0; k < 60; k++)
+        for (int i = 0; i < 4; i++) {
+            advance_track(&v[i], 10);
+            detector_process(d, &v[i]);
+        }
+    /* Two hours without a line, the detector clock still advancing (heartbeats). */
+    int64_t t = v[3].time_ns;
+    for (int k = 0; k < 120; k++)
+        detector_advance(d, t + (int64_t)(k + 1) * 60 * NS_PER_S);
+    CHECK(count_alerts(&c, "ais_gap", -1) == 0);
+    for (int i = 0; i < 4; i++) {
+        advance_track(&v[i], 2 * 3600);
+        detector_process(d, &v[i]);
+    }
+    for (int k = 0; k < 60; k++)
+        for (int i = 0; i < 4; i++) {
+            advance_track(&v[i], 10);
+            detector_process(d, &v[i]);
+        }
+    CHECK(count_alerts(&c, "ais_gap", -1) == 0);
+    /* Vessel 1 goes silent 45 min while the other three are heard: a gap. */
+    for (int k = 0; k < 45 * 6; k++)
+        for (int i = 1; i < 4; i++) {
+            advance_track(&v[i], 10);
+            detector_process(d, &v[i]);
+        }
+    advance_track(&v[0], 45 * 60);
+    detector_process(d, &v[0]);
+    CHECK(count_alerts(&c, "ais_gap", ALERT_OPEN) == 1);
+    detector_destroy(&d);
+    collected_free(&c);
+}
+
+/* Leaving the anchorage into the approach channel is the transit, even while still within the
+ * anchorage context's release distance. */
+static void test_canal_overstay_transit(void)
+{
+    collected c = {0};
+    detector *d = make_detector(NULL, &c, &stub_geo);
+    const uint32_t canal_anch = 1u << ZONE_ANCHORAGE | 1u << ZONE_CANAL_APPROACH | 1u << ZONE_TERRITORIAL_SEA;
+    wire_track n = make_track(1, 352001201, 8.86, -79.46, 0.05f, 0, T0_NS);
+    n.zones = canal_anch;
+    run_track(d, &n, 86400, 180);
+    /* Into the channel, then up through the locks into the lakes (navigable water), 25 km and
+     * more from where it waited, never "at" the old entrance circles. */
+    n.zones = 1u << ZONE_CANAL_APPROACH | 1u << ZONE_TERRITORIAL_SEA;
+    n.sog_kn = 8;
+    n.cog_deg = 330;
+    run_track(d, &n, 300, 60);
+    n.zones = 1u << ZONE_NAVIGABLE_WATER;
+    n.lat_deg = 9.05;
+    n.lon_deg = -79.65;
+    run_track(d, &n, 4 * 3600, 60);
+    CHECK(count_alerts(&c, "canal_overstay", -1) == 0);
+    detector_destroy(&d);
+    collected_free(&c);
+}
+
 struct group {
     const char *name;
     void (*fn)(void);
@@ -878,6 +1035,10 @@ static const struct group groups[] = {
     {"determinism", test_determinism},
     {"json", test_json},
     {"invalid_mmsi", test_invalid_mmsi},
+    {"position_on_land_berth", test_position_on_land_berth},
+    {"unknown_geography", test_unknown_geography},
+    {"ais_gap_feed_outage", test_ais_gap_feed_outage},
+    {"canal_overstay_transit", test_canal_overstay_transit},
     {"position_jump", test_position_jump},
     {"mmsi_conflict", test_mmsi_conflict},
     {"identity_change", test_identity_change},

@@ -47,11 +47,13 @@ static void test_synthetic(void)
     double d = zones_distance_m(z, 8.5, -79.5, ZONE_BIT(ZONE_ANCHORAGE), 0, &f);
     CHECK_NEAR(d, 0.1 * GEO_M_PER_DEG * cos(geo_rad(8.5)), 50);
     CHECK(f == 0);
-    /* distance to land from 1 deg west of it at 8.5 N */
-    CHECK_NEAR(zones_dist_shore_m(z, 8.5, -77.0), GEO_M_PER_DEG * cos(geo_rad(8.5)), 200);
+    /* shore distance without a land_extent: known only inside the land feature's bounding box;
+     * 1 deg west of it, no land found could be land not loaded ("unknown", not "far") */
+    CHECK(isnan(zones_dist_shore_m(z, 8.5, -77.0)));
     CHECK(zones_dist_shore_m(z, 8.5, -75.5) == 0);
-    /* far outside the grid: still measured, and bounded searches give up */
-    CHECK_NEAR(zones_dist_shore_m(z, 8.5, -72.0), 3 * GEO_M_PER_DEG * cos(geo_rad(8.5)), 2000);
+    CHECK(!zones_land_known(z, 8.5, -72.0) && zones_land_known(z, 8.5, -75.5));
+    CHECK(isnan(zones_dist_shore_m(z, 8.5, -72.0)));
+    /* bounded searches give up far outside the grid */
     CHECK(isinf(zones_distance_m(z, 8.5, -72.0, ZONE_BIT(ZONE_LAND), 50000, NULL)));
     CHECK(isinf(zones_distance_m(z, 8.5, -72.0, ZONE_BIT(ZONE_EEZ), 0, NULL)));
     zones_destroy(&z);
@@ -128,7 +130,7 @@ static void test_panama(const char *dir)
     CHECK(!(m & ZONE_BIT(ZONE_EEZ)));
     /* open Caribbean north of Colon: EEZ only */
     m = zones_mask_at(z, 10.83, -79.51);
-    CHECK(m == ZONE_BIT(ZONE_EEZ));
+    CHECK((m & ~ZONE_BIT(ZONE_LAND_EXTENT)) == ZONE_BIT(ZONE_EEZ));
     /* 18 NM off the Caribbean coast: contiguous zone */
     m = zones_mask_at(z, 9.93, -79.31);
     CHECK(m & ZONE_BIT(ZONE_CONTIGUOUS_ZONE));
@@ -148,15 +150,65 @@ static void test_panama(const char *dir)
     d = zones_dist_shore_m(z, 10.83, -79.51);
     CHECK(d > 100000 && d < 200000);
     CHECK(zones_dist_shore_m(z, 9.02, -79.50) == 0);
+    /* the canal is water: Gatun Locks (a northbound transit, 9.2797 N 79.9215 W), Gatun Lake
+     * off Barro Colorado, the Culebra Cut at the Centennial Bridge, Miraflores Locks; a
+     * position 10 km inland of Colon is still land, kilometres from any water */
+    const double canal[][2] = {{9.2797, -79.9215}, {9.175, -79.82}, {9.028, -79.63}, {8.997, -79.591}};
+    for (size_t i = 0; i < sizeof canal / sizeof canal[0]; i++) {
+        m = zones_mask_at(z, canal[i][0], canal[i][1]);
+        CHECK(!(m & ZONE_BIT(ZONE_LAND)));
+        CHECK(zones_inland_m(z, canal[i][0], canal[i][1], 0) == 0);
+    }
+    CHECK(zones_inland_m(z, 9.10, -79.30, 0) > 5000);
+    /* outside the Panama land data (the Seine at Vernon, Nicaragua's coast): unknown */
+    CHECK(isnan(zones_dist_shore_m(z, 49.09, 1.49)));
+    CHECK(isnan(zones_dist_shore_m(z, 12.0, -83.5)));
     /* distance to the nearest anchorage from the canal approach near Colon */
     d = zones_distance_m(z, 9.42, -79.92, ZONE_BIT(ZONE_ANCHORAGE), 50000, NULL);
     CHECK(d > 0 && d < 3000);
     zones_destroy(&z);
 }
 
+/* A land_extent says where the land is complete; navigable water inside land is water. */
+static void test_extent_and_water(void)
+{
+    static const char extent[] =
+        "{\"type\":\"FeatureCollection\",\"features\":["
+        " {\"type\":\"Feature\",\"properties\":{\"kind\":\"land_extent\"},"
+        "  \"geometry\":{\"type\":\"Polygon\",\"coordinates\":[[[-80,5],[-71,5],[-71,12],[-80,12],"
+        "[-80,5]]]}},"
+        " {\"type\":\"Feature\",\"properties\":{\"kind\":\"navigable_water\",\"name\":\"cut\"},"
+        "  \"geometry\":{\"type\":\"Polygon\",\"coordinates\":[[[-75.6,8.45],[-75.4,8.45],[-75.4,8.55],"
+        "[-75.6,8.55],[-75.6,8.45]]]}}]}";
+    zones *z = zones_create();
+    CHECK(zones_add_geojson(z, square_with_hole, strlen(square_with_hole), "synthetic") == 0);
+    CHECK(zones_add_geojson(z, extent, strlen(extent), "extent") == 0);
+    CHECK(zones_build(z) == 0);
+    /* inside the extent: measured, also far from the land */
+    CHECK_NEAR(zones_dist_shore_m(z, 8.5, -77.0), GEO_M_PER_DEG * cos(geo_rad(8.5)), 200);
+    /* 0.05 deg from the extent's edge, land 0.95 deg away: land beyond the edge could be
+     * nearer, so unknown */
+    CHECK(isnan(zones_dist_shore_m(z, 8.5, -79.95)));
+    CHECK(isnan(zones_dist_shore_m(z, 4.0, -75.5))); /* outside the extent */
+    /* on land, 0.4 deg from its edge: inland about 44 km */
+    CHECK(zones_dist_shore_m(z, 8.8, -75.5) == 0);
+    CHECK(zones_mask_at(z, 8.8, -75.5) & ZONE_BIT(ZONE_LAND));
+    CHECK_NEAR(zones_inland_m(z, 8.8, -75.5, 0), 0.2 * GEO_M_PER_DEG, 500);
+    /* the cut through the land: water, not land, afloat at its centre line */
+    uint32_t m = zones_mask_at(z, 8.5, -75.5);
+    CHECK((m & ZONE_BIT(ZONE_NAVIGABLE_WATER)) && !(m & ZONE_BIT(ZONE_LAND)));
+    CHECK_NEAR(zones_dist_shore_m(z, 8.5, -75.5), 0.05 * GEO_M_PER_DEG, 200);
+    CHECK(zones_inland_m(z, 8.5, -75.5, 0) == 0);
+    /* beside the cut on land: inland only as far as the cut's bank */
+    CHECK_NEAR(zones_inland_m(z, 8.57, -75.5, 0), 0.02 * GEO_M_PER_DEG, 100);
+    CHECK(zones_inland_m(z, 8.5, -77.0, 0) == 0); /* at sea */
+    zones_destroy(&z);
+}
+
 int main(int argc, char **argv)
 {
     test_synthetic();
+    test_extent_and_water();
     test_refusals();
     if (argc > 1)
         test_panama(argv[1]);

@@ -16,6 +16,16 @@
  * vessels reporting "moored".  State is kept per MMSI, not per track, because fusion removes a
  * silent track after about 10 min and the vessel comes back under a new track id.
  *
+ * Unknown geography is not "offshore": an offshore gap needs the last fix where the zones know
+ * the shore distance (inside the land extent) or inside the EEZ; elsewhere the rule stays
+ * silent (said once in the log).
+ *
+ * A receiver that falls silent is not a gap of every vessel it heard.  When nothing at all is
+ * heard for feed_outage_s (15 min) while at least feed_min_vessels (3) vessels were heard in the
+ * hour before (a station outage, a log missing between two files), that stretch is a feed
+ * outage, and a vessel's silence counts only the time the feed was alive.  One station of
+ * several going quiet is not seen here (the detector gets tracks, not stations).
+ *
  * In-coverage gaps are alerted while still ongoing (from the event-time sweep, end = the
  * detector clock) and closed when the vessel is heard again; offshore gaps open and close at
  * once on reappearance, with start and end the two reports around the silence. */
@@ -26,7 +36,15 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-enum { P_COVERAGE_GAP_S, P_OFFSHORE_GAP_S, P_EDGE_WINDOW_S, P_EDGE_MARGIN_M, P_FORGET_S };
+enum {
+    P_COVERAGE_GAP_S,
+    P_OFFSHORE_GAP_S,
+    P_EDGE_WINDOW_S,
+    P_EDGE_MARGIN_M,
+    P_FORGET_S,
+    P_FEED_OUTAGE_S,
+    P_FEED_MIN_VESSELS
+};
 static const detect_param_spec params[] = {
     {"coverage_gap_s", DP_REAL, "1800", 60, 30 * 86400.0,
      "silence inside receiver coverage that is a gap (s)"},
@@ -38,6 +56,11 @@ static const detect_param_spec params[] = {
      "within this of the coverage boundary (when the zones know it): at the edge (m)"},
     {"forget_s", DP_REAL, "604800", 3600, 365 * 86400.0,
      "forget a vessel silent this long; an ongoing gap alert closes then (s)"},
+    {"feed_outage_s", DP_REAL, "900", 60, 86400,
+     "nothing heard from any vessel this long is a receiver or feed outage, not counted in gaps "
+     "(s)"},
+    {"feed_min_vessels", DP_REAL, "3", 1, 1e6,
+     "... when at least this many vessels were heard in the hour before"},
     {NULL, 0, NULL, 0, 0, NULL},
 };
 
@@ -46,8 +69,83 @@ struct vessel {
     int64_t last_report_ns, out_cov_ns;
     double lat, lon;
     uint32_t zones;
-    bool in_cov, edge, suppressed, ongoing;
+    bool in_cov, edge, suppressed, ongoing, geo_known;
 };
+
+#define MAX_OUTAGES 64
+struct self {
+    u64map by_mmsi;       /* first: u64map_rule_destroy frees the records and this */
+    int64_t feed_last_ns; /* newest report heard from any vessel */
+    int64_t out_from[MAX_OUTAGES], out_to[MAX_OUTAGES];
+    int n_out, next_out;
+    int64_t memo_t_ns; /* heard_before(memo_t_ns) = memo_n, so sweeps count once */
+    int memo_n;
+};
+
+static void *create(rule_env *env)
+{
+    (void)env;
+    struct self *s = x_calloc(1, sizeof *s);
+    u64map_init(&s->by_mmsi);
+    return s;
+}
+
+/* Vessels heard within the hour before t_ns. */
+static int heard_before(struct self *s, int64_t t_ns)
+{
+    if (s->memo_t_ns == t_ns && t_ns)
+        return s->memo_n;
+    int n = 0;
+    size_t it = 0;
+    uint64_t k;
+    void *val;
+    while (u64map_next(&s->by_mmsi, &it, &k, &val)) {
+        const struct vessel *g = val;
+        if (g->last_report_ns >= t_ns - S_TO_NS(3600))
+            n++;
+    }
+    s->memo_t_ns = t_ns;
+    s->memo_n = n;
+    return n;
+}
+
+static int64_t overlap(int64_t a0, int64_t a1, int64_t b0, int64_t b1)
+{
+    int64_t lo = a0 > b0 ? a0 : b0, hi = a1 < b1 ? a1 : b1;
+    return hi > lo ? hi - lo : 0;
+}
+
+static bool feed_out_since(struct self *s, rule_env *env, int64_t t_ns)
+{
+    return s->feed_last_ns > 0 &&
+           t_ns - s->feed_last_ns >= S_TO_NS(rule_param(env, 0, P_FEED_OUTAGE_S)) &&
+           heard_before(s, s->feed_last_ns) >= rule_param(env, 0, P_FEED_MIN_VESSELS);
+}
+
+/* Time of [from, to] the feed was out (recorded outages, and one still going on at to). */
+static int64_t outage_within(struct self *s, rule_env *env, int64_t from, int64_t to)
+{
+    int64_t sum = 0;
+    for (int i = 0; i < s->n_out; i++)
+        sum += overlap(from, to, s->out_from[i], s->out_to[i]);
+    if (feed_out_since(s, env, to))
+        sum += overlap(from, to, s->feed_last_ns, to);
+    return sum;
+}
+
+/* A new report at t_ns: record the silence before it when it was a feed outage. */
+static void feed_heard(struct self *s, rule_env *env, int64_t t_ns)
+{
+    if (feed_out_since(s, env, t_ns)) {
+        s->out_from[s->next_out] = s->feed_last_ns;
+        s->out_to[s->next_out] = t_ns;
+        s->next_out = (s->next_out + 1) % MAX_OUTAGES;
+        if (s->n_out < MAX_OUTAGES)
+            s->n_out++;
+    }
+    if (t_ns > s->feed_last_ns)
+        s->feed_last_ns = t_ns;
+}
 
 static void info_of(rule_alert_info *a, const struct vessel *g, int64_t start, int64_t end)
 {
@@ -64,11 +162,14 @@ static void info_of(rule_alert_info *a, const struct vessel *g, int64_t start, i
 
 static void process(void *self, rule_env *env, const detect_track *v, void *state)
 {
-    u64map *by_mmsi = self; /* per-vessel records by MMSI */
+    struct self *S = self;
+    u64map *by_mmsi = &S->by_mmsi; /* per-vessel records by MMSI */
     const wire_track *t = v->t;
     if (t->mmsi == 0 || rule_not_a_ship(t) || !(t->sensors & TRACK_SENSOR_AIS) ||
         t->last_report_ns <= 0)
         return;
+    if (t->last_report_ns > S->feed_last_ns)
+        feed_heard(S, env, t->last_report_ns);
     struct vessel *g = u64map_get(by_mmsi, t->mmsi);
     if (!g) {
         g = x_calloc(1, sizeof *g);
@@ -77,8 +178,15 @@ static void process(void *self, rule_env *env, const detect_track *v, void *stat
         u64map_put(by_mmsi, t->mmsi, g);
     } else if (t->last_report_ns > g->last_report_ns && g->last_report_ns > 0) {
         int64_t gap_ns = t->last_report_ns - g->last_report_ns;
-        double gap_s = NS_TO_S(gap_ns);
+        int64_t out_ns = outage_within(S, env, g->last_report_ns, t->last_report_ns);
+        double gap_s = NS_TO_S(gap_ns - out_ns); /* the time the feed was alive */
         bool coverage_mode = g->in_cov && !g->edge;
+        if (!coverage_mode && !g->geo_known &&
+            gap_s >= rule_param(env, g->zones, P_OFFSHORE_GAP_S)) {
+            rule_note_once(env, "offshore gaps are silent for vessels last heard outside the "
+                                "loaded land and EEZ (unknown is not far offshore)");
+            gap_s = 0;
+        }
         double limit_s = rule_param(env, g->zones,
                                     coverage_mode ? P_COVERAGE_GAP_S : P_OFFSHORE_GAP_S);
         char ev[400];
@@ -87,9 +195,10 @@ static void process(void *self, rule_env *env, const detect_track *v, void *stat
             snprintf(ev, sizeof ev,
                      "{\"gap_s\":%.0f,\"threshold_s\":%.0f,\"mode\":\"%s\",\"from\":{\"lat\":%.5f,"
                      "\"lon\":%.5f},\"to\":{\"lat\":%.5f,\"lon\":%.5f},\"moved_m\":%.0f,"
-                     "\"implied_kn\":%.1f}",
+                     "\"implied_kn\":%.1f,\"feed_outage_s\":%.0f}",
                      gap_s, limit_s, coverage_mode ? "in_coverage" : "offshore", g->lat, g->lon,
-                     t->lat_deg, t->lon_deg, moved_m, moved_m / gap_s / GEO_MPS_PER_KN);
+                     t->lat_deg, t->lon_deg, moved_m,
+                     moved_m / fmax(NS_TO_S(gap_ns), 1.0) / GEO_MPS_PER_KN, NS_TO_S(out_ns));
         }
         if (g->ongoing) {
             rule_alert_close(env, SUBJECT_MMSI(t->mmsi), t->last_report_ns, ev);
@@ -121,11 +230,13 @@ static void process(void *self, rule_env *env, const detect_track *v, void *stat
             g->edge = true;
     }
     g->suppressed = v->near_anchorage || t->nav_status == 5 /* moored */;
+    g->geo_known = isfinite(v->dist_shore_m) || (t->zones & ZONE_BIT(ZONE_EEZ));
 }
 
 static void sweep(void *self, rule_env *env, int64_t now_ns)
 {
-    u64map *by_mmsi = self; /* per-vessel records by MMSI */
+    struct self *S = self;
+    u64map *by_mmsi = &S->by_mmsi; /* per-vessel records by MMSI */
     size_t it = 0;
     uint64_t k;
     void *val;
@@ -142,6 +253,9 @@ static void sweep(void *self, rule_env *env, int64_t now_ns)
         if (g->suppressed || !g->in_cov || g->edge)
             continue;
         double limit_s = rule_param(env, g->zones, P_COVERAGE_GAP_S);
+        if (NS_TO_S(silent_ns) < limit_s)
+            continue;
+        silent_ns -= outage_within(S, env, g->last_report_ns, now_ns);
         if (NS_TO_S(silent_ns) < limit_s)
             continue;
         rule_alert_info a;
@@ -164,7 +278,7 @@ const detect_rule rule_ais_gap = {
     .name = "ais_gap",
     .severity = 60,
     .params = params,
-    .create = u64map_rule_create,
+    .create = create,
     .process = process,
     .sweep = sweep,
     .destroy = u64map_rule_destroy,

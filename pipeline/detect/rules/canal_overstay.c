@@ -139,6 +139,18 @@ static void process(void *self, rule_env *env, const detect_track *v, void *stat
         }
         return;
     }
+    /* Entering the approach channel, the locks or the canal itself is the transit, whether or
+     * not the vessel is yet beyond the anchorage context's release distance (the Balboa
+     * channel runs along the anchorage: a ship leaving for the locks is still "near" it). */
+    bool transit = (z & (ZONE_BIT(ZONE_CANAL_APPROACH) | ZONE_BIT(ZONE_NAVIGABLE_WATER))) ||
+                   at_entrance(S, t->lat_deg, t->lon_deg);
+    if ((s->phase == WAITING || s->phase == DEPARTED) && transit && !canal_anch) {
+        if (s->overstay_open)
+            rule_alert_close(env, subj, s->last_wait_ns, NULL);
+        s->overstay_open = false;
+        s->phase = IDLE;
+        return;
+    }
     if (s->phase == WAITING && !in_anch_area) {
         if (s->overstay_open)
             rule_alert_close(env, subj, s->last_wait_ns, NULL);
@@ -152,10 +164,6 @@ static void process(void *self, rule_env *env, const detect_track *v, void *stat
     }
     if (s->phase != DEPARTED)
         return;
-    if ((z & ZONE_BIT(ZONE_CANAL_APPROACH)) || at_entrance(S, t->lat_deg, t->lon_deg)) {
-        s->phase = IDLE; /* transiting */
-        return;
-    }
     bool left_approach = geo_distance_m(s->wait_lat, s->wait_lon, t->lat_deg, t->lon_deg) >
                          rule_param(env, z, P_LEAVE_DIST_M);
     bool too_long = t->time_ns - s->left_ns >= S_TO_NS(rule_param(env, z, P_NO_TRANSIT_S));

@@ -8,6 +8,12 @@
  * a dark boat alongside a fishing vessel is found; the alert's mmsi list then holds only the
  * AIS party.
  *
+ * Vessels rafted or moored together in a harbour, a marina, a river or close inshore are not
+ * transshipping: a party must be at least min_shore_dist_m (1 NM) from shore, and where the
+ * shore distance is unknown (outside the land the zones cover: "unknown" is not "far
+ * offshore") an AIS vessel is not paired at all (radar-only tracks carry no shore distance and
+ * still pair with a vessel that qualifies).
+ *
  * Two vessels both stopped and reporting "at anchor" or "moored" are anchored in company — how
  * yachts and small craft spend the night off a beach, outside any charted anchorage — and are
  * not paired (ignore_anchored_pairs); an at-sea transfer has a party drifting or under way.
@@ -33,7 +39,8 @@ enum {
     P_SMALL_MAX_LENGTH_M,
     P_MAX_AGE_S,
     P_BREAK_S,
-    P_IGNORE_ANCHORED
+    P_IGNORE_ANCHORED,
+    P_MIN_SHORE_DIST_M
 };
 static const detect_param_spec params[] = {
     {"max_dist_m", DP_REAL, "500", 10, 5000, "vessels closer than this (m)"},
@@ -51,6 +58,9 @@ static const detect_param_spec params[] = {
      "proximity lapsing longer than this ends the encounter (s)"},
     {"ignore_anchored_pairs", DP_BOOL, "true", 0, 1,
      "two vessels both stopped and reporting at anchor / moored are not an encounter"},
+    {"min_shore_dist_m", DP_REAL, "1852", 0, 200000,
+     "at least this far from shore (m); where the shore distance is unknown (outside the loaded "
+     "land) AIS vessels are not paired"},
     {NULL, 0, NULL, 0, 0, NULL},
 };
 
@@ -218,6 +228,15 @@ static void process(void *self, rule_env *env, const detect_track *v, void *stat
                      t->sog_kn < rule_param(env, z, P_MAX_SOG_KN) && !v->near_anchorage &&
                      !(z & (ZONE_BIT(ZONE_ANCHORAGE) | ZONE_BIT(ZONE_PORT) | ZONE_BIT(ZONE_LAND))) &&
                      !(v->dist_anchorage_m < rule_param(env, z, P_MIN_ANCH_DIST_M));
+    if (candidate && t->mmsi != 0) {
+        if (!isfinite(v->dist_shore_m)) {
+            rule_note_once(env, "silent for vessels outside the loaded land (shore distance "
+                                "unknown, not far offshore)");
+            candidate = false;
+        } else if (v->dist_shore_m < rule_param(env, z, P_MIN_SHORE_DIST_M)) {
+            candidate = false; /* alongside a quay, rafted in a harbour or on a river */
+        }
+    }
     if (!candidate) {
         drop_cand(s, t->track_id);
         return;

@@ -2,8 +2,10 @@
  * max_sog_kn (2 kn) for min_duration_s (4 h), at least min_shore_dist_nm (20 NM) from shore,
  * outside anchorages (the detector's hysteretic near_anchorage context).  Excursions above the
  * speed shorter than resume_s do not restart the clock.  Without dist_shore_m (no shoreline
- * loaded) a position outside the territorial sea and the contiguous zone (24 NM) stands in,
- * when the zones are known; otherwise the rule stays silent rather than guess. */
+ * loaded, or the position outside the land extent the zones cover) a position inside the EEZ
+ * but outside the territorial sea and the contiguous zone (24 NM) stands in; otherwise the
+ * rule stays silent rather than guess (moored barges on a river far from the loaded coast
+ * read as "far offshore" before). */
 #include "../rule.h"
 
 #include <stdio.h>
@@ -40,6 +42,10 @@ static void process(void *self, rule_env *env, const detect_track *v, void *stat
     else
         offshore = (z & ZONE_BIT(ZONE_EEZ)) &&
                    !(z & (ZONE_BIT(ZONE_TERRITORIAL_SEA) | ZONE_BIT(ZONE_CONTIGUOUS_ZONE)));
+    if (!isfinite(v->dist_shore_m) && !offshore && isfinite(t->sog_kn) &&
+        t->sog_kn < rule_param(env, z, P_MAX_SOG_KN))
+        rule_note_once(env, "silent for slow vessels outside the loaded land and EEZ (shore "
+                            "distance unknown, not far offshore)");
     bool in = offshore && isfinite(t->sog_kn) && t->sog_kn < rule_param(env, z, P_MAX_SOG_KN) &&
               !v->near_anchorage && !(z & (ZONE_BIT(ZONE_ANCHORAGE) | ZONE_BIT(ZONE_PORT)));
     int64_t resume = S_TO_NS(rule_param(env, z, P_RESUME_S));

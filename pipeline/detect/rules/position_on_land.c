@@ -1,15 +1,24 @@
-/* position_on_land: a ship reporting a position on land (TRACK_FLAG_ON_LAND from fusion's land
- * mask, or the land zone bit).  Ports and canal approach channels are excluded (berths, locks
- * and dredged channels sit inside coarse land masks such as the 1:10 m OSM polygons), and so are
- * AtoN, base stations and SAR aircraft.  min_reports consecutive states on land are
- * needed; the alert closes at the first state back at sea. */
+/* position_on_land: a ship reporting a position inland, beyond any plausible berth.
+ *
+ * On land means TRACK_FLAG_ON_LAND from fusion's land mask or the land zone bit, outside
+ * navigable water (the canal channel, locks and lakes, harbour basins and marinas: the zones
+ * drop the land bit there), ports and canal approach channels; and, when the geography can say
+ * (detect_geo.inland_m), at least min_inland_m from the nearest water.  Coarse land masks such
+ * as the 1:10 m OSM polygons put quays, marinas, causeways and river banks hundreds of metres
+ * inside "land" (moored ferries at Almirante, yachts in Shelter Bay, tugs at the Amador
+ * causeway); a spoofed or corrupted position lands kilometres inland.  AtoN, base stations
+ * and SAR aircraft are excluded.  min_reports consecutive states on land are needed; the alert
+ * closes at the first state back at sea. */
 #include "../rule.h"
 
 #include <stdio.h>
 
-enum { P_MIN_REPORTS, P_REFRESH_S };
+enum { P_MIN_REPORTS, P_MIN_INLAND_M, P_REFRESH_S };
 static const detect_param_spec params[] = {
     {"min_reports", DP_REAL, "2", 1, 100, "consecutive states on land before the alert"},
+    {"min_inland_m", DP_REAL, "1000", 0, 50000,
+     "at least this far from the nearest water (m), when the zones know it: nearer is a berth "
+     "or the error of a coarse land mask"},
     {"refresh_s", DP_REAL, "60", 1, 86400, "extend the open alert at most this often (s)"},
     {NULL, 0, NULL, 0, 0, NULL},
 };
@@ -26,7 +35,16 @@ static void process(void *self, rule_env *env, const detect_track *v, void *stat
     if (t->mmsi == 0 || rule_not_a_ship(t) || t->update == TRACK_UPD_STATIC)
         return;
     bool land = ((t->flags & TRACK_FLAG_ON_LAND) || (t->zones & ZONE_BIT(ZONE_LAND))) &&
-                !(t->zones & (ZONE_BIT(ZONE_PORT) | ZONE_BIT(ZONE_CANAL_APPROACH)));
+                !(t->zones & (ZONE_BIT(ZONE_PORT) | ZONE_BIT(ZONE_CANAL_APPROACH) |
+                              ZONE_BIT(ZONE_NAVIGABLE_WATER)));
+    double inland_m = NAN;
+    if (land) {
+        const detect_geo *geo = rule_geo(env);
+        if (geo->inland_m)
+            inland_m = geo->inland_m(geo->ctx, t->lat_deg, t->lon_deg);
+        if (isfinite(inland_m) && inland_m < rule_param(env, t->zones, P_MIN_INLAND_M))
+            land = false; /* a berth, a quay, a river bank */
+    }
     if (!land) {
         if (s->count)
             rule_alert_close(env, SUBJECT_TRACK(t->track_id), s->last_ns, NULL);
@@ -47,8 +65,8 @@ static void process(void *self, rule_env *env, const detect_track *v, void *stat
     a.start_ns = s->first_ns;
     char ev[200];
     snprintf(ev, sizeof ev,
-             "{\"reports_on_land\":%u,\"dist_shore_m\":%.0f,\"source\":\"%s\"}", s->count,
-             isfinite(t->dist_shore_m) ? t->dist_shore_m : -1.0,
+             "{\"reports_on_land\":%u,\"inland_m\":%.0f,\"source\":\"%s\"}", s->count,
+             isfinite(inland_m) ? inland_m : (isinf(inland_m) ? 50000.0 : -1.0),
              (t->flags & TRACK_FLAG_ON_LAND) ? "land_mask" : "land_zone");
     a.evidence = ev;
     rule_alert(env, SUBJECT_TRACK(t->track_id), &a);

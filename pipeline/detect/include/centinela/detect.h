@@ -54,7 +54,16 @@ typedef struct detect_geo {
     /* Distance (m) from the point inward to the edge of receiver coverage (>= 0 inside,
      * negative outside), NaN when coverage is not known. */
     double (*coverage_margin_m)(void *ctx, double lat_deg, double lon_deg);
+    /* How far inland the point is (m): 0 at sea or in navigable water, NaN when no land is
+     * loaded; searches may stop at 50 km (INFINITY beyond). */
+    double (*inland_m)(void *ctx, double lat_deg, double lon_deg);
 } detect_geo;
+
+/* The geography above answered from a zones object (which must outlive the detector): zone
+ * distances searched to 50 km, lane directions, inland depth.  Coverage is not in the zones:
+ * coverage_margin_m is NULL and receiver coverage comes from fusion (TRACK_FLAG_IN_COVERAGE,
+ * set only well inside the area the stations hear).  All members NULL when z is NULL. */
+detect_geo detect_geo_zones(const zones *z);
 
 /* ---- parameters -------------------------------------------------------------------------- */
 

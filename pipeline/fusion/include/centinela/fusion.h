@@ -73,6 +73,10 @@ typedef struct fusion_config {
     double dedupe_window_s;      /* 5: same payload within this is the same transmission; 0 off */
     double snapshot_interval_s;  /* 60: snapshot of every live track; 0 off */
     double min_update_interval_s;/* 0: emit every position update; > 0 throttles per track */
+    /* 5000: a position is in coverage (TRACK_FLAG_IN_COVERAGE) only this far inside a known
+     * station's typical range, so a vessel fading out at the edge of reception is not taken
+     * for one going silent in full view. */
+    double coverage_margin_m;
     const zones *zones;          /* NULL: no zones, dist_shore NaN */
     const fusion_station_config *stations;
     int n_stations;

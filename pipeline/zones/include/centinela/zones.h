@@ -37,6 +37,14 @@ enum zone_kind {
     ZONE_TSS_SEPARATION = 6,
     ZONE_PORT = 7,
     ZONE_LAND = 8,
+    /* Water where ships lawfully are although a coarse land mask covers it: canal channel,
+     * locks and lakes, harbour basins, marinas.  It overrides land: zones_mask_at() drops the
+     * land bit inside it and zones_dist_shore_m() / zones_inland_m() treat it as water. */
+    ZONE_NAVIGABLE_WATER = 9,
+    /* The area within which the loaded land features are complete: shore distances are known
+     * only inside it (outside, "no land found" means "not loaded", not "far offshore").
+     * Without any land_extent feature, each land feature's bounding box stands in. */
+    ZONE_LAND_EXTENT = 10,
     ZONE_KIND_COUNT
 };
 #define ZONE_BIT(kind) (1u << (kind))
@@ -94,8 +102,17 @@ double zones_distance_m(const zones *z, double lat_deg, double lon_deg, uint32_t
  * zone membership cannot change before a point has moved that far, so callers cache zones_mask_at
  * results against it. */
 double zones_edge_distance_m(const zones *z, double lat_deg, double lon_deg, double max_m);
-/* Distance to the nearest land feature (0 on land), searched to 1,000 km; NaN when no land is
- * loaded, 1e6 when there is none within the search radius. */
+/* Distance to the nearest land feature (0 on land, navigable water excepted), searched to
+ * 1,000 km.  NaN when it is not known: no land loaded, the point outside the land extent
+ * (ZONE_LAND_EXTENT, else the bounding boxes of the land features), or the nearest land found
+ * farther than the edge of that extent (land beyond it, not loaded, could be nearer).  Inside
+ * navigable water: the distance to the edge of that water. */
 double zones_dist_shore_m(const zones *z, double lat_deg, double lon_deg);
+/* How far inland a point is: 0 at sea or in navigable water, else the distance (m) to the
+ * nearest boundary of land or navigable water (a lower bound where land features meet at a
+ * border), searched to max_m (INFINITY beyond).  NaN when no land is loaded. */
+double zones_inland_m(const zones *z, double lat_deg, double lon_deg, double max_m);
+/* True when the point is inside the land extent (see zones_dist_shore_m). */
+bool zones_land_known(const zones *z, double lat_deg, double lon_deg);
 
 #endif
