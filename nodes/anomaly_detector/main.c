@@ -100,6 +100,57 @@ static void on_alert(void *ctx, const wire_alert *a)
     }
 }
 
+/* The latest state of each alert an earlier process of this detector published. */
+struct earlier {
+    wire_alert *a;
+    size_t n, cap;
+};
+
+static void collect_earlier(void *ctx, const wire_header *h, const uint8_t *payload, size_t len)
+{
+    (void)h;
+    struct earlier *e = ctx;
+    static wire_alert a;
+    if (wire_alert_decode(payload, len, &a) != WIRE_OK)
+        return;
+    for (size_t i = 0; i < e->n; i++)
+        if (e->a[i].alert_id == a.alert_id) {
+            e->a[i] = a;
+            return;
+        }
+    if (e->n == e->cap) {
+        e->cap = e->cap ? 2 * e->cap : 16;
+        e->a = x_realloc(e->a, e->cap * sizeof *e->a);
+    }
+    e->a[e->n++] = a;
+}
+
+/* A detector that continues after a restart without its history cannot follow the alerts the
+ * earlier process left open: close each one (never leave it orphaned), saying why. */
+static void close_orphans(struct app *app)
+{
+    struct earlier e = {0};
+    node_read_own_journal(app->n, WIRE_ALERT, collect_earlier, &e);
+    size_t closed = 0;
+    for (size_t i = 0; i < e.n; i++) {
+        wire_alert *a = &e.a[i];
+        if (a->state == ALERT_CLOSE)
+            continue;
+        a->state = ALERT_CLOSE;
+        char ev[WIRE_ALERT_MAX_EVIDENCE + 1];
+        int k = snprintf(ev, sizeof ev, "{\"closed_by\":\"detector restart without history\",\"last\":%s}",
+                         a->evidence[0] ? a->evidence : "null");
+        if (k < 0 || (size_t)k >= sizeof ev)
+            snprintf(ev, sizeof ev, "{\"closed_by\":\"detector restart without history\"}");
+        memcpy(a->evidence, ev, sizeof a->evidence);
+        on_alert(app, a);
+        closed++;
+    }
+    if (closed)
+        log_warn("closed %zu alerts left open by the earlier detector process", closed);
+    free(e.a);
+}
+
 static int on_message(void *ctx, const wire_header *h, const uint8_t *payload, size_t len)
 {
     struct app *app = ctx;
@@ -240,6 +291,8 @@ int main(int argc, char **argv)
     app.c_refused = node_counter(n, "tracks_refused");
     node_declare_input(n, WIRE_TRACK);
     node_declare_output(n, WIRE_ALERT);
+    if (resume == NODE_CONTINUE)
+        close_orphans(&app);
     node_handlers h = {.on_message = on_message, .on_tick = on_tick, .on_finish = on_finish};
     rc = node_run(n, &h, &app);
 out:

@@ -45,6 +45,9 @@ const opt_spec node_common_options[] = {
     {"journal_mb", 0, OPT_INT, "256", 0, 1000000,
      "inside a launcher's graph: MB of published frames kept in the run directory for "
      "subscribers that restart or miss messages (0: no journal)"},
+    {"restart_mode", 0, OPT_STR, "auto", 0, -1,
+     "a node restarted inside a graph: auto (repeat the earlier run exactly when its inputs are "
+     "all still on hand, else continue after it) or continue (always continue, fresh state)"},
     {"insecure", 0, OPT_BOOL, "false", 0, -1,
      "allow binding tcp:// on an address other than loopback without CURVE keys (anyone who "
      "can reach it can read and inject)"},
@@ -353,6 +356,13 @@ node *node_create(const char *name, const opt_spec *options, const char *summary
         config_destroy(&cfg);
         return NULL;
     }
+    if (strcmp(config_str(cfg, "restart_mode"), "auto") != 0 &&
+        strcmp(config_str(cfg, "restart_mode"), "continue") != 0) {
+        log_error("restart_mode '%s' is not auto or continue", config_str(cfg, "restart_mode"));
+        *exit_code = 2;
+        config_destroy(&cfg);
+        return NULL;
+    }
     log_set_level(lvl);
 
     node *n = x_calloc(1, sizeof *n);
@@ -562,7 +572,8 @@ enum node_resume node_resume_mode(node *n)
      * (a file it can read again, or input journals from their first frame), this process
      * repeats it exactly: re-publishing is checked against the journal and not sent again.
      * Otherwise it continues after what was published, with fresh state. */
-    bool whole = journal_writer_complete(n->journal);
+    bool whole = journal_writer_complete(n->journal) &&
+                 strcmp(config_str(n->cfg, "restart_mode"), "continue") != 0;
     if (n->in) {
         for (int i = 0; i < n->n_in_endpoints && whole; i++)
             whole = input_journal(n, i) && journal_reader_complete(n->in_journal[i]);
@@ -585,6 +596,28 @@ enum node_resume node_resume_mode(node *n)
                  ? "repeating the earlier output exactly (checked against the journal)"
                  : "continuing after the earlier output with fresh state");
     return n->resume;
+}
+
+long node_read_own_journal(node *n, enum wire_type type,
+                           void (*fn)(void *ctx, const wire_header *h, const uint8_t *payload,
+                                      size_t len),
+                           void *ctx)
+{
+    if (!n->journal_dir)
+        return -1;
+    journal_reader *r = journal_reader_open(n->journal_dir, n->section);
+    if (!r)
+        return 0;
+    long count = 0, k;
+    while ((k = journal_read(r, n->jbuf, WIRE_MAX_FRAME)) != 0) {
+        wire_header h;
+        if (k < 0 || wire_header_decode(n->jbuf, (size_t)k, &h) != WIRE_OK || h.type != type)
+            continue;
+        fn(ctx, &h, n->jbuf + WIRE_HEADER_LEN, h.payload_len);
+        count++;
+    }
+    journal_reader_close(&r);
+    return count;
 }
 
 uint32_t node_epoch(const node *n)

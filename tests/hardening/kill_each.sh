@@ -3,7 +3,10 @@
 # (the main graph over the bundled recording, or the feeds graph over the bundled NMEA+radar
 # file): the launcher restarts it, and the archive and the alerts' JSON Lines must equal those of
 # an undisturbed run of the same graph, row for row — no alert invented, no row duplicated,
-# none lost.  `hdf5_archiver2` kills the archiver twice in one run.
+# none lost.  `hdf5_archiver2` kills the archiver twice in one run.  `anomaly_detector_continue`
+# restarts the detector with restart_mode = continue (fresh state, as when its input is no longer
+# all on hand): every other table stays identical, alert ids are never reused, every alert left
+# open by the killed process is closed once, and no alert appears that the undisturbed run lacks.
 #   kill_each.sh <build dir> <source dir> main|feeds [node ...]
 set -euo pipefail
 build=$(realpath "$1") src=$(realpath "$2") graph=$3; shift 3
@@ -19,7 +22,7 @@ case "$graph" in
     pace=(-e "s|^input = .*|input = $rec\nmax_samples = 768000|" -e "s|^pace = fast|pace = realtime|") ;;
   feeds)
     conf="$src/configs/feeds.conf" rec="$src/datasets/gulf-feeds.nmea"
-    [ ${#nodes[@]} -gt 0 ] || nodes=(nmea_input track_fusion anomaly_detector hdf5_archiver hdf5_archiver2)
+    [ ${#nodes[@]} -gt 0 ] || nodes=(nmea_input track_fusion anomaly_detector hdf5_archiver hdf5_archiver2 anomaly_detector_continue)
     # The half hour of feeds at 300x: 6 s.
     pace=(-e "s|^inputs = file:.*|inputs = file:$rec|" -e "s|^pace = fast|pace = realtime\nspeed = 300|") ;;
   *) echo "usage: kill_each.sh <build> <src> main|feeds [node ...]"; exit 2 ;;
@@ -62,7 +65,9 @@ sed -n 's/^summary: //p' "$ref/summary.txt"
 for victim in "${nodes[@]}"; do
   section=${victim%2} kills=1
   [ "$victim" != "$section" ] && kills=2
+  section=${section%_continue}
   out="$work/$victim"; mkdir -p "$out"; configure "$out"
+  [ "$victim" = anomaly_detector_continue ] && sed -i "s|^\[anomaly_detector\]|&\nrestart_mode = continue|" "$out/graph.conf"
   (cd "$out" && exec "$build/nodes/centinela/centinela" -c "$out/graph.conf" > summary.txt 2> log.txt) &
   launcher=$!
   for k in $(seq 1 $kills); do
@@ -86,6 +91,39 @@ for victim in "${nodes[@]}"; do
   grep -Eq "^  $section +done +restarts $kills " "$out/summary.txt" ||
     { echo "FAIL: $section not restarted $kills times"; cat "$out/summary.txt"; exit 1; }
   echo "$victim: $(grep -o 'restart [0-9]* in this graph: [a-z]*' "$out/log.txt" | sort | uniq -c | tr -s ' ' | paste -sd';')"
+  if [ "$victim" = anomaly_detector_continue ]; then
+    "$python" "$src/tests/integration/compare_archives.py" "$ref/archive" "$out/archive" --except alerts,alerts_evidence ||
+      { echo "FAIL: killing $victim changed the archive beyond its alerts"; exit 1; }
+    "$python" - "$ref" "$out" <<'PY' || exit 1
+import h5py, json, os, sys
+from collections import Counter
+def alerts(d):
+    rows = []
+    for f in sorted(os.listdir(d + "/archive")):
+        if f.endswith(".h5"):
+            with h5py.File(f"{d}/archive/{f}", "r") as h:
+                rows += list(h["alerts"][()])
+    return rows
+ref, out = alerts(sys.argv[1]), alerts(sys.argv[2])
+opens = Counter(int(r["alert_id"]) for r in out if r["state"] == 0)
+closes = Counter(int(r["alert_id"]) for r in out if r["state"] == 2)
+ok = True
+if any(v != 1 for v in opens.values()) or set(opens) != set(closes) or any(v != 1 for v in closes.values()):
+    print(f"FAIL: alert ids reused, or not opened and closed exactly once: opens {dict(opens)} closes {dict(closes)}"); ok = False
+key = lambda r: (r["rule"], int(r["mmsi"][0]) if r["n_mmsi"] else 0)
+known = {key(r) for r in ref}
+new = {key(r) for r in out if r["state"] == 0} - known
+if new:
+    print(f"FAIL: alerts the undisturbed run does not have: {new}"); ok = False
+lines = [json.loads(l) for l in open(sys.argv[2] + "/alerts.jsonl")]
+if len(lines) != len(closes):
+    print(f"FAIL: {len(lines)} JSON Lines for {len(closes)} closed alerts"); ok = False
+restart_closed = sum(1 for l in lines if "detector restart" in json.dumps(l))
+print(f"continue: {len(opens)} alerts, ids unique, each closed once ({restart_closed} closed by the restart); none new")
+sys.exit(0 if ok else 1)
+PY
+    continue
+  fi
   "$python" "$src/tests/integration/compare_archives.py" "$ref/archive" "$out/archive" ||
     { echo "FAIL: killing $victim changed the archive"; exit 1; }
   if ! cmp -s "$ref/alerts.jsonl" "$out/alerts.jsonl"; then

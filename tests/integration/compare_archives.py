@@ -23,7 +23,7 @@ def datasets(h):
     return out
 
 
-def main(a, b):
+def main(a, b, skip=()):
     fa, fb = files(a), files(b)
     if fa != fb:
         print(f"different files: {fa} vs {fb}")
@@ -41,7 +41,7 @@ def main(a, b):
                 continue
             rows = {}
             for ds in sorted(da):
-                if ds.split("/")[-1] in WALL_CLOCK:
+                if ds.split("/")[-1] in WALL_CLOCK or ds in skip:
                     continue
                 x, y = da[ds][()], db[ds][()]
                 rows[ds] = len(x) if hasattr(x, "__len__") else 1
@@ -53,4 +53,6 @@ def main(a, b):
 
 
 if __name__ == "__main__":
-    sys.exit(main(sys.argv[1], sys.argv[2]))
+    # compare_archives.py A B [--except table,table]: leave those datasets out as well
+    skip = sys.argv[4].split(",") if len(sys.argv) > 4 and sys.argv[3] == "--except" else ()
+    sys.exit(main(sys.argv[1], sys.argv[2], skip))

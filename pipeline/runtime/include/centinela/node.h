@@ -103,6 +103,12 @@ enum node_resume { NODE_FRESH, NODE_REPLAY, NODE_CONTINUE };
 enum node_resume node_resume_mode(node *n);
 /* Earlier processes of this node in this graph (0 on the first start, or without a journal). */
 uint32_t node_epoch(const node *n);
+/* Read back what earlier processes of this node published of `type`, oldest first (from its
+ * journal).  Returns the frames read, or -1 without a journal. */
+long node_read_own_journal(node *n, enum wire_type type,
+                           void (*fn)(void *ctx, const wire_header *h, const uint8_t *payload,
+                                      size_t len),
+                           void *ctx);
 /* A source whose input can be read again from the start (a file) says so before node_run. */
 void node_set_replayable(node *n, bool replayable);
 
