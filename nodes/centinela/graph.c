@@ -147,7 +147,7 @@ int graph_load(graph *g, const char *config_path, const char *nodes, const char 
     }
     for (int i = 0; i < g->n; i++) {
         if (!kc.seen[i])
-            log_info("%s: no [%s] section; the node runs on its defaults", config_path,
+            log_warn("%s: no [%s] section; the node runs on its defaults", config_path,
                      g->nodes[i].section);
         if (resolve(&g->nodes[i], bin_dir, launcher_dir) != 0)
             return -1;

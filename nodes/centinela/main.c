@@ -458,6 +458,13 @@ int main(int argc, char **argv)
         return 2;
     }
     log_set_level(lvl);
+    const char *progress_mode = config_str(cfg, "progress");
+    if (strcmp(progress_mode, "auto") != 0 && strcmp(progress_mode, "on") != 0 &&
+        strcmp(progress_mode, "off") != 0) {
+        log_error("progress '%s' is not auto, on or off", progress_mode);
+        config_destroy(&cfg);
+        return 2;
+    }
 
     char run_dir[PATH_MAX];
     if (*config_str(cfg, "run_dir")) {

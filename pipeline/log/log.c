@@ -7,6 +7,7 @@
 #include <string.h>
 #include <strings.h>
 #include <time.h>
+#include <unistd.h>
 
 static enum log_level g_level = LOG_LEVEL_INFO;
 static char g_ident[64];
@@ -61,9 +62,14 @@ void log_write(enum log_level level, const char *file, int line, const char *fmt
     va_start(ap, fmt);
     vsnprintf(msg, sizeof msg, fmt, ap);
     va_end(ap);
-    fprintf(stderr, "%02d:%02d:%02d.%03ld %-5s %s%s%s:%d: %s\n", tm.tm_hour, tm.tm_min, tm.tm_sec,
-            ts.tv_nsec / 1000000, level_names[level], g_ident, g_ident[0] ? ": " : "", base, line,
-            msg);
+    /* On a terminal, start by clearing the line: a launcher's progress line (drawn with a
+     * carriage return and no newline) would otherwise run into this one. */
+    static int tty = -1;
+    if (tty < 0)
+        tty = isatty(2);
+    fprintf(stderr, "%s%02d:%02d:%02d.%03ld %-5s %s%s%s:%d: %s\n", tty ? "\r\033[K" : "",
+            tm.tm_hour, tm.tm_min, tm.tm_sec, ts.tv_nsec / 1000000, level_names[level], g_ident,
+            g_ident[0] ? ": " : "", base, line, msg);
 }
 
 static void oom(size_t size, const char *file, int line)
