@@ -389,7 +389,7 @@ static void print_summary(struct child *cs, int n, double elapsed)
     for (int i = 0; i < n; i++) {
         if (stat_int(cs[i].stats, "counters", "rows_messages") < 0)
             continue;
-        printf("archived by %s:", cs[i].gn->section);
+        printf("archived by %s%s:", cs[i].gn->section, cs[i].restarts ? " since its last restart" : "");
         for (size_t t = 0; t < sizeof tables / sizeof *tables; t++) {
             char key[32];
             snprintf(key, sizeof key, "rows_%s", tables[t]);
