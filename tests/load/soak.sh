@@ -71,10 +71,14 @@ for line in open(rss_log):
 for n, v in series.items():
     if len(v) < 4:
         continue
+    # Medians of the second and the last quarter: the archiver's index build at close (bounded,
+    # pipeline/archive) is a short peak at the very end, not growth.
     q = len(v) // 4
-    early, late = max(v[q:2 * q] or v[:1]), max(v[-q:])
+    med = lambda w: sorted(w)[len(w) // 2]
+    early, late = med(v[q:2 * q] or v[:1]), med(v[-q:])
     growth = (late - early) / max(early, 1)
-    print(f"  {n}: RSS {early} kB at 25-50 % of the run, {late} kB at the end ({growth * 100:+.0f} %)")
+    print(f"  {n}: RSS median {early} kB over 25-50 % of the run, {late} kB over the last quarter "
+          f"({growth * 100:+.0f} %); peak {max(v)} kB")
     step = max(1, len(v) // 12)
     print(f"    RSS over the run (MB): {' '.join(f'{x / 1024:.0f}' for x in v[::step])}")
     if growth > 0.25 and late - early > 20000:
