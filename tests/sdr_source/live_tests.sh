@@ -184,7 +184,8 @@ rtlsdr_record)
 
 rtlsdr_stall)
   # The dongle stops delivering without going away; stall_timeout_s catches it.  Then the node
-  # is stopped with SIGTERM: a clean exit, the recording closed with two capture segments.
+  # is stopped with SIGTERM: a clean exit that ends its stream (so every node downstream flushes
+  # and ends in turn), the recording closed with two capture segments.
   export LD_LIBRARY_PATH="$fakedir${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}"
   export FAKE_RTLSDR_FILE="$work/in.cu8" FAKE_RTLSDR_LOG="$work/calls.log"
   export FAKE_RTLSDR_START_DELAY_MS=200 FAKE_RTLSDR_STALL_AFTER=100000
@@ -205,7 +206,7 @@ rtlsdr_stall)
   expect "stall counted as a drop-out and reopened" \
     '.stats.counters.dropouts == 1 and .stats.counters.reopens == 1'
   expect "one gap, honest times" '.gaps == 1 and .backwards == 0 and .bad_event_time == 0'
-  expect "no end of stream on SIGTERM" '.eos == false'
+  expect "end of stream on SIGTERM" '.eos == true'
   [ "$(jq -r '.captures | length' "$work/stall.sigmf-meta")" = "2" ] || fail "recording: want 2 capture segments"
   stalled=$(sed -n 's/^stalled //p' "$work/calls.log")
   [ "$(jq -r '.captures[1]["core:sample_start"]' "$work/stall.sigmf-meta")" = "$stalled" ] \
