@@ -857,7 +857,17 @@ int node_publish(node *n, enum wire_type type, int64_t event_time_ns, uint16_t f
     return rc;
 }
 
+/* final: the last counts of a node that is ending; a subscriber busy with data must still get
+ * them, so they wait for room in its queue (up to 2 s; 0.3 s when stopped by a signal) instead
+ * of being dropped. */
+static void publish_stats(node *n, bool final);
+
 void node_publish_stats(node *n)
+{
+    publish_stats(n, false);
+}
+
+static void publish_stats(node *n, bool final)
 {
     struct timespec ts;
     clock_gettime(CLOCK_MONOTONIC, &ts);
@@ -924,7 +934,24 @@ void node_publish_stats(node *n)
     char *text = json_dumps(o, JSON_COMPACT);
     json_decref(o);
     if (text && strlen(text) <= WIRE_STATS_MAX)
-        node_publish(n, WIRE_STATS, n->event_time_ns, 0, (const uint8_t *)text, strlen(text));
+    {
+        if (!final || !n->out) {
+            node_publish(n, WIRE_STATS, n->event_time_ns, 0, (const uint8_t *)text, strlen(text));
+        } else {
+            size_t len = strlen(text);
+            wire_header h = {WIRE_VERSION, WIRE_STATS, 0, n->source_id, (uint32_t)len,
+                             ++n->seq[WIRE_STATS], n->event_time_ns};
+            wire_header_encode(&h, n->buf);
+            memcpy(n->buf + WIRE_HEADER_LEN, text, len);
+            double deadline = now_s() + (g_stop ? 0.3 : 2.0);
+            while (send_frames(n, WIRE_STATS, n->buf, WIRE_HEADER_LEN + len, false) != 0 &&
+                   now_s() < deadline) {
+                n->tx_drops--; /* a retry, not a drop */
+                zmq_pollitem_t it = {n->out, 0, ZMQ_POLLOUT, 0};
+                zmq_poll(&it, 1, 20);
+            }
+        }
+    }
     free(text);
 }
 
@@ -1131,10 +1158,11 @@ static void announce_eos(node *n)
         if (now_s() > deadline || (g_stop && !first))
             break;
         if (now_s() >= next) {
+            /* Final counts first: a subscriber that stops at the end of stream has them. */
+            publish_stats(n, true);
             for (int t = 1; t <= WIRE_TYPE_MAX; t++)
                 if (t != WIRE_STATS && (n->outputs & (1u << t)))
                     node_publish(n, (enum wire_type)t, n->event_time_ns, WIRE_FLAG_EOS, NULL, 0);
-            node_publish_stats(n);
             next = now_s() + 1.0;
             first = false;
         }
@@ -1248,7 +1276,7 @@ int node_run(node *n, const node_handlers *h, void *ctx)
      * in turn, and the archive holds everything (the launcher stops a graph this way). */
     if (eos || (!n->in && g_stop))
         announce_eos(n);
-    node_publish_stats(n);
+    publish_stats(n, true);
     if (n->auth)
         log_info("CURVE: %lu peers accepted, %lu refused", curve_auth_accepted(n->auth),
                  curve_auth_refused(n->auth));

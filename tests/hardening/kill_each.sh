@@ -18,13 +18,13 @@ case "$graph" in
   main)
     conf="$src/configs/centinela.conf" rec="$src/datasets/panama-gulf.sigmf-meta"
     [ ${#nodes[@]} -gt 0 ] || nodes=(sdr_source ais_demod track_fusion anomaly_detector hdf5_archiver hdf5_archiver2)
-    # 8 s of the recording in real time, so there is a running graph to kill.
-    pace=(-e "s|^input = .*|input = $rec\nmax_samples = 768000|" -e "s|^pace = fast|pace = realtime|") ;;
+    # 12 s of the recording in real time, so there is a running graph to kill (twice).
+    pace=(-e "s|^input = .*|input = $rec\nmax_samples = 1152000|" -e "s|^pace = fast|pace = realtime|") ;;
   feeds)
     conf="$src/configs/feeds.conf" rec="$src/datasets/gulf-feeds.nmea"
     [ ${#nodes[@]} -gt 0 ] || nodes=(nmea_input track_fusion anomaly_detector hdf5_archiver hdf5_archiver2 anomaly_detector_continue)
-    # The half hour of feeds at 300x: 6 s.
-    pace=(-e "s|^inputs = file:.*|inputs = file:$rec|" -e "s|^pace = fast|pace = realtime\nspeed = 300|") ;;
+    # The half hour of feeds at 150x: 12 s.
+    pace=(-e "s|^inputs = file:.*|inputs = file:$rec|" -e "s|^pace = fast|pace = realtime\nspeed = 150|") ;;
   *) echo "usage: kill_each.sh <build> <src> main|feeds [node ...]"; exit 2 ;;
 esac
 [ -e "$rec" ] || { echo "SKIP: $rec missing"; exit 77; }
@@ -78,7 +78,7 @@ for victim in "${nodes[@]}"; do
       sleep 0.1
     done
     [ -n "$pid" ] || { echo "FAIL: $section never ran"; tail -20 "$out/log.txt"; exit 1; }
-    # Two seconds into the victim's run (the replay takes six to eight): mid-stream.
+    # Two seconds into the victim's run (the replay takes twelve): mid-stream.
     sleep 2
     if ! kill -9 "$pid" 2>/dev/null; then echo "FAIL: $section ($pid) ended before it was killed"; exit 1; fi
     echo "killed $section (pid $pid)"

@@ -195,14 +195,14 @@ static void test_refusals(void)
     st.rate_hz = 3e6;
     expect_refused("file", st, 2, "a rate above 2.4 MS/s");
     st.rate_hz = 0;
-    expect_refused("file", st, 1, "a raw file without a rate");
+    expect_refused("file", st, 2, "a raw file without a rate");
     st.rate_hz = 288000;
     st.input = odd;
     expect_refused("file", st, 2, "an odd-length cu8");
     st.input = cs16;
     expect_refused("file", st, 2, "a cs16 cut mid-sample");
     st.input = "/nonexistent/x.cu8";
-    expect_refused("file", st, 1, "a missing file");
+    expect_refused("file", st, 2, "a missing file");
     st.device_arg = "x";
     st.input = cu8;
     expect_refused("file", st, 2, "a device argument");
