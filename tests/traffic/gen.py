@@ -325,7 +325,9 @@ class World:
         gear soaks), comes back."""
         rng = self.vrng()
         tr = Track(t_spawn, *port, 5).hold(rng.uniform(1, 6) * 3600, 5, 0, rng)
-        tr.go([in_box(rng, ground)], rng.uniform(7, 9.5))
+        # out of Vacamonte bay and well east of the Punta Chame peninsula
+        via = [(8.75, -79.57), (8.50, -79.52)] if port == geo.VACAMONTE else []
+        tr.go(via + [in_box(rng, ground)], rng.uniform(7, 9.5))
         tend = tr.end + rng.uniform(20, 40) * 3600
         heading = rng.uniform(0, 360)
         while tr.end < tend:
@@ -341,7 +343,7 @@ class World:
                 if not (ground[0] - 0.05 < d[0] < ground[1] + 0.05 and ground[2] - 0.05 < d[1] < ground[3] + 0.05):
                     d = in_box(rng, ground)
                 tr.go([d], sp)
-        tr.go([port], rng.uniform(7, 9.5))
+        tr.go(list(reversed(via)) + [port], rng.uniform(7, 9.5))
         tr.hold(max(6 * 3600, self.t0 + self.dur_s + 3600 - tr.end), 5, 0, rng)
         return self.add("fishing", "A", 30, tr, rng, dims=(18, 6, 4, 4), mids=Registry.LOCAL_MIDS)
 
@@ -398,7 +400,10 @@ class World:
         a, b = (9.55, -80.60), (9.75, -78.90)
         if rng.random() < 0.5:
             a, b = b, a
-        tr = Track(t_spawn, *a).go([(9.52, -79.95), b], rng.uniform(10, 14))
+        mid = [(9.52, -79.95), (9.72, -79.60)]  # 5 NM off Portobelo and Isla Grande
+        if a[1] > b[1]:
+            mid.reverse()
+        tr = Track(t_spawn, *a).go(mid + [b], rng.uniform(10, 14))
         tr.go([(9.50, -81.30) if b[1] < -80 else (9.95, -78.20)], 12)
         return self.add("coastal", "A", int(rng.choice([70, 80, 89])), tr, rng)
 
@@ -411,16 +416,18 @@ class World:
             if v.finished or tr.end >= t_hi:
                 continue
             la, lo = tr.pos
+            if all(geo.rx_probability(geo.dist_nm(la, lo, s[1], s[2]), s[3]) == 0 for s in geo.STATIONS):
+                continue  # already beyond every station: it sails on unheard
             area = geo.area_of(la, lo)
             if area in ("marina/port", "pacific anchorage", "atlantic anchorage", "canal", "limon bay/colon") \
                     or geo.dist_nm(la, lo, *geo.VACAMONTE) < 1:
                 tr.hold(t_hi - tr.end, tr.st[-1] if tr.st[-1] in (1, 5) else 5, 0, v.rng)
             elif la > 9.2:
                 tr.go([(9.90, lo), (10.70, lo)], 12)
-            elif lo > -79.45:
-                tr.go([(8.50, -79.10), (8.00, -78.60), (6.60, -78.60)], 12)
-            else:
-                tr.go([(7.30, -79.90), (6.30, -80.20)], 12)
+            elif lo > -79.33:  # east of the TSS, west of Las Perlas: south along 79 15W
+                tr.go([(min(la, 8.60), -79.25), (7.60, -79.25), (6.40, -79.00)], 12)
+            else:  # out of the Bay of Panama past the sea buoy, then south-west
+                tr.go(([(8.70, -79.47)] if la > 8.6 else []) + [(7.30, -79.75), (6.30, -80.20)], 12)
             v.t_off = tr.end
 
     def normal(self, scale=1.0):
@@ -479,7 +486,7 @@ class World:
             self.harbour_craft(geo.AMADOR_FERRY, [(8.875, -79.52), (8.87, -79.49), (8.745, -79.45)],
                                "pilot", 50, (18, 26), (0.5, 3))
         self.harbour_craft((9.36, -79.91), [(9.395, -79.918), (9.39, -79.93)], "pilot", 50, (16, 24), (0.5, 3))
-        self.harbour_craft(geo.FLAMENCO_MARINA, [(8.70, -79.30), (8.60, -79.60), (8.45, -79.25)],
+        self.harbour_craft(geo.FLAMENCO_MARINA, [(8.70, -79.30), (8.55, -79.50), (8.45, -79.25)],
                            "law enforcement", 55, (25, 35), (4, 10))
         self.harbour_craft(geo.FLAMENCO_MARINA, [(8.75, -79.55), (8.65, -79.40)], "sar", 51, (20, 30), (6, 14))
         for _ in range(count(6)):
@@ -555,33 +562,33 @@ def inject(w, per_rule):
         # loitering: a reefer drifts < 2 kn for ~6 h, >= 20 NM from shore, outside anchorages
         t = slot(k)
         spot = [(7.90, -79.80), (7.85, -78.95), (8.15, -79.55)][k % 3]
-        v = sailing(geo.offset(*spot, 250, 40000), [spot], 12, t - 40000 / 1852 / 12 * 3600,
-                    "event loitering", ship_type=72)
+        came_from = geo.offset(*spot, [160, 160, 220][k % 3], 40000)
+        v = sailing(came_from, [spot], 12, t - 40000 / 1852 / 12 * 3600, "event loitering", ship_type=72)
         l0 = v.track.end
         hrs = rng.uniform(5.5, 7)
         v.track.go([geo.offset(*spot, rng.uniform(0, 360), 0.6 * KN_MS * hrs * 3600)], 0.6)
         l1 = v.track.end
-        v.track.go([geo.offset(*spot, 250, 40000)], 12)
+        v.track.go([came_from], 12)
         v.t_off = v.track.end
         truth("loitering", v.mmsi, l0, l1, *spot)
 
         # position_jump: a ship's reports jump ~30 NM away for two reports (spoofing)
         t = slot(k)
-        v = sailing((7.55, geo.TSS_NB_LON), [(geo.TSS_NORTH, geo.TSS_NB_LON), (8.70, -79.40), (8.875, -79.52)],
-                    13, t - 5 * 3600, "event position_jump")
+        v = sailing((7.55, geo.TSS_NB_LON), [(geo.TSS_NORTH, geo.TSS_NB_LON), (8.70, -79.40),
+                    in_box(rng, geo.PACIFIC_ANCHORAGE)], 13, t - 5 * 3600, "event position_jump")
         v.track.hold(6 * 3600, 1, 100, v.rng)
         tj = t - 5 * 3600 + rng.uniform(3.5, 4.2) * 3600
         la, lo = v.track.state(tj)[:2]
-        v.spoof.append((tj, tj + 25, la + 0.45, lo - 0.2))
+        v.spoof.append((tj, tj + 25, la - 0.30, lo + 0.25))  # ~23 NM away, open sea
         truth("position_jump", v.mmsi, tj, tj + 60, la, lo, also=["mmsi_conflict"])
 
         # mmsi_conflict: a second transmitter uses a canal ship's MMSI far away for ~2 h
         t = slot(k)
-        real = sailing((9.55, -79.925), [(9.395, -79.918), (9.33, -79.916)], 6, t - 3600, "event mmsi_conflict")
+        real = sailing((9.55, -79.925), [in_box(rng, geo.ATLANTIC_ANCHORAGE)], 6, t - 3600, "event mmsi_conflict")
         real.track.hold(4 * 3600, 1, 100, real.rng)
         c0, c1 = t, t + rng.uniform(1.5, 2.5) * 3600
         vr = w.vrng()
-        ct = Track(c0, 8.80, -79.46).go([(8.60, -79.30)], 9)
+        ct = Track(c0, 8.80, -79.46).go([(8.70, -79.47), (geo.TSS_NORTH, geo.TSS_SB_LON), (8.0, geo.TSS_SB_LON)], 9)
         clone = w.add("event mmsi_conflict clone", "A", 70, ct, vr, mmsi=real.mmsi, name=real.name)
         clone.t_off = c1
         clone.name, clone.callsign, clone.imo = real.name, real.callsign, real.imo
@@ -601,7 +608,8 @@ def inject(w, per_rule):
         t = slot(k)
         bad = [12345678, 199123456, 100234567][k % 3]
         vr = w.vrng()
-        tr = Track(t, 8.93, -79.54).go([(8.88, -79.50), (8.78, -79.44), (8.65, -79.40)], 8)
+        tr = Track(t, 8.93, -79.54).go([(8.88, -79.50), (8.745, -79.45), (geo.TSS_NORTH, geo.TSS_SB_LON),
+                                         (8.10, geo.TSS_SB_LON)], 8)  # out by the southbound lane
         v = w.add("event invalid_mmsi", "A", 30, tr, vr, mmsi=bad)
         truth("invalid_mmsi", bad, tr.t[0], tr.end, 8.88, -79.50)
 

@@ -95,11 +95,11 @@ AMADOR_FERRY = (8.915, -79.528)  # Taboga ferry pier on the causeway
 TABOGA = (8.798, -79.553)  # Taboga island pier
 CONTADORA = (8.622, -79.035)  # Las Perlas
 VACAMONTE = (8.862, -79.668)  # Vacamonte fishing port
-# Fishing grounds offshore (lat_min, lat_max, lon_min, lon_max): western Gulf off Azuero, south of
-# Las Perlas, and off the Caribbean coast west of Colon.
+# Fishing grounds offshore (lat_min, lat_max, lon_min, lon_max): western Gulf off Azuero, off
+# Punta Chame, and off the Caribbean coast west of Colon.
 FISHING_GROUNDS = [
     (7.70, 7.95, -79.80, -79.55),
-    (7.95, 8.12, -79.00, -78.80),
+    (8.15, 8.35, -79.75, -79.55),
     (9.55, 9.70, -80.10, -79.95),
 ]
 
