@@ -226,7 +226,7 @@ def tss_inbound(tr, rng, start):
 def tss_outbound(tr, rng, end):
     lon = geo.TSS_SB_LON + rng.normal(0, 0.008)
     sp = rng.uniform(11, 16)
-    tr.go([(8.70, -79.47), (geo.TSS_NORTH, lon), (geo.TSS_SOUTH, lon), (7.5, lon), end], sp)
+    tr.go([(8.72, -79.49), (geo.TSS_NORTH, lon), (geo.TSS_SOUTH, lon), (7.5, lon), end], sp)
 
 
 class World:
@@ -427,7 +427,7 @@ class World:
             elif lo > -79.33:  # east of the TSS, west of Las Perlas: south along 79 15W
                 tr.go([(min(la, 8.60), -79.25), (7.60, -79.25), (6.40, -79.00)], 12)
             else:  # out of the Bay of Panama past the sea buoy, then south-west
-                tr.go(([(8.70, -79.47)] if la > 8.6 else []) + [(7.30, -79.75), (6.30, -80.20)], 12)
+                tr.go(([(8.72, -79.49)] if la > 8.6 else []) + [(7.30, -79.75), (6.30, -80.20)], 12)
             v.t_off = tr.end
 
     def normal(self, scale=1.0):
@@ -545,10 +545,11 @@ def inject(w, per_rule):
         t = slot(k)
         spot = [(8.45, -79.20), (7.90, -79.62), (9.62, -79.75)][k % 3]
         a = w.vrng()
-        ta = Track(t - 3 * 3600, *geo.offset(*spot, 200, 35000)).go([spot], 11)
+        came = [200, 200, 300][k % 3]  # from the open sea, never across land
+        ta = Track(t - 3 * 3600, *geo.offset(*spot, came, 35000)).go([spot], 11)
         ta.go([geo.offset(*spot, 45, 0.3 * KN_MS * 3 * 3600)], 0.3)  # ~3 h side by side
         meet0 = ta.t[-2]
-        ta.go([geo.offset(*spot, 200, 35000)], 11)
+        ta.go([geo.offset(*spot, came, 35000)], 11)
         va = w.add("event encounter", "A", 70, ta, a)
         b = w.vrng()
         sb = geo.offset(*spot, 90, 150)
@@ -561,7 +562,7 @@ def inject(w, per_rule):
 
         # loitering: a reefer drifts < 2 kn for ~6 h, >= 20 NM from shore, outside anchorages
         t = slot(k)
-        spot = [(7.90, -79.80), (7.85, -78.95), (8.15, -79.55)][k % 3]
+        spot = [(7.70, -79.60), (7.85, -78.95), (8.15, -79.55)][k % 3]  # 25-30 NM off Azuero / Las Perlas / Chame
         came_from = geo.offset(*spot, [160, 160, 220][k % 3], 40000)
         v = sailing(came_from, [spot], 12, t - 40000 / 1852 / 12 * 3600, "event loitering", ship_type=72)
         l0 = v.track.end
@@ -588,12 +589,12 @@ def inject(w, per_rule):
         real.track.hold(4 * 3600, 1, 100, real.rng)
         c0, c1 = t, t + rng.uniform(1.5, 2.5) * 3600
         vr = w.vrng()
-        ct = Track(c0, 8.80, -79.46).go([(8.70, -79.47), (geo.TSS_NORTH, geo.TSS_SB_LON), (8.0, geo.TSS_SB_LON)], 9)
+        ct = Track(c0, 8.80, -79.49).go([(8.72, -79.49), (geo.TSS_NORTH, geo.TSS_SB_LON), (8.0, geo.TSS_SB_LON)], 9)
         clone = w.add("event mmsi_conflict clone", "A", 70, ct, vr, mmsi=real.mmsi, name=real.name)
         clone.t_off = c1
         clone.name, clone.callsign, clone.imo = real.name, real.callsign, real.imo
         clone.finished = True  # the second transmitter falls silent where it is
-        truth("mmsi_conflict", real.mmsi, c0, c1, 8.80, -79.46, also=["position_jump", "ais_gap"])
+        truth("mmsi_conflict", real.mmsi, c0, c1, 8.80, -79.49, also=["position_jump", "ais_gap"])
 
         # identity_change: name and call sign change mid-voyage
         t = slot(k)
@@ -608,7 +609,7 @@ def inject(w, per_rule):
         t = slot(k)
         bad = [12345678, 199123456, 100234567][k % 3]
         vr = w.vrng()
-        tr = Track(t, 8.93, -79.54).go([(8.88, -79.50), (8.745, -79.45), (geo.TSS_NORTH, geo.TSS_SB_LON),
+        tr = Track(t, 8.93, -79.54).go([(8.88, -79.50), (8.72, -79.49), (geo.TSS_NORTH, geo.TSS_SB_LON),
                                          (8.10, geo.TSS_SB_LON)], 8)  # out by the southbound lane
         v = w.add("event invalid_mmsi", "A", 30, tr, vr, mmsi=bad)
         truth("invalid_mmsi", bad, tr.t[0], tr.end, 8.88, -79.50)
@@ -626,7 +627,7 @@ def inject(w, per_rule):
         # fast_near_coast: a go-fast claiming to be a fishing or pleasure boat, 35-45 kn inshore
         t = slot(k)
         paths = [[(9.50, -79.98), (9.70, -79.70), (9.68, -79.45)],
-                 [(8.60, -79.85), (8.75, -79.62), (8.70, -79.35)],
+                 [(8.55, -79.75), (8.75, -79.60), (8.70, -79.35)],
                  [(9.45, -80.25), (9.48, -80.05), (9.55, -79.95)]]
         p = paths[k % 3]
         cls = "B" if k % 3 == 2 else "A"
