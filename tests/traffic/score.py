@@ -216,8 +216,13 @@ def evaluate(a):
     if failed:
         ok = False
     causes = collections.Counter((f["rule"], f["kind"], f["area"]) for f in false)
-    lines = ["false alerts by rule x vessel kind x area (count):"]
-    lines += ["  %-17s %-28s %-20s %5d" % (r, k, z, n) for (r, k, z), n in causes.most_common()]
+    vessels = collections.defaultdict(set)
+    for f in false:
+        vessels[(f["rule"], f["kind"], f["area"])].add(json.dumps(f.get("mmsi")) if f.get("mmsi") is not None
+                                                        else "track %s" % f.get("track_id"))
+    lines = ["false alerts by rule x vessel kind x area (alerts, distinct vessels or radar tracks):"]
+    lines += ["  %-17s %-28s %-20s %5d %4d" % (r, k, z, n, len(vessels[(r, k, z)]))
+              for (r, k, z), n in causes.most_common()]
     print("\n".join(lines[:25]))
     if a.report:
         with open(os.path.join(a.report, "false_alerts.jsonl"), "w") as f:
