@@ -156,12 +156,44 @@ static void sanitize(const char *in, char *out, size_t cap)
     out[n] = 0;
 }
 
+/* Prometheus's linter (promlint, run by `promtool check metrics`) refuses name tokens that look
+ * like abbreviated units (s, ms, b, kb, m, h, d...).  The nodes' own names use a few: the
+ * demodulator's per-channel counters messages_a/messages_b, and _s/_m unit suffixes.  Spell
+ * them out: channels A and B by their ITU names AIS 1 and AIS 2 (messages_ais1/_ais2), s as
+ * seconds, m as meters. */
+static void expand_tokens(const char *in, char *out, size_t cap)
+{
+    size_t n = 0;
+    char prev[64] = "";
+    const char *p = in;
+    while (*p && n + 1 < cap) {
+        size_t tl = strcspn(p, "_");
+        char tok[64];
+        snprintf(tok, sizeof tok, "%.*s", (int)(tl < 63 ? tl : 63), p);
+        const char *rep = tok;
+        if ((strcmp(tok, "a") == 0 || strcmp(tok, "b") == 0) && strcmp(prev, "messages") == 0)
+            rep = strcmp(tok, "a") == 0 ? "ais1" : "ais2"; /* ITU names of channels A and B */
+        else if (strcmp(tok, "s") == 0)
+            rep = "seconds";
+        else if (strcmp(tok, "m") == 0)
+            rep = "meters";
+        int k = snprintf(out + n, cap - n, "%s%s", n ? "_" : "", rep);
+        n = k > 0 && (size_t)k < cap - n ? n + (size_t)k : cap - 1;
+        snprintf(prev, sizeof prev, "%s", tok);
+        p += tl;
+        while (*p == '_')
+            p++;
+    }
+    out[n] = 0;
+}
+
 /* Start family centinela_<node>_<what>; returns false when it was already written. */
 static bool family(struct out *o, const char *what, const char *type, const char *help,
                    char *name, size_t cap)
 {
-    char w[128];
-    sanitize(what, w, sizeof w);
+    char raw[128], w[160];
+    sanitize(what, raw, sizeof raw);
+    expand_tokens(raw, w, sizeof w);
     snprintf(name, cap, "centinela_%s_%s", o->node, w);
     for (int i = 0; i < o->n_seen; i++)
         if (strcmp(o->seen[i], name) == 0)
