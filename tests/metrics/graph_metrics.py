@@ -33,8 +33,6 @@ conf = re.sub(r"(?m)^path = .*", "path = " + work + "/archive/", conf)
 conf = re.sub(r"(?m)^zones = configs/zones", "zones = " + src + "/configs/zones", conf)
 conf = re.sub(r"(?m)^nodes = .*", "nodes = sdr_source, ais_demod, track_fusion, anomaly_detector, hdf5_archiver, metrics", conf)
 conf = re.sub(r"(?m)^listen = .*", f"listen = 127.0.0.1:{port}", conf)
-conf = re.sub(r"(?m)^stats_sub = >ipc://\$\{run_dir\}/sdr_source, (.*), >ipc://\$\{run_dir\}/cot_output.*",
-              r"stats_sub = >ipc://${run_dir}/sdr_source, \1", conf)
 conf = conf.replace("linger_s = 0", "linger_s = 3")
 with open(os.path.join(work, "graph.conf"), "w") as f:
     f.write(conf)
