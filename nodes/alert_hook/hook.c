@@ -35,7 +35,8 @@ char *hook_alert_json(const wire_header *h, const wire_alert *a)
              (unsigned long long)h->seq);
     json_object_set_new(o, "source", json_string("centinela"));
     json_object_set_new(o, "delivery_id", json_string(id));
-    json_object_set_new(o, "event", json_string(a->state <= ALERT_CLOSE ? states[a->state] : "unknown"));
+    json_object_set_new(o, "event",
+                        json_string(a->state <= ALERT_CLOSE ? states[a->state] : "unknown"));
     json_object_set_new(o, "alert_id", json_integer((json_int_t)a->alert_id));
     char rule[sizeof a->rule];
     snprintf(rule, sizeof rule, "%s", a->rule);
@@ -193,12 +194,14 @@ static void *worker_main(void *arg)
 
 hook_sender *hook_sender_create(const hook_config *cfg)
 {
-    if (!cfg->url || (strncmp(cfg->url, "http://", 7) != 0 && strncmp(cfg->url, "https://", 8) != 0)) {
+    if (!cfg->url ||
+        (strncmp(cfg->url, "http://", 7) != 0 && strncmp(cfg->url, "https://", 8) != 0)) {
         log_error("url '%s': only http:// and https:// receivers", cfg->url ? cfg->url : "");
         return NULL;
     }
-    if (cfg->queue_max < 1 || !(cfg->retry_initial_s > 0) || cfg->retry_max_s < cfg->retry_initial_s ||
-        !(cfg->timeout_s > 0) || !(cfg->max_age_s >= 0)) {
+    if (cfg->queue_max < 1 || !(cfg->retry_initial_s > 0) ||
+        cfg->retry_max_s < cfg->retry_initial_s || !(cfg->timeout_s > 0) ||
+        !(cfg->max_age_s >= 0)) {
         log_error("hook: queue_max >= 1, 0 < retry_initial_s <= retry_max_s, timeout_s > 0 and "
                   "max_age_s >= 0 are required");
         return NULL;

@@ -25,13 +25,13 @@
 char *hook_alert_json(const wire_header *h, const wire_alert *a);
 
 typedef struct hook_config {
-    const char *url;          /* http:// or https:// */
-    const char *header;       /* one extra request header "Name: value" (a token), "" none */
-    size_t queue_max;         /* documents waiting, >= 1 */
-    double retry_initial_s;   /* > 0 */
-    double retry_max_s;       /* >= retry_initial_s */
-    double timeout_s;         /* whole request, > 0 */
-    double max_age_s;         /* give a document up after this long queued; 0: never */
+    const char *url;        /* http:// or https:// */
+    const char *header;     /* one extra request header "Name: value" (a token), "" none */
+    size_t queue_max;       /* documents waiting, >= 1 */
+    double retry_initial_s; /* > 0 */
+    double retry_max_s;     /* >= retry_initial_s */
+    double timeout_s;       /* whole request, > 0 */
+    double max_age_s;       /* give a document up after this long queued; 0: never */
 } hook_config;
 
 typedef struct hook_sender hook_sender;

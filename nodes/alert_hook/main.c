@@ -115,9 +115,9 @@ static void on_finish(void *ctx, bool end_of_stream)
 int main(int argc, char **argv)
 {
     int rc;
-    node *n = node_create("alert_hook", hook_options,
-                          "POST every alert open/update/close as JSON to webhook URLs.", argc,
-                          argv, &rc);
+    node *n =
+        node_create("alert_hook", hook_options,
+                    "POST every alert open/update/close as JSON to webhook URLs.", argc, argv, &rc);
     if (!n)
         return rc;
     const config *c = node_config(n);

@@ -218,24 +218,42 @@ static void callsign_of(const wire_track *t, char *out, size_t cap)
 static const char *ship_type_name(unsigned st)
 {
     /* ITU-R M.1371-5 table 53 */
-    if (st == 30) return "fishing";
-    if (st == 31 || st == 32) return "towing";
-    if (st == 33) return "dredging";
-    if (st == 34) return "diving";
-    if (st == 35) return "military";
-    if (st == 36) return "sailing";
-    if (st == 37) return "pleasure craft";
-    if (st >= 40 && st <= 49) return "high-speed craft";
-    if (st == 50) return "pilot";
-    if (st == 51) return "search and rescue";
-    if (st == 52) return "tug";
-    if (st == 53) return "port tender";
-    if (st == 55) return "law enforcement";
-    if (st == 58) return "medical transport";
-    if (st >= 60 && st <= 69) return "passenger";
-    if (st >= 70 && st <= 79) return "cargo";
-    if (st >= 80 && st <= 89) return "tanker";
-    if (st >= 90 && st <= 99) return "other";
+    if (st == 30)
+        return "fishing";
+    if (st == 31 || st == 32)
+        return "towing";
+    if (st == 33)
+        return "dredging";
+    if (st == 34)
+        return "diving";
+    if (st == 35)
+        return "military";
+    if (st == 36)
+        return "sailing";
+    if (st == 37)
+        return "pleasure craft";
+    if (st >= 40 && st <= 49)
+        return "high-speed craft";
+    if (st == 50)
+        return "pilot";
+    if (st == 51)
+        return "search and rescue";
+    if (st == 52)
+        return "tug";
+    if (st == 53)
+        return "port tender";
+    if (st == 55)
+        return "law enforcement";
+    if (st == 58)
+        return "medical transport";
+    if (st >= 60 && st <= 69)
+        return "passenger";
+    if (st >= 70 && st <= 79)
+        return "cargo";
+    if (st >= 80 && st <= 89)
+        return "tanker";
+    if (st >= 90 && st <= 99)
+        return "other";
     return NULL;
 }
 
@@ -251,7 +269,7 @@ static void track_remarks(const wire_track *t, char *out, size_t cap)
 #define ADD(...)                                                                                   \
     do {                                                                                           \
         if (n < cap)                                                                               \
-            n += (size_t)snprintf(out + n, cap - n, __VA_ARGS__);                                 \
+            n += (size_t)snprintf(out + n, cap - n, __VA_ARGS__);                                  \
     } while (0)
     if (t->mmsi)
         ADD("MMSI %09u", t->mmsi);
@@ -353,8 +371,8 @@ static int write_track(cot_writer *w, const wire_track *t, const char *type, con
     int64_t stale_ns = t->state == TRACK_REMOVED
                            ? t->time_ns
                            : t->time_ns + (int64_t)llround(w->cfg.stale_s * 1e9);
-    struct event_head e = {uid, type, t->time_ns, stale_ns, t->lat_deg, t->lon_deg,
-                           ce_of(t->pos_sigma_m)};
+    struct event_head e = {uid,        type,       t->time_ns,           stale_ns,
+                           t->lat_deg, t->lon_deg, ce_of(t->pos_sigma_m)};
     xmlBufferEmpty(w->buf);
     xmlTextWriterPtr x = xmlNewTextWriterMemory(w->buf, 0);
     if (!x)
@@ -379,13 +397,17 @@ static int write_track(cot_writer *w, const wire_track *t, const char *type, con
 
 static const char *alert_state_name(uint8_t s)
 {
-    return s == ALERT_OPEN ? "open" : s == ALERT_UPDATE ? "update" : s == ALERT_CLOSE ? "close" : "?";
+    return s == ALERT_OPEN     ? "open"
+           : s == ALERT_UPDATE ? "update"
+           : s == ALERT_CLOSE  ? "close"
+                               : "?";
 }
 
 static int write_alert(cot_writer *w, uint32_t source_id, int64_t t_ns, const wire_alert *a)
 {
     char uid[64], vessel[48], rule[32], callsign[64], remarks[1600], start[40], end[40];
-    snprintf(uid, sizeof uid, "centinela-alert-%u-%llu", source_id, (unsigned long long)a->alert_id);
+    snprintf(uid, sizeof uid, "centinela-alert-%u-%llu", source_id,
+             (unsigned long long)a->alert_id);
     clean(a->rule, rule, sizeof rule);
     if (a->n_mmsi)
         snprintf(vessel, sizeof vessel, "centinela-%09u", a->mmsi[0]);
@@ -410,7 +432,8 @@ static int write_alert(cot_writer *w, uint32_t source_id, int64_t t_ns, const wi
         n += snprintf(remarks + n, sizeof remarks - (size_t)n, " none (track %u)", a->track_id);
     if (n > 0 && (size_t)n < sizeof remarks)
         snprintf(remarks + n, sizeof remarks - (size_t)n, "; evidence %s", evidence);
-    int64_t stale_ns = a->state == ALERT_CLOSE ? t_ns : t_ns + (int64_t)llround(w->cfg.alert_stale_s * 1e9);
+    int64_t stale_ns =
+        a->state == ALERT_CLOSE ? t_ns : t_ns + (int64_t)llround(w->cfg.alert_stale_s * 1e9);
     double lat = a->lat_deg, lon = a->lon_deg;
     if (!valid_position(lat, lon))
         lat = lon = 0; /* CoT requires a point; remarks say where the vessel is not known */
@@ -426,9 +449,9 @@ static int write_alert(cot_writer *w, uint32_t source_id, int64_t t_ns, const wi
     /* The vessel the alert is about ("p-p": parent/producer link of CoT's link detail). */
     bad |= xmlTextWriterStartElement(x, BAD_CAST "link") < 0;
     bad |= xmlTextWriterWriteAttribute(x, BAD_CAST "uid", BAD_CAST vessel) < 0;
-    bad |= xmlTextWriterWriteAttribute(x, BAD_CAST "type",
-                                       BAD_CAST(a->state == ALERT_CLOSE ? COT_TYPE_UNKNOWN
-                                                                         : COT_TYPE_SUSPECT)) < 0;
+    bad |= xmlTextWriterWriteAttribute(
+               x, BAD_CAST "type",
+               BAD_CAST(a->state == ALERT_CLOSE ? COT_TYPE_UNKNOWN : COT_TYPE_SUSPECT)) < 0;
     bad |= xmlTextWriterWriteAttribute(x, BAD_CAST "relation", BAD_CAST "p-p") < 0;
     bad |= xmlTextWriterEndElement(x) < 0;
     bad |= xmlTextWriterWriteElement(x, BAD_CAST "remarks", BAD_CAST remarks) < 0;
@@ -510,7 +533,8 @@ int cot_writer_alert(cot_writer *w, uint32_t source_id, int64_t event_time_ns, c
     /* Vessels whose type this changes are re-sent with their latest state. */
     for (size_t k = 0; k < w->cap; k++) {
         struct vessel *v = &w->v[k];
-        if (v->used && v->sent && strcmp(cot_track_type(&v->last, alert_on(w, &v->last)), v->last_type))
+        if (v->used && v->sent &&
+            strcmp(cot_track_type(&v->last, alert_on(w, &v->last)), v->last_type))
             v->resend = true;
     }
     w->resend_cursor = 0;

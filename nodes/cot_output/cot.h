@@ -68,8 +68,7 @@ const char *cot_track_type(const wire_track *t, bool alert_open);
 int cot_writer_track(cot_writer *w, uint32_t source_id, const wire_track *t);
 /* One alert state change in: always written (1), or -1.  The alert's vessel is marked suspect
  * while the alert is open; cot_writer_resend() then gives its latest track state again. */
-int cot_writer_alert(cot_writer *w, uint32_t source_id, int64_t event_time_ns,
-                     const wire_alert *a);
+int cot_writer_alert(cot_writer *w, uint32_t source_id, int64_t event_time_ns, const wire_alert *a);
 /* After cot_writer_alert(): the alert's vessels whose type changed are re-sent once each.  Call
  * repeatedly until it returns 0: 1 when an event was written, -1 on a failure. */
 int cot_writer_resend(cot_writer *w);
@@ -80,7 +79,7 @@ const char *cot_writer_event(const cot_writer *w, size_t *len);
 typedef struct cot_stats {
     uint64_t tracks_in, track_events, paced, tentative_skipped, alert_events, resent;
     uint64_t write_errors;
-    uint64_t vessels;    /* tracks currently known */
+    uint64_t vessels; /* tracks currently known */
     uint64_t open_alerts;
 } cot_stats;
 void cot_writer_stats(const cot_writer *w, cot_stats *out);

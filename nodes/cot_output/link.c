@@ -172,7 +172,8 @@ static int setup_tls(cot_link *l)
         }
     }
     /* Writes may be partial on a timeout; the worker retries with the same buffer. */
-    SSL_CTX_set_mode(l->ssl_ctx, SSL_MODE_ENABLE_PARTIAL_WRITE | SSL_MODE_ACCEPT_MOVING_WRITE_BUFFER);
+    SSL_CTX_set_mode(l->ssl_ctx,
+                     SSL_MODE_ENABLE_PARTIAL_WRITE | SSL_MODE_ACCEPT_MOVING_WRITE_BUFFER);
     return 0;
 }
 
@@ -344,8 +345,8 @@ static void *worker_main(void *arg)
                     log_warn("tak server %s:%s unreachable; retrying every %.1f s at most",
                              l->tcp_host, l->tcp_port, backoff_s);
                 next_attempt_s = mono_s() + backoff_s;
-                backoff_s = backoff_s * 2 < l->cfg.reconnect_max_s ? backoff_s * 2
-                                                                    : l->cfg.reconnect_max_s;
+                backoff_s =
+                    backoff_s * 2 < l->cfg.reconnect_max_s ? backoff_s * 2 : l->cfg.reconnect_max_s;
                 continue;
             }
             l->st.stream_connects++;

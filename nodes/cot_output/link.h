@@ -16,17 +16,17 @@
 #include <stdint.h>
 
 typedef struct cot_link_config {
-    const char *udp;           /* "host:port" ("[v6]:port"), "" for none */
-    int multicast_ttl;         /* 1..255, for a multicast udp address */
-    const char *tcp;           /* "host:port" of a TAK Server streaming input, "" for none */
-    bool tls;                  /* TLS on the stream (TAK Server 8089) */
-    const char *tls_ca;        /* PEM file of the CA(s) that sign the server's certificate */
-    const char *tls_cert;      /* PEM client certificate, "" for none */
-    const char *tls_key;       /* PEM private key of tls_cert */
-    bool tls_verify_host;      /* check the server certificate's name against the tcp host */
-    size_t queue_max;          /* events waiting for the stream, >= 1 */
+    const char *udp;      /* "host:port" ("[v6]:port"), "" for none */
+    int multicast_ttl;    /* 1..255, for a multicast udp address */
+    const char *tcp;      /* "host:port" of a TAK Server streaming input, "" for none */
+    bool tls;             /* TLS on the stream (TAK Server 8089) */
+    const char *tls_ca;   /* PEM file of the CA(s) that sign the server's certificate */
+    const char *tls_cert; /* PEM client certificate, "" for none */
+    const char *tls_key;  /* PEM private key of tls_cert */
+    bool tls_verify_host; /* check the server certificate's name against the tcp host */
+    size_t queue_max;     /* events waiting for the stream, >= 1 */
     double reconnect_initial_s, reconnect_max_s; /* back-off, doubled per failure */
-    double io_timeout_s;       /* connect, handshake and one write, > 0 */
+    double io_timeout_s;                         /* connect, handshake and one write, > 0 */
 } cot_link_config;
 
 typedef struct cot_link cot_link;

@@ -41,7 +41,8 @@ static const opt_spec cot_options[] = {
     {"tentative", 0, OPT_BOOL, "false", 0, -1, "also send tentative (unconfirmed) tracks"},
     {"queue_max", 0, OPT_INT, "10000", 1, 10000000,
      "events waiting for the tcp stream; beyond it the oldest is dropped (counted)"},
-    {"reconnect_initial_s", 0, OPT_REAL, "1", 0.01, 3600, "first reconnect delay, doubled per failure"},
+    {"reconnect_initial_s", 0, OPT_REAL, "1", 0.01, 3600,
+     "first reconnect delay, doubled per failure"},
     {"reconnect_max_s", 0, OPT_REAL, "60", 0.01, 86400, "longest reconnect delay"},
     {"io_timeout_s", 0, OPT_REAL, "10", 0.1, 600, "connect, TLS handshake and write time-out"},
     {"drain_s", 0, OPT_REAL, "5", 0, 600,
@@ -139,9 +140,9 @@ static void on_finish(void *ctx, bool end_of_stream)
 int main(int argc, char **argv)
 {
     int rc;
-    node *n = node_create("cot_output", cot_options,
-                          "Send tracks and alerts as Cursor on Target events to TAK.", argc, argv,
-                          &rc);
+    node *n =
+        node_create("cot_output", cot_options,
+                    "Send tracks and alerts as Cursor on Target events to TAK.", argc, argv, &rc);
     if (!n)
         return rc;
     signal(SIGPIPE, SIG_IGN); /* a TAK Server that hangs up is a counted disconnect */

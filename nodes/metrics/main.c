@@ -249,7 +249,9 @@ int main(int argc, char **argv)
     if (rc == 0) {
         if (*config_str(c, "sub"))
             node_declare_input(n, WIRE_ALERT);
-        node_handlers h = {.on_message = on_message, .produce = produce, .on_tick = on_tick,
+        node_handlers h = {.on_message = on_message,
+                           .produce = produce,
+                           .on_tick = on_tick,
                            .on_finish = on_finish};
         rc = node_run(n, &h, &a);
     }

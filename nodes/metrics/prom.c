@@ -188,8 +188,8 @@ static void expand_tokens(const char *in, char *out, size_t cap)
 }
 
 /* Start family centinela_<node>_<what>; returns false when it was already written. */
-static bool family(struct out *o, const char *what, const char *type, const char *help,
-                   char *name, size_t cap)
+static bool family(struct out *o, const char *what, const char *type, const char *help, char *name,
+                   size_t cap)
 {
     char raw[128], w[160];
     sanitize(what, raw, sizeof raw);
@@ -267,8 +267,10 @@ static void render_node(struct out *o, const struct node_entry *e, double now_s,
         }
     }
     json_t *rx = json_object_get(s, "rx"), *tx = json_object_get(s, "tx");
-    one(o, "rx_messages_total", "counter", "data messages received", num(json_object_get(rx, "messages")));
-    one(o, "rx_bytes_total", "counter", "bytes of data messages received", num(json_object_get(rx, "bytes")));
+    one(o, "rx_messages_total", "counter", "data messages received",
+        num(json_object_get(rx, "messages")));
+    one(o, "rx_bytes_total", "counter", "bytes of data messages received",
+        num(json_object_get(rx, "bytes")));
     json_t *rej = json_object_get(rx, "rejected");
     if (json_is_object(rej) &&
         family(o, "rx_rejected_total", "counter", "frames refused, by class", name, sizeof name)) {
@@ -338,11 +340,11 @@ static void render_node(struct out *o, const struct node_entry *e, double now_s,
         }
         json_decref(arr);
         if (family(o, "station_last_heard_event_time_seconds", "gauge",
-                   "event time at which the station's message count last grew", name,
-                   sizeof name))
+                   "event time at which the station's message count last grew", name, sizeof name))
             for (int i = 0; i < e->n_st; i++)
                 if (!isnan(e->st[i].last_heard_s))
-                    put(o, "%s{station=\"%lld\"} %.17g\n", name, e->st[i].id, e->st[i].last_heard_s);
+                    put(o, "%s{station=\"%lld\"} %.17g\n", name, e->st[i].id,
+                        e->st[i].last_heard_s);
     }
 }
 
@@ -356,8 +358,9 @@ char *prom_registry_render(const prom_registry *r, double now_wall_s, double up_
         sanitize(r->nodes[i].section, o.node, sizeof o.node);
         render_node(&o, &r->nodes[i], now_wall_s, up_timeout_s, read_proc);
     }
-    put(&o, "# HELP centinela_metrics_endpoint_nodes nodes whose stats this endpoint has seen\n"
-            "# TYPE centinela_metrics_endpoint_nodes gauge\ncentinela_metrics_endpoint_nodes %d\n",
+    put(&o,
+        "# HELP centinela_metrics_endpoint_nodes nodes whose stats this endpoint has seen\n"
+        "# TYPE centinela_metrics_endpoint_nodes gauge\ncentinela_metrics_endpoint_nodes %d\n",
         r->n);
     for (int i = 0; i < o.n_seen; i++)
         free(o.seen[i]);
