@@ -15,9 +15,10 @@ set -euo pipefail
 cd "$(dirname "$0")"
 
 BUILD_PACKAGES=(build-essential cmake pkg-config libzmq3-dev libliquid-dev libhdf5-dev zlib1g-dev
-                librtlsdr-dev libjansson-dev libinih-dev libmicrohttpd-dev)
+                librtlsdr-dev libjansson-dev libinih-dev libmicrohttpd-dev
+                libxml2-dev libssl-dev libcurl4-openssl-dev)
 TEST_PACKAGES=(clang libclang-rt-14-dev llvm python3 python3-h5py python3-numpy iproute2 procps jq bc
-               chromium)
+               chromium prometheus openssl)
 # Node.js and npm install the web map's front-end libraries from their lock file; a machine
 # that already has them (from any source) keeps its own.
 command -v npm > /dev/null 2>&1 || TEST_PACKAGES+=(nodejs npm)
