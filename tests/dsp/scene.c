@@ -23,11 +23,34 @@ static double urand(uint64_t *s)
     return (double)(scene_rand(s) >> 11) / 9007199254740992.0;
 }
 
+/* Writes value into bits [start, start + width) of an MSB-first message. */
+static void put_bits(uint8_t *msb, unsigned start, unsigned width, uint32_t value)
+{
+    for (unsigned i = 0; i < width; i++) {
+        unsigned b = start + i, bit = (value >> (width - 1 - i)) & 1u;
+        msb[b / 8] = (uint8_t)((msb[b / 8] & ~(0x80u >> (b % 8))) | (bit << (7 - b % 8)));
+    }
+}
+
+/* Random fields made plausible, as a real transmitter's are (the receiver checks the fields of
+ * soft-repaired frames): position inside +-180 / +-90 degrees, course, heading, manoeuvre. */
+static void plausible_position(uint64_t *rng, uint8_t *msb)
+{
+    int64_t lon = (int64_t)(scene_rand(rng) % 216000001) - 108000000;
+    int64_t lat = (int64_t)(scene_rand(rng) % 108000001) - 54000000;
+    put_bits(msb, 61, 28, (uint32_t)lon & 0x0FFFFFFFu);
+    put_bits(msb, 89, 27, (uint32_t)lat & 0x07FFFFFFu);
+    put_bits(msb, 116, 12, (uint32_t)(scene_rand(rng) % 3601)); /* course */
+    put_bits(msb, 128, 9, (uint32_t)(scene_rand(rng) % 360));   /* heading */
+    put_bits(msb, 143, 2, (uint32_t)(scene_rand(rng) % 3));     /* manoeuvre indicator */
+}
+
 void scene_random_msg(uint64_t *rng, uint8_t msb[21])
 {
     for (int i = 0; i < 21; i++)
         msb[i] = (uint8_t)scene_rand(rng);
     msb[0] = (uint8_t)((1 << 2) | (msb[0] & 3)); /* type 1 */
+    plausible_position(rng, msb);
 }
 
 void scene_random_msg5(uint64_t *rng, uint8_t msb[53])
@@ -35,6 +58,11 @@ void scene_random_msg5(uint64_t *rng, uint8_t msb[53])
     for (int i = 0; i < 53; i++)
         msb[i] = (uint8_t)scene_rand(rng);
     msb[0] = (uint8_t)((5 << 2) | (msb[0] & 3)); /* type 5 */
+    put_bits(msb, 232, 8, (uint32_t)(scene_rand(rng) % 100));      /* ship type */
+    put_bits(msb, 270, 4, (uint32_t)(scene_rand(rng) % 9));        /* position fixing device */
+    put_bits(msb, 274, 4, (uint32_t)(scene_rand(rng) % 13));       /* ETA month */
+    put_bits(msb, 283, 5, (uint32_t)(scene_rand(rng) % 25));       /* ETA hour */
+    put_bits(msb, 288, 6, (uint32_t)(scene_rand(rng) % 61));       /* ETA minute */
 }
 
 static double cpu_now(void)
@@ -177,6 +205,9 @@ int scene_run(const scene_config *cfg, scene_result *out)
     out->gated = (unsigned long)st.gated;
     out->suppressed = (unsigned long)st.candidates_suppressed;
     out->crc_fail = (unsigned long)st.crc_fail;
+    out->repair_rejected = (unsigned long)st.repair_rejected;
+    out->repair_skipped = (unsigned long)st.repair_skipped;
+    out->repaired = (unsigned long)st.repaired;
     free(x);
     free(a);
     free(msgs);
