@@ -206,10 +206,13 @@ int ais_hdlc_fields_plausible(const uint8_t *msb, size_t nbits, int flips)
         return 0;
     unsigned type = msb[0] >> 2;
     switch (type) {
-    case 1: case 2: case 3: /* position report (Table 46) */
+    case 1:
+    case 2:
+    case 3: /* position report (Table 46) */
         return position_ok(msb, 61, 89) && cog_ok(msb, 116) && heading_ok(msb, 128) &&
                get_u(msb, 143, 2) <= 2;
-    case 4: case 11: { /* base station report, UTC response (Table 52): year 0 = n/a */
+    case 4:
+    case 11: { /* base station report, UTC response (Table 52): year 0 = n/a */
         uint32_t year = get_u(msb, 38, 14);
         return (year == 0 || (year >= 1990 && year <= 2100)) &&
                month_hour_minute_ok(msb, 52, 61, 66) && get_u(msb, 56, 5) <= 31 &&
@@ -238,7 +241,8 @@ int ais_hdlc_fields_plausible(const uint8_t *msb, size_t nbits, int flips)
         return ((lon >= -108000 && lon <= 108000) || lon == 108600) &&
                ((lat >= -54000 && lat <= 54000) || lat == 54600);
     }
-    case 7: case 13: /* acknowledgements: one to four 32-bit destinations */
+    case 7:
+    case 13: /* acknowledgements: one to four 32-bit destinations */
         return (nbits - 40) % 32 == 0;
     default:
         /* binary and management messages: nothing to check but type and length, so only the

@@ -10,8 +10,10 @@
 int main(int argc, char **argv)
 {
     if (argc < 6) {
-        fprintf(stderr, "usage: %s RATE EBN0_FROM EBN0_TO STEP BURSTS [SPREAD_HZ] [COMMON_HZ] "
-                        "[INTERFERER_DB] [audio]\n", argv[0]);
+        fprintf(stderr,
+                "usage: %s RATE EBN0_FROM EBN0_TO STEP BURSTS [SPREAD_HZ] [COMMON_HZ] "
+                "[INTERFERER_DB] [audio]\n",
+                argv[0]);
         return 2;
     }
     scene_config c = {0};

@@ -57,12 +57,12 @@ void scene_random_msg5(uint64_t *rng, uint8_t msb[53])
 {
     for (int i = 0; i < 53; i++)
         msb[i] = (uint8_t)scene_rand(rng);
-    msb[0] = (uint8_t)((5 << 2) | (msb[0] & 3)); /* type 5 */
-    put_bits(msb, 232, 8, (uint32_t)(scene_rand(rng) % 100));      /* ship type */
-    put_bits(msb, 270, 4, (uint32_t)(scene_rand(rng) % 9));        /* position fixing device */
-    put_bits(msb, 274, 4, (uint32_t)(scene_rand(rng) % 13));       /* ETA month */
-    put_bits(msb, 283, 5, (uint32_t)(scene_rand(rng) % 25));       /* ETA hour */
-    put_bits(msb, 288, 6, (uint32_t)(scene_rand(rng) % 61));       /* ETA minute */
+    msb[0] = (uint8_t)((5 << 2) | (msb[0] & 3));              /* type 5 */
+    put_bits(msb, 232, 8, (uint32_t)(scene_rand(rng) % 100)); /* ship type */
+    put_bits(msb, 270, 4, (uint32_t)(scene_rand(rng) % 9));   /* position fixing device */
+    put_bits(msb, 274, 4, (uint32_t)(scene_rand(rng) % 13));  /* ETA month */
+    put_bits(msb, 283, 5, (uint32_t)(scene_rand(rng) % 25));  /* ETA hour */
+    put_bits(msb, 288, 6, (uint32_t)(scene_rand(rng) % 61));  /* ETA minute */
 }
 
 static double cpu_now(void)
@@ -114,7 +114,7 @@ int scene_run(const scene_config *cfg, scene_result *out)
     sent_msg *msgs = calloc((size_t)nmsg, sizeof *msgs);
     const double spacing = 0.030;
     const double slot_s = 60.0 / 2250; /* 2,250 slots a minute */
-    double packed_t = 0.01; /* slot_packed: where the next burst may start */
+    double packed_t = 0.01;            /* slot_packed: where the next burst may start */
     for (int i = 0; i < n; i++) {
         sent_msg *m = &msgs[i];
         m->nbits = 168;
@@ -125,10 +125,12 @@ int scene_run(const scene_config *cfg, scene_result *out)
             scene_random_msg(&rng, m->msb);
         }
         m->wanted = 1;
-        ais_mod_burst b = {.channel = cfg->audio ? 0 : (i & 1) ? 'B' : 'A',
+        ais_mod_burst b = {.channel = cfg->audio ? 0
+                                      : (i & 1)  ? 'B'
+                                                 : 'A',
                            .ebn0_db = cfg->ebn0_db,
-                           .freq_offset_hz = cfg->common_offset_hz +
-                                             cfg->freq_spread_hz * (2 * urand(&rng) - 1),
+                           .freq_offset_hz =
+                               cfg->common_offset_hz + cfg->freq_spread_hz * (2 * urand(&rng) - 1),
                            .start_s = 0.01 + i * spacing + 0.001 * (2 * urand(&rng) - 1)};
         if (cfg->slot_packed) {
             /* one bit of guard, so the +-1 bit sync error never overlaps two bursts */
@@ -181,7 +183,8 @@ int scene_run(const scene_config *cfg, scene_result *out)
             if (!match_frame(msgs, nmsg, &f)) {
                 out->false_frames++;
                 if (getenv("SCENE_VERBOSE"))
-                    fprintf(stderr, "false frame: %zu bits, repaired %d, snr %.1f dB, sample %llu\n",
+                    fprintf(stderr,
+                            "false frame: %zu bits, repaired %d, snr %.1f dB, sample %llu\n",
                             f.nbits, f.repaired, f.snr_db, (unsigned long long)f.start_sample);
             }
         }

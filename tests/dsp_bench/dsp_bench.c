@@ -48,6 +48,7 @@ static const opt_spec bench_options[] = {
      "cpu: NMEA source of the mixed traffic (default: DATASETS/nmea/pyais/nmea_data_sample.txt)"},
     {"noise_seconds", 0, OPT_REAL, "3600", 1, 86400, "noise: seconds of pure noise"},
     {"offset_bursts", 0, OPT_INT, "100", 10, 100000, "offsets: bursts per offset point"},
+    {"offset_ebn0_db", 0, OPT_REAL, "20", -10, 40, "offsets: Eb/N0 of the tuning-error sweep"},
     {"collision_pairs", 0, OPT_INT, "200", 10, 100000, "offsets: burst pairs per level step"},
     {"log_level", 0, OPT_STR, "warn", 0, -1, "error, warn, info or debug"},
     {NULL, 0, 0, NULL, 0, 0, NULL},
@@ -341,8 +342,8 @@ static int bench_cpu(const config *c)
                 bu_set got = {0};
                 int rc = bu_run_peer(peer_now ? argp : argo, -1, &got);
                 if (rc != 0) {
-                    fprintf(stderr, "%s failed on %s (exit %d)\n", peer_now ? "AIS-catcher" : "ais_demod",
-                            file, got.exit_code);
+                    fprintf(stderr, "%s failed on %s (exit %d)\n",
+                            peer_now ? "AIS-catcher" : "ais_demod", file, got.exit_code);
                     if (!peer_now) {
                         bu_set_free(&got);
                         ais_modulate_destroy(&m);
@@ -576,10 +577,13 @@ static int bench_offsets(const config *c)
     int nb = (int)config_int(c, "offset_bursts");
     int np = (int)config_int(c, "collision_pairs");
     int have_peer = bu_peer() != NULL;
-    printf("== offsets: tuning error at Eb/N0 20 dB, 288 kS/s cu8, %d bursts a point "
+    double oe = config_real(c, "offset_ebn0_db");
+    printf("== offsets: tuning error at Eb/N0 %.1f dB, 288 kS/s cu8, %d bursts a point "
            "(A/B alternating), +-200 Hz spread on top\n",
-           nb);
-    printf("   command: dsp_bench --run offsets --offset_bursts %d --collision_pairs %d\n", nb, np);
+           oe, nb);
+    printf("   command: dsp_bench --run offsets --offset_bursts %d --collision_pairs %d "
+           "--offset_ebn0_db %.1f\n",
+           nb, np, oe);
     printf("%6s %10s %12s %7s", "ppm", "offset_Hz", "ours", "share");
     if (have_peer)
         printf(" %12s %7s", "AIS-catcher", "share");
@@ -597,7 +601,7 @@ static int bench_offsets(const config *c)
         ais_modulate_config_default(&cfg);
         cfg.output = dpath("offset_%+03.0fppm.cu8", ppms[k]);
         cfg.sample_rate_hz = rate;
-        cfg.ebn0_db = 20;
+        cfg.ebn0_db = oe;
         cfg.ppm = ppms[k];
         cfg.freq_jitter_hz = 200;
         cfg.spacing_s = 0.04;
