@@ -138,3 +138,115 @@ int ais_hdlc_plausible(const uint8_t *msb, size_t nbits, int strict)
         return 0;
     return nbits >= len[type].min && nbits <= len[type].max;
 }
+
+/* Bits [start, start + width) of an MSB-first message, unsigned and two's complement. */
+static uint32_t get_u(const uint8_t *msb, size_t start, unsigned width)
+{
+    uint32_t v = 0;
+    for (unsigned i = 0; i < width; i++) {
+        size_t b = start + i;
+        v = v << 1 | ((msb[b / 8] >> (7 - b % 8)) & 1u);
+    }
+    return v;
+}
+
+static int32_t get_s(const uint8_t *msb, size_t start, unsigned width)
+{
+    uint32_t v = get_u(msb, start, width);
+    if (v & (1u << (width - 1)))
+        return (int32_t)(v - (1u << width));
+    return (int32_t)v;
+}
+
+/* Longitude and latitude in 1/10000 minute (28 and 27 bits): inside +-180 / +-90 degrees or the
+ * "not available" values 181 / 91 degrees (M.1371-5 Table 50). */
+static int position_ok(const uint8_t *msb, size_t lon_bit, size_t lat_bit)
+{
+    int32_t lon = get_s(msb, lon_bit, 28), lat = get_s(msb, lat_bit, 27);
+    return (lon >= -108000000 && lon <= 108000000) || lon == 108600000
+               ? (lat >= -54000000 && lat <= 54000000) || lat == 54600000
+               : 0;
+}
+
+/* course over ground in 1/10 degree: 0..359.9 or 360 = not available */
+static int cog_ok(const uint8_t *msb, size_t bit)
+{
+    return get_u(msb, bit, 12) <= 3600;
+}
+
+/* true heading: 0..359 or 511 = not available */
+static int heading_ok(const uint8_t *msb, size_t bit)
+{
+    uint32_t h = get_u(msb, bit, 9);
+    return h <= 359 || h == 511;
+}
+
+/* type of electronic position fixing device: 0..8, 15 = internal GNSS */
+static int epfd_ok(const uint8_t *msb, size_t bit)
+{
+    uint32_t e = get_u(msb, bit, 4);
+    return e <= 8 || e == 15;
+}
+
+/* ship and cargo type: 0..99 (100..199 regional, 200..255 reserved) */
+static int ship_type_ok(const uint8_t *msb, size_t bit)
+{
+    return get_u(msb, bit, 8) <= 199;
+}
+
+/* UTC month 0..12, hour 0..24, minute 0..60 (0, 24, 60 = not available) */
+static int month_hour_minute_ok(const uint8_t *msb, size_t month, size_t hour, size_t minute)
+{
+    return get_u(msb, month, 4) <= 12 && get_u(msb, hour, 5) <= 24 && get_u(msb, minute, 6) <= 60;
+}
+
+int ais_hdlc_fields_plausible(const uint8_t *msb, size_t nbits, int flips)
+{
+    if (!ais_hdlc_plausible(msb, nbits, 1))
+        return 0;
+    unsigned type = msb[0] >> 2;
+    switch (type) {
+    case 1:
+    case 2:
+    case 3: /* position report (Table 46) */
+        return position_ok(msb, 61, 89) && cog_ok(msb, 116) && heading_ok(msb, 128) &&
+               get_u(msb, 143, 2) <= 2;
+    case 4:
+    case 11: { /* base station report, UTC response (Table 52): year 0 = n/a */
+        uint32_t year = get_u(msb, 38, 14);
+        return (year == 0 || (year >= 1990 && year <= 2100)) &&
+               month_hour_minute_ok(msb, 52, 61, 66) && get_u(msb, 56, 5) <= 31 &&
+               get_u(msb, 72, 6) <= 60 && position_ok(msb, 79, 107) && epfd_ok(msb, 134);
+    }
+    case 5: /* static and voyage data (Table 53) */
+        return epfd_ok(msb, 270) && ship_type_ok(msb, 232) &&
+               month_hour_minute_ok(msb, 274, 283, 288);
+    case 9: /* SAR aircraft (Table 56) */
+        return position_ok(msb, 61, 89) && cog_ok(msb, 116);
+    case 18: /* class B position (Table 73) */
+        return position_ok(msb, 57, 85) && cog_ok(msb, 112) && heading_ok(msb, 124);
+    case 19: /* extended class B (Table 74) */
+        return position_ok(msb, 57, 85) && cog_ok(msb, 112) && heading_ok(msb, 124) &&
+               ship_type_ok(msb, 263) && epfd_ok(msb, 301);
+    case 21: /* aid to navigation (Table 76) */
+        return position_ok(msb, 164, 192) && epfd_ok(msb, 249);
+    case 24: { /* static data report (Table 79): part A 160 bits, part B 168 */
+        uint32_t part = get_u(msb, 38, 2);
+        if (part == 0)
+            return nbits == 160;
+        return part == 1 && nbits == 168 && ship_type_ok(msb, 40);
+    }
+    case 27: { /* long-range broadcast (Table 86), position in 1/10 minute */
+        int32_t lon = get_s(msb, 44, 18), lat = get_s(msb, 62, 17);
+        return ((lon >= -108000 && lon <= 108000) || lon == 108600) &&
+               ((lat >= -54000 && lat <= 54000) || lat == 54600);
+    }
+    case 7:
+    case 13: /* acknowledgements: one to four 32-bit destinations */
+        return (nbits - 40) % 32 == 0;
+    default:
+        /* binary and management messages: nothing to check but type and length, so only the
+         * smallest repair is trusted */
+        return flips <= 1;
+    }
+}

@@ -1,6 +1,7 @@
 /* Parse + full decode throughput over a realistic mix: the sentences of the shared datasets
  * (positions dominate, static and binary messages included), or a built-in mix when absent.
- * Prints sentences/s and the ratio to libais's published ~250,000 messages/s. */
+ * Prints our own sentences/s only: a ratio to another decoder needs that decoder run side by side
+ * on the same lines, which this program does not do. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -76,8 +77,8 @@ int main(int argc, char **argv)
     double rate = sentences / t;
     printf("ais bench: %zu distinct lines, %llu sentences, %llu messages decoded in %.2f s\n", n,
            (unsigned long long)sentences, (unsigned long long)decoded, t);
-    printf("ais bench: %.0f sentences/s parse + full decode (%.1fx libais's 250,000/s) [%llu]\n",
-           rate, rate / 250000.0, (unsigned long long)(check & 0xff));
+    printf("ais bench: %.0f sentences/s parse + full decode [%llu]\n", rate,
+           (unsigned long long)(check & 0xff));
     nmea_assembler_destroy(&a);
     for (size_t i = 0; i < n; i++)
         free(lines[i]);

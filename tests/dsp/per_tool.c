@@ -10,8 +10,10 @@
 int main(int argc, char **argv)
 {
     if (argc < 6) {
-        fprintf(stderr, "usage: %s RATE EBN0_FROM EBN0_TO STEP BURSTS [SPREAD_HZ] [COMMON_HZ] "
-                        "[INTERFERER_DB] [audio]\n", argv[0]);
+        fprintf(stderr,
+                "usage: %s RATE EBN0_FROM EBN0_TO STEP BURSTS [SPREAD_HZ] [COMMON_HZ] "
+                "[INTERFERER_DB] [audio]\n",
+                argv[0]);
         return 2;
     }
     scene_config c = {0};
@@ -25,16 +27,17 @@ int main(int argc, char **argv)
     printf("# rate %.0f spread %.0f Hz common %.0f Hz interferer %.1f dB%s\n", c.sample_rate_hz,
            c.freq_spread_hz, c.common_offset_hz, c.interferer_db, c.audio ? " audio" : "");
     printf("# ebn0_db  decoded/sent  rate  false  cpu_s_per_s  candidates/s (gated, suppressed, "
-           "bad crc)\n");
+           "bad crc) repaired, repairs rejected by the field checks, repairs skipped\n");
     for (double e = from; e <= to + 1e-9; e += step) {
         c.ebn0_db = e;
         c.seed = (uint64_t)(e * 1000) + 1;
         scene_result r;
         if (scene_run(&c, &r) != 0)
             return 1;
-        printf("%7.2f  %5d/%-5d  %.3f  %d  %.4f  %.0f (%lu, %lu, %lu)\n", e, r.decoded, r.sent,
-               (double)r.decoded / r.sent, r.false_frames, r.cpu_s / r.signal_s,
-               r.candidates / r.signal_s, r.gated, r.suppressed, r.crc_fail);
+        printf("%7.2f  %5d/%-5d  %.3f  %d  %.4f  %.0f (%lu, %lu, %lu) %lu %lu %lu\n", e, r.decoded,
+               r.sent, (double)r.decoded / r.sent, r.false_frames, r.cpu_s / r.signal_s,
+               r.candidates / r.signal_s, r.gated, r.suppressed, r.crc_fail, r.repaired,
+               r.repair_rejected, r.repair_skipped);
         fflush(stdout);
     }
     return 0;

@@ -23,18 +23,46 @@ static double urand(uint64_t *s)
     return (double)(scene_rand(s) >> 11) / 9007199254740992.0;
 }
 
+/* Writes value into bits [start, start + width) of an MSB-first message. */
+static void put_bits(uint8_t *msb, unsigned start, unsigned width, uint32_t value)
+{
+    for (unsigned i = 0; i < width; i++) {
+        unsigned b = start + i, bit = (value >> (width - 1 - i)) & 1u;
+        msb[b / 8] = (uint8_t)((msb[b / 8] & ~(0x80u >> (b % 8))) | (bit << (7 - b % 8)));
+    }
+}
+
+/* Random fields made plausible, as a real transmitter's are (the receiver checks the fields of
+ * soft-repaired frames): position inside +-180 / +-90 degrees, course, heading, manoeuvre. */
+static void plausible_position(uint64_t *rng, uint8_t *msb)
+{
+    int64_t lon = (int64_t)(scene_rand(rng) % 216000001) - 108000000;
+    int64_t lat = (int64_t)(scene_rand(rng) % 108000001) - 54000000;
+    put_bits(msb, 61, 28, (uint32_t)lon & 0x0FFFFFFFu);
+    put_bits(msb, 89, 27, (uint32_t)lat & 0x07FFFFFFu);
+    put_bits(msb, 116, 12, (uint32_t)(scene_rand(rng) % 3601)); /* course */
+    put_bits(msb, 128, 9, (uint32_t)(scene_rand(rng) % 360));   /* heading */
+    put_bits(msb, 143, 2, (uint32_t)(scene_rand(rng) % 3));     /* manoeuvre indicator */
+}
+
 void scene_random_msg(uint64_t *rng, uint8_t msb[21])
 {
     for (int i = 0; i < 21; i++)
         msb[i] = (uint8_t)scene_rand(rng);
     msb[0] = (uint8_t)((1 << 2) | (msb[0] & 3)); /* type 1 */
+    plausible_position(rng, msb);
 }
 
 void scene_random_msg5(uint64_t *rng, uint8_t msb[53])
 {
     for (int i = 0; i < 53; i++)
         msb[i] = (uint8_t)scene_rand(rng);
-    msb[0] = (uint8_t)((5 << 2) | (msb[0] & 3)); /* type 5 */
+    msb[0] = (uint8_t)((5 << 2) | (msb[0] & 3));              /* type 5 */
+    put_bits(msb, 232, 8, (uint32_t)(scene_rand(rng) % 100)); /* ship type */
+    put_bits(msb, 270, 4, (uint32_t)(scene_rand(rng) % 9));   /* position fixing device */
+    put_bits(msb, 274, 4, (uint32_t)(scene_rand(rng) % 13));  /* ETA month */
+    put_bits(msb, 283, 5, (uint32_t)(scene_rand(rng) % 25));  /* ETA hour */
+    put_bits(msb, 288, 6, (uint32_t)(scene_rand(rng) % 61));  /* ETA minute */
 }
 
 static double cpu_now(void)
@@ -86,7 +114,7 @@ int scene_run(const scene_config *cfg, scene_result *out)
     sent_msg *msgs = calloc((size_t)nmsg, sizeof *msgs);
     const double spacing = 0.030;
     const double slot_s = 60.0 / 2250; /* 2,250 slots a minute */
-    double packed_t = 0.01; /* slot_packed: where the next burst may start */
+    double packed_t = 0.01;            /* slot_packed: where the next burst may start */
     for (int i = 0; i < n; i++) {
         sent_msg *m = &msgs[i];
         m->nbits = 168;
@@ -97,10 +125,12 @@ int scene_run(const scene_config *cfg, scene_result *out)
             scene_random_msg(&rng, m->msb);
         }
         m->wanted = 1;
-        ais_mod_burst b = {.channel = cfg->audio ? 0 : (i & 1) ? 'B' : 'A',
+        ais_mod_burst b = {.channel = cfg->audio ? 0
+                                      : (i & 1)  ? 'B'
+                                                 : 'A',
                            .ebn0_db = cfg->ebn0_db,
-                           .freq_offset_hz = cfg->common_offset_hz +
-                                             cfg->freq_spread_hz * (2 * urand(&rng) - 1),
+                           .freq_offset_hz =
+                               cfg->common_offset_hz + cfg->freq_spread_hz * (2 * urand(&rng) - 1),
                            .start_s = 0.01 + i * spacing + 0.001 * (2 * urand(&rng) - 1)};
         if (cfg->slot_packed) {
             /* one bit of guard, so the +-1 bit sync error never overlaps two bursts */
@@ -153,7 +183,8 @@ int scene_run(const scene_config *cfg, scene_result *out)
             if (!match_frame(msgs, nmsg, &f)) {
                 out->false_frames++;
                 if (getenv("SCENE_VERBOSE"))
-                    fprintf(stderr, "false frame: %zu bits, repaired %d, snr %.1f dB, sample %llu\n",
+                    fprintf(stderr,
+                            "false frame: %zu bits, repaired %d, snr %.1f dB, sample %llu\n",
                             f.nbits, f.repaired, f.snr_db, (unsigned long long)f.start_sample);
             }
         }
@@ -177,6 +208,9 @@ int scene_run(const scene_config *cfg, scene_result *out)
     out->gated = (unsigned long)st.gated;
     out->suppressed = (unsigned long)st.candidates_suppressed;
     out->crc_fail = (unsigned long)st.crc_fail;
+    out->repair_rejected = (unsigned long)st.repair_rejected;
+    out->repair_skipped = (unsigned long)st.repair_skipped;
+    out->repaired = (unsigned long)st.repaired;
     free(x);
     free(a);
     free(msgs);

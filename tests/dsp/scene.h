@@ -29,6 +29,7 @@ typedef struct {
     int interferers_decoded;
     double cpu_s;   /* CPU time in the demodulator */
     unsigned long candidates, gated, suppressed, crc_fail; /* the demodulator's counters */
+    unsigned long repaired, repair_rejected, repair_skipped;
     double signal_s;
 } scene_result;
 

@@ -45,6 +45,54 @@ int main(void)
         printf("FAIL plausibility\n");
         fail++;
     }
+    /* field checks of repaired frames: a real position report (gpsd sample.aivdm,
+     * "15RTgt0PAso;90TKcjM8h6g208CQ", 168 bits) passes; the same with its longitude set to
+     * 200 degrees, or its course to 400 degrees, does not */
+    static const char *armour = "15RTgt0PAso;90TKcjM8h6g208CQ";
+    uint8_t pos[21] = {0};
+    for (int i = 0; armour[i]; i++) {
+        int v = armour[i] - 48;
+        if (v > 40)
+            v -= 8;
+        for (int b = 0; b < 6; b++)
+            if (v >> (5 - b) & 1)
+                pos[(6 * i + b) / 8] |= (uint8_t)(0x80u >> ((6 * i + b) % 8));
+    }
+    uint8_t bad[21];
+    memcpy(bad, pos, sizeof bad);
+    /* longitude 1 followed by four 0s: below -2^27 + 2^23 (-209.7 deg) */
+    bad[61 / 8] |= 0x80u >> (61 % 8);
+    for (int b = 62; b < 66; b++)
+        bad[b / 8] &= (uint8_t) ~(0x80u >> (b % 8));
+    uint8_t bad_cog[21];
+    memcpy(bad_cog, pos, sizeof bad_cog);
+    bad_cog[116 / 8] |= 0x80u >> (116 % 8); /* course >= 2048 (204.8 deg)... */
+    bad_cog[117 / 8] |= 0x80u >> (117 % 8); /* ... + 1024: >= 307.2 deg */
+    bad_cog[118 / 8] |= 0x80u >> (118 % 8); /* ... + 512: >= 358.4 deg */
+    bad_cog[119 / 8] |= 0x80u >> (119 % 8); /* ... + 256: >= 384 deg */
+    uint8_t t8[32] = {8 << 2};
+    if (!ais_hdlc_fields_plausible(pos, 168, 2) || ais_hdlc_fields_plausible(bad, 168, 1) ||
+        ais_hdlc_fields_plausible(bad_cog, 168, 1) || ais_hdlc_fields_plausible(pos, 160, 1) ||
+        !ais_hdlc_fields_plausible(t8, 256, 1) || ais_hdlc_fields_plausible(t8, 256, 2)) {
+        printf("FAIL field checks\n");
+        fail++;
+    }
+    /* random type 1 frames: the field checks keep well under half of them (expected 0.29:
+     * longitude 0.81, latitude 0.81, course 0.88, heading 0.71, manoeuvre 0.75) */
+    uint64_t rng = 12345;
+    int kept = 0;
+    for (int t = 0; t < 20000; t++) {
+        for (int i = 0; i < 21; i++) {
+            rng = rng * 6364136223846793005ull + 1442695040888963407ull;
+            msg[i] = (uint8_t)(rng >> 56);
+        }
+        msg[0] = (uint8_t)(1 << 2 | (msg[0] & 3));
+        kept += ais_hdlc_fields_plausible(msg, 168, 2);
+    }
+    if (kept < 20000 * 0.2 || kept > 20000 * 0.4) {
+        printf("FAIL field checks kept %d of 20000 random type 1 frames\n", kept);
+        fail++;
+    }
     printf("%s\n", fail ? "hdlc: failures" : "hdlc: ok");
     return fail != 0;
 }

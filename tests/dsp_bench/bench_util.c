@@ -43,6 +43,15 @@ void bu_random_msg(uint64_t *rng, uint8_t msb[21])
     /* a 9-digit MMSI: decoders may refuse 30-bit values above 999999999 (AIS-catcher drops
      * them while still decoding), which would count as misses that are not the radio's */
     sixbit_put_u(msb, 8, 30, (uint32_t)(201000000 + bu_rand(rng) % 574000000));
+    /* fields in range, as a real transmitter's are (the receiver checks those of soft-repaired
+     * frames): position inside +-180 / +-90 degrees, course, heading, manoeuvre indicator */
+    int64_t lon = (int64_t)(bu_rand(rng) % 216000001) - 108000000;
+    int64_t lat = (int64_t)(bu_rand(rng) % 108000001) - 54000000;
+    sixbit_put_u(msb, 61, 28, (uint32_t)lon & 0x0FFFFFFFu);
+    sixbit_put_u(msb, 89, 27, (uint32_t)lat & 0x07FFFFFFu);
+    sixbit_put_u(msb, 116, 12, (uint32_t)(bu_rand(rng) % 3601));
+    sixbit_put_u(msb, 128, 9, (uint32_t)(bu_rand(rng) % 360));
+    sixbit_put_u(msb, 143, 2, (uint32_t)(bu_rand(rng) % 3));
 }
 
 void bu_set_add(bu_set *s, const uint8_t *bits, size_t nbits, char channel)

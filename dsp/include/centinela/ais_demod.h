@@ -41,25 +41,28 @@ typedef struct {
 void ais_demod_config_default(ais_demod_config *cfg, double sample_rate_hz);
 
 typedef struct {
-    char channel;            /* 'A' or 'B' */
-    uint64_t start_sample;   /* input sample index of the start of the training sequence */
-    double level_dbfs;       /* burst power re full scale (1.0) */
-    double snr_db;           /* estimated SNR in a 25 kHz channel (Eb/N0 - 4.16 dB) */
-    double freq_offset_hz;   /* carrier offset from the channel frequency */
-    double freq_offset_ppm;  /* the same re the channel frequency */
-    int repaired;            /* symbols flipped by soft repair (0 = clean CRC) */
-    size_t nbits;            /* message bits (FCS removed) */
-    uint8_t bits[133];       /* message bits packed MSB-first, ready for six-bit armour */
+    char channel;           /* 'A' or 'B' */
+    uint64_t start_sample;  /* input sample index of the start of the training sequence */
+    double level_dbfs;      /* burst power re full scale (1.0) */
+    double snr_db;          /* estimated SNR in a 25 kHz channel (Eb/N0 - 4.16 dB) */
+    double freq_offset_hz;  /* carrier offset from the channel frequency */
+    double freq_offset_ppm; /* the same re the channel frequency */
+    int repaired;           /* symbols flipped by soft repair (0 = clean CRC) */
+    size_t nbits;           /* message bits (FCS removed) */
+    uint8_t bits[133];      /* message bits packed MSB-first, ready for six-bit armour */
 } ais_demod_frame;
 
 typedef struct {
-    uint64_t candidates;     /* preamble detections examined */
+    uint64_t candidates;            /* preamble detections examined */
     uint64_t candidates_suppressed; /* detections not examined: a stronger one was near */
-    uint64_t gated;          /* candidates dropped by the coherent preamble gate */
-    uint64_t frames;         /* frames delivered */
-    uint64_t repaired;       /* of which after soft repair */
-    uint64_t crc_fail;       /* candidates with an end flag whose CRC never passed */
-    uint64_t duplicates;     /* the same frame found again (other hypothesis) and dropped */
+    uint64_t gated;                 /* candidates dropped by the coherent preamble gate */
+    uint64_t frames;                /* frames delivered */
+    uint64_t repaired;              /* of which after soft repair */
+    uint64_t crc_fail;              /* candidates with an end flag whose CRC never passed */
+    uint64_t repair_rejected;       /* repairs that passed the CRC but not the field checks */
+    uint64_t repair_skipped;        /* failed frames whose soft values predicted too many errors to
+                                       repair: not searched */
+    uint64_t duplicates;            /* the same frame found again (other hypothesis) and dropped */
 } ais_demod_stats;
 
 typedef struct ais_demod ais_demod;

@@ -51,4 +51,11 @@ void ais_hdlc_pack_msb(const uint8_t *air, size_t nbits, uint8_t *out);
  * exact lengths of fixed-size types. */
 int ais_hdlc_plausible(const uint8_t *msb, size_t nbits, int strict);
 
+/* The stricter check of a frame that passed the CRC only after `flips` symbols were changed
+ * (a wrong repair passes the 16-bit CRC by chance): ais_hdlc_plausible strict, and the fields
+ * that M.1371-5 bounds inside their range (position, course, heading, position fixing device,
+ * ship type, UTC fields, the type 24 part number, the acknowledgement length).  Types with no
+ * such fields (binary and management messages) are trusted after one flip only. */
+int ais_hdlc_fields_plausible(const uint8_t *msb, size_t nbits, int flips);
+
 #endif
