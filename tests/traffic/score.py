@@ -170,6 +170,11 @@ def main(argv=None):
     ap.add_argument("--max-false-per-kvh", type=float, default=1.0)
     ap.add_argument("--min-precision", type=float, default=0.90)
     ap.add_argument("--min-recall", type=float, default=0.95)
+    ap.add_argument("--baseline", default="",
+                    help="JSON of the figures the detector last reached on this preset and seed "
+                         "(per rule precision and recall, false/kvh): with --check, falling below "
+                         "it fails and the goals above are reported without failing")
+    ap.add_argument("--write-baseline", default="", help="write this run's figures as a baseline")
     a = ap.parse_args(argv)
     gen_tmp = None
     if not a.dir:
@@ -202,6 +207,11 @@ def evaluate(a):
                                                  "recall", "false/kvh"))
     ok = fpk <= a.max_false_per_kvh
     failed = []
+    reached = {"preset": meta["preset"], "seed": meta["seed"], "false_per_kvh": round(fpk, 2), "rules": {}}
+    base = json.load(open(a.baseline)) if a.baseline else None
+    regressed = []
+    if base and fpk > base["false_per_kvh"] + 1e-9:
+        regressed.append("false/kvh %.2f > %.2f" % (fpk, base["false_per_kvh"]))
     for r in sorted(per, key=lambda r: RULES.index(r) if r in RULES else 99):
         p = per[r]
         nf = p["alerts"] - p["tp_alerts"] - p["excused"]
@@ -213,6 +223,13 @@ def evaluate(a):
             "-" if rec is None else "%.3f" % rec, nf / vh * 1000.0 if vh else 0))
         if truth and ((prec is not None and prec < a.min_precision) or (rec is not None and rec < a.min_recall)):
             failed.append(r)
+        reached["rules"][r] = {"precision": None if prec is None else round(prec, 3),
+                               "recall": None if rec is None else round(rec, 3)}
+        b = base["rules"].get(r) if base else None
+        if b:
+            for k, v in (("precision", prec), ("recall", rec)):
+                if b.get(k) is not None and (v is None or v < b[k] - 1e-9):
+                    regressed.append("%s %s %s < %.3f" % (r, k, "-" if v is None else "%.3f" % v, b[k]))
     if failed:
         ok = False
     causes = collections.Counter((f["rule"], f["kind"], f["area"]) for f in false)
@@ -231,6 +248,20 @@ def evaluate(a):
         with open(os.path.join(a.report, "causes.txt"), "w") as f:
             f.write("\n".join(lines) + "\n")
         print("false alerts with evidence: %s" % os.path.join(a.report, "false_alerts.jsonl"))
+    if a.write_baseline:
+        with open(a.write_baseline, "w") as f:
+            json.dump(reached, f, indent=1, sort_keys=True)
+            f.write("\n")
+    if a.check and base:
+        if not ok:
+            print("goals not met yet: false/kvh %.2f (goal %.2f)%s" % (
+                fpk, a.max_false_per_kvh, "; rules below precision %.2f / recall %.2f: %s" % (
+                    a.min_precision, a.min_recall, ", ".join(failed)) if failed else ""))
+        if regressed:
+            print("worse than the baseline %s: %s" % (a.baseline, "; ".join(regressed)))
+            return 1
+        print("no rule worse than the baseline %s" % a.baseline)
+        return 0
     if a.check:
         if not ok:
             print("goals missed: false/kvh %.2f (max %.2f)%s" % (
