@@ -210,7 +210,7 @@ def evaluate(a):
     reached = {"preset": meta["preset"], "seed": meta["seed"], "false_per_kvh": round(fpk, 2), "rules": {}}
     base = json.load(open(a.baseline)) if a.baseline else None
     regressed = []
-    if base and fpk > base["false_per_kvh"] + 1e-9:
+    if base and round(fpk, 2) > base["false_per_kvh"]:
         regressed.append("false/kvh %.2f > %.2f" % (fpk, base["false_per_kvh"]))
     for r in sorted(per, key=lambda r: RULES.index(r) if r in RULES else 99):
         p = per[r]
@@ -228,7 +228,7 @@ def evaluate(a):
         b = base["rules"].get(r) if base else None
         if b:
             for k, v in (("precision", prec), ("recall", rec)):
-                if b.get(k) is not None and (v is None or v < b[k] - 1e-9):
+                if b.get(k) is not None and (v is None or round(v, 3) < b[k]):
                     regressed.append("%s %s %s < %.3f" % (r, k, "-" if v is None else "%.3f" % v, b[k]))
     if failed:
         ok = False
