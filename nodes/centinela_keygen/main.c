@@ -2,8 +2,7 @@
  *
  *   centinela_keygen > site1.keys
  * The secret key goes in that node's section (curve_secret_key); the public key goes in
- * curve_server_key of the nodes that connect to it, or in curve_allow of the node it connects to.
- */
+ * curve_server_key of the nodes that connect to it, or in curve_allow of the node it connects to. */
 #include <stdio.h>
 #include <string.h>
 #include <zmq.h>
@@ -27,8 +26,7 @@ int main(int argc, char **argv)
     }
     char pub[41], sec[41];
     if (zmq_curve_keypair(pub, sec) != 0) {
-        fprintf(stderr, "centinela_keygen: zmq_curve_keypair failed: %s\n",
-                zmq_strerror(zmq_errno()));
+        fprintf(stderr, "centinela_keygen: zmq_curve_keypair failed: %s\n", zmq_strerror(zmq_errno()));
         return 1;
     }
     printf("curve_public_key = %s\ncurve_secret_key = %s\n", pub, sec);

@@ -43,11 +43,11 @@ static const struct {
     const char *ext;
     iqfile_format f;
 } ext_table[] = {
-    {".cu8", IQFILE_FORMAT_CU8},          {".bin", IQFILE_FORMAT_CU8},
-    {".raw", IQFILE_FORMAT_CU8},          {".cs8", IQFILE_FORMAT_CS8},
-    {".cs16", IQFILE_FORMAT_CS16},        {".cf32", IQFILE_FORMAT_CF32},
-    {".fc32", IQFILE_FORMAT_CF32},        {".cfile", IQFILE_FORMAT_CF32},
-    {".wav", IQFILE_FORMAT_WAV},          {".sigmf-meta", IQFILE_FORMAT_SIGMF},
+    {".cu8", IQFILE_FORMAT_CU8},         {".bin", IQFILE_FORMAT_CU8},
+    {".raw", IQFILE_FORMAT_CU8},         {".cs8", IQFILE_FORMAT_CS8},
+    {".cs16", IQFILE_FORMAT_CS16},       {".cf32", IQFILE_FORMAT_CF32},
+    {".fc32", IQFILE_FORMAT_CF32},       {".cfile", IQFILE_FORMAT_CF32},
+    {".wav", IQFILE_FORMAT_WAV},         {".sigmf-meta", IQFILE_FORMAT_SIGMF},
     {".sigmf-data", IQFILE_FORMAT_SIGMF}, {".sigmf", IQFILE_FORMAT_SIGMF},
     {".num", IQFILE_FORMAT_NUM},
 };
@@ -86,8 +86,8 @@ iqfile_format iqfile_format_from_path(const char *path)
 int iqfile_rate_ok(double rate_hz, const char *name)
 {
     if (!(rate_hz >= IQFILE_MIN_RATE_HZ && rate_hz <= IQFILE_MAX_RATE_HZ)) {
-        log_error("%s: sample rate %.0f Hz outside [%.0f, %.0f]", name, rate_hz, IQFILE_MIN_RATE_HZ,
-                  IQFILE_MAX_RATE_HZ);
+        log_error("%s: sample rate %.0f Hz outside [%.0f, %.0f]", name, rate_hz,
+                  IQFILE_MIN_RATE_HZ, IQFILE_MAX_RATE_HZ);
         return -1;
     }
     return 0;
@@ -182,8 +182,7 @@ static int parse_wav(iqfile_reader *r)
                 r->info.sample = IQFILE_SAMPLE_F32;
             else {
                 log_error("%s: WAV encoding %u with %u bits not supported (8/16-bit PCM, "
-                          "32-bit float)",
-                          r->name, fmt_tag, bits);
+                          "32-bit float)", r->name, fmt_tag, bits);
                 return -1;
             }
             r->bytes_per_comp = bits / 8;
@@ -291,8 +290,7 @@ int iqfile_sigmf_parse_meta(const char *json, size_t len, iqfile_sigmf_meta *out
     }
     if (parse_datatype(json_string_value(dt), out) != 0) {
         log_error("sigmf-meta: datatype \"%s\" not supported (cu8, ci8, ci16_le, cf32_le, ru8, "
-                  "ri8, ri16_le, rf32_le)",
-                  json_string_value(dt));
+                  "ri8, ri16_le, rf32_le)", json_string_value(dt));
         goto done;
     }
     json_t *sr = json_object_get(global, "core:sample_rate");
@@ -309,8 +307,7 @@ int iqfile_sigmf_parse_meta(const char *json, size_t len, iqfile_sigmf_meta *out
         if (json_is_number(fr))
             out->center_hz = json_number_value(fr);
         json_t *when = json_object_get(json_array_get(caps, 0), "core:datetime");
-        if (when && (!json_is_string(when) ||
-                     parse_datetime(json_string_value(when), &out->start_time_ns) != 0)) {
+        if (when && (!json_is_string(when) || parse_datetime(json_string_value(when), &out->start_time_ns) != 0)) {
             log_error("sigmf-meta: core:datetime is not ISO 8601 UTC (YYYY-MM-DDThh:mm:ss[.f]Z)");
             goto done;
         }
@@ -528,8 +525,7 @@ iqfile_reader *iqfile_open(const char *path, const iqfile_options *opt)
         r->f = stdin;
     } else if (r->info.format == IQFILE_FORMAT_AUTO) {
         log_error("%s: unknown file extension; give the format (cu8, cs8, cs16, cf32, wav, "
-                  "sigmf, num)",
-                  path);
+                  "sigmf, num)", path);
         iqfile_close(&r);
         return NULL;
     } else if (r->info.format == IQFILE_FORMAT_SIGMF) {

@@ -46,8 +46,8 @@ static void round_trip(const char *name, iqfile_format fmt, iqfile_kind kind, iq
         x[i] = 0.7f * cexpf(I * 0.01f * (float)i * (float)i);
         xr[i] = 0.8f * sinf(0.05f * (float)i);
     }
-    iqfile_writer_options wo = {
-        .format = fmt, .kind = kind, .sample = s, .sample_rate_hz = 288000, .center_hz = 161.975e6};
+    iqfile_writer_options wo = {.format = fmt, .kind = kind, .sample = s,
+                                .sample_rate_hz = 288000, .center_hz = 161.975e6};
     iqfile_writer *w = iqfile_create(path_of(name), &wo);
     CHECK(w != NULL);
     if (!w)
@@ -60,8 +60,8 @@ static void round_trip(const char *name, iqfile_format fmt, iqfile_kind kind, iq
     CHECK(iqfile_writer_close(&w) == 0 && w == NULL);
 
     iqfile_options o = {.format = fmt,
-                        .sample_rate_hz =
-                            fmt == IQFILE_FORMAT_WAV || fmt == IQFILE_FORMAT_SIGMF ? 0 : 288000};
+                        .sample_rate_hz = fmt == IQFILE_FORMAT_WAV || fmt == IQFILE_FORMAT_SIGMF
+                                              ? 0 : 288000};
     iqfile_reader *r = iqfile_open(path_of(name), &o);
     CHECK(r != NULL);
     if (!r)
@@ -134,11 +134,11 @@ static void truncated_and_bad(void)
     memcpy(wav, "RIFF", 4);
     memcpy(wav + 8, "WAVEfmt ", 8);
     wav[16] = 16;
-    wav[20] = 1;                    /* PCM */
-    wav[22] = 1;                    /* mono */
+    wav[20] = 1;  /* PCM */
+    wav[22] = 1;  /* mono */
     wav[24] = 0x80, wav[25] = 0xBB; /* 48000 */
-    wav[32] = 2;                    /* block align */
-    wav[34] = 16;                   /* bits */
+    wav[32] = 2;  /* block align */
+    wav[34] = 16; /* bits */
     memcpy(wav + 36, "data", 4);
     wav[40] = 100; /* claims 100 bytes, has 7 */
     write_bytes(path_of("trunc.wav"), wav, 51);

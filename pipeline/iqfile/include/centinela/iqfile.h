@@ -79,16 +79,15 @@ typedef struct {
 typedef struct {
     iqfile_format format;
     iqfile_kind kind;
-    iqfile_sample sample;     /* encoding of one component */
-    double sample_rate_hz;    /* [48e3, 10e6] */
-    double center_hz;         /* receiver centre frequency (default 162.000 MHz) */
-    unsigned audio_channels;  /* real kind: 1, or 2 for stereo audio (interleaved left, right) */
-    uint64_t implausible;     /* float values read as 0 (see Sanity above) */
-    int64_t total_samples;    /* complex or real samples in the file, -1 if unknown (stdin) */
-    uint64_t samples_read;    /* so far */
+    iqfile_sample sample;    /* encoding of one component */
+    double sample_rate_hz;   /* [48e3, 10e6] */
+    double center_hz;        /* receiver centre frequency (default 162.000 MHz) */
+    unsigned audio_channels; /* real kind: 1, or 2 for stereo audio (interleaved left, right) */
+    uint64_t implausible;    /* float values read as 0 (see Sanity above) */
+    int64_t total_samples;   /* complex or real samples in the file, -1 if unknown (stdin) */
+    uint64_t samples_read;   /* so far */
     uint64_t truncated_bytes; /* trailing bytes that did not make a whole sample */
-    int64_t
-        start_time_ns; /* UTC of the first sample (SigMF captures[0].core:datetime), 0 unknown */
+    int64_t start_time_ns;   /* UTC of the first sample (SigMF captures[0].core:datetime), 0 unknown */
 } iqfile_info;
 
 typedef struct iqfile_reader iqfile_reader;
