@@ -85,6 +85,13 @@ sanity)
   "$modulate" -i two.nmea -o start.cu8 --rate_hz 288000 --lead_s 0 --tail_s 0.01 2> /dev/null
   run "$demod" -r start.cu8 -s 288000
   [ "$(frames)" -eq 2 ] || fail "burst at sample 0: $(frames) frames"
+  # digital silence before a burst (padding, a squelched receiver), audio and IQ
+  "$modulate" -i two.nmea -o quiet.wav --audio --rate_hz 48000 --noise false --lead_s 0.5 2> /dev/null
+  run "$demod" -r quiet.wav
+  [ "$(frames)" -eq 1 ] || fail "audio after 0.5 s of silence: $(frames) frames, exit $rc"
+  "$modulate" -i two.nmea -o quiet.cf32 --rate_hz 288000 --noise false --lead_s 0.5 2> /dev/null
+  run "$demod" -r quiet.cf32 -s 288000
+  [ "$(frames)" -eq 2 ] || fail "IQ after 0.5 s of silence: $(frames) frames, exit $rc"
   ;;
 *)
   fail "unknown case"
