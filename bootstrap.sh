@@ -19,6 +19,8 @@ BUILD_PACKAGES=(build-essential cmake pkg-config libzmq3-dev libliquid-dev libhd
                 libxml2-dev libssl-dev libcurl4-openssl-dev)
 TEST_PACKAGES=(clang libclang-rt-14-dev llvm python3 python3-h5py python3-numpy iproute2 procps jq bc
                chromium prometheus openssl)
+# Dask reads a month of daily archives in parallel (pipeline/archive/LAYOUT.md, archive_dask_month).
+TEST_PACKAGES+=(python3-dask)
 # Node.js and npm install the web map's front-end libraries from their lock file; a machine
 # that already has them (from any source) keeps its own.
 command -v npm > /dev/null 2>&1 || TEST_PACKAGES+=(nodejs npm)

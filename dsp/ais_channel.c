@@ -1082,7 +1082,8 @@ static void process_pending(ais_channel *c, int force)
         }
         cd->rho = -1; /* done: no longer suppresses others */
     }
-    memmove(c->pend, c->pend + ready, (c->npend - ready) * sizeof *c->pend);
+    if (ready) /* pend is NULL until the first candidate */
+        memmove(c->pend, c->pend + ready, (c->npend - ready) * sizeof *c->pend);
     c->npend -= ready;
 }
 

@@ -129,8 +129,8 @@ ais_demod *ais_demod_create(const ais_demod_config *cfg_in)
             log_error("ais_demod: audio channel '%c' (A or B)", cfg.audio_channel);
             return NULL;
         }
-    } else if (!(fs >= 48e3 && fs <= 2.4e6)) {
-        log_error("ais_demod: sample rate %.0f Hz outside [48000, 2400000]", fs);
+    } else if (!(fs >= 48e3 && fs <= 10e6)) { /* the CIC takes Airspy/HackRF rates to 192k */
+        log_error("ais_demod: sample rate %.0f Hz outside [48000, 10000000]", fs);
         return NULL;
     }
     if (!(cfg.center_hz >= 100e6 && cfg.center_hz <= 250e6)) {

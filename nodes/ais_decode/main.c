@@ -49,6 +49,9 @@ static const opt_spec ais_decode_options[] = {
     {"time_zone", 0, OPT_STR, "UTC", 0, -1,
      "zone of leading date-times without one: UTC, an offset (+02:00) or a tz name "
      "(Europe/Paris)"},
+    {"merge_24", 0, OPT_BOOL, "false", 0, -1,
+     "type 24 as gpsd prints it: part A held, part B printed with its \"shipname\" (a part B "
+     "without its part A is printed as it is)"},
     {"summary", 0, OPT_BOOL, "true", 0, -1, "print counts of rejected input by class to stderr"},
     {"log_level", 0, OPT_STR, "warn", 0, -1,
      "error, warn, info or debug (debug names every rejected line, file:line and class)"},
@@ -59,6 +62,7 @@ typedef struct decoder {
     nmea_assembler *a;
     ais_json_opts opts;
     int with_meta;
+    ais_merge24 *merge24; /* NULL unless merge_24 */
     ais_stats stats;
     uint64_t too_long;
     char line[LINE_MAX_BYTES + 2];
@@ -114,6 +118,8 @@ static void handle_line(decoder *d, const char *name, uint64_t no, const char *l
         return;
     }
     r->decoded++;
+    if (d->merge24 && !ais_merge24_push(d->merge24, &m))
+        return; /* a part A, held for its part B */
     ais_json_opts o = d->opts;
     o.nmea = d->with_meta ? &nm : NULL;
     size_t len = ais_json_write(&m, &o, d->out, sizeof d->out - 1);
@@ -273,6 +279,8 @@ int main(int argc, char **argv)
     d.opts = (ais_json_opts){.scaled = !config_bool(cfg, "unscaled"),
                              .device = device && *device ? device : NULL};
     d.with_meta = config_bool(cfg, "tagblock");
+    if (config_bool(cfg, "merge_24"))
+        d.merge24 = ais_merge24_create();
     rc = 0;
     uint64_t decoded = 0;
     /* inputs: the `input` list (unless only "--" files were given), then the "--" files */
@@ -294,6 +302,7 @@ int main(int argc, char **argv)
     if (decoded == 0)
         rc = 1;
     nmea_assembler_destroy(&d.a);
+    ais_merge24_destroy(&d.merge24);
     config_destroy(&cfg);
     return rc;
 }

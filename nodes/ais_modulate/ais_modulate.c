@@ -96,7 +96,7 @@ ais_modulate *ais_modulate_create(const ais_modulate_config *cfg)
         why = "discriminator audio is written as wav or sigmf";
     else if (c->audio && c->audio_channel != 'A' && c->audio_channel != 'B')
         why = "audio_channel is A or B";
-    else if (!in_range(c->sample_rate_hz, IQFILE_MIN_RATE_HZ, IQFILE_MAX_RATE_HZ))
+    else if (!in_range(c->sample_rate_hz, IQFILE_MIN_RATE_HZ, 2.4e6)) /* the modulator's range */
         why = "sample rate outside [48 kS/s, 2.4 MS/s]";
     else if (c->audio && c->sample_rate_hz > 192000)
         why = "discriminator audio rate above 192 kS/s";

@@ -14,6 +14,12 @@ int main(int argc, char **argv)
                "(Z85) for one node.\n");
         return 0;
     }
+    if (argc > 1) {
+        /* A mistyped option must not print keys as if it had been understood. */
+        fprintf(stderr, "centinela_keygen: unknown argument '%s' (it takes none; see --help)\n",
+                argv[1]);
+        return 2;
+    }
     if (!zmq_has("curve")) {
         fprintf(stderr, "centinela_keygen: this libzmq has no CURVE support\n");
         return 1;

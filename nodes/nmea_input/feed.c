@@ -1,6 +1,9 @@
 /* See feed.h. */
 #include "feed.h"
 
+#include "csv_positions.h"
+#include "inputs.h"
+
 #include "centinela/log.h"
 
 #include <math.h>
@@ -17,6 +20,12 @@ struct feed {
     uint64_t radar[RADAR_STATUS_COUNT], radar_no_site, ais_out, radar_out, lines;
     int64_t last_time_ns;
     wire_ais msg;
+    /* a position table (csv_positions.h) when the first non-blank line is its header */
+    bool first_seen;
+    csv_positions *csv;
+    uint64_t csv_rows, csv_bad_rows, csv_skipped_rows;
+    int csv_seq_id;
+    csv_row_msgs csv_out;
 };
 
 feed *feed_create(uint32_t station_id, const radar_site *sites, int n_sites, int default_site,
@@ -46,6 +55,7 @@ void feed_destroy(feed **pf)
     if (!pf || !*pf)
         return;
     nmea_assembler_destroy(&(*pf)->asm_);
+    csv_positions_destroy(&(*pf)->csv);
     free(*pf);
     *pf = NULL;
 }
@@ -103,11 +113,87 @@ static int radar_line(feed *f, const char *line, size_t len, int64_t time_ns)
     return 1;
 }
 
+/* One row of a position table: its messages encoded as a receiver would have sent them (the
+ * sentences are kept as the raw NMEA, so an archive of a table reads like one of a feed). */
+static int csv_line(feed *f, const char *line, size_t len)
+{
+    csv_row_status st = csv_positions_row(f->csv, line, len, &f->csv_out);
+    if (st == CSV_ROW_SKIPPED) {
+        f->csv_skipped_rows++;
+        return 0;
+    }
+    if (st == CSV_ROW_BAD) {
+        if (f->csv_bad_rows++ == 0)
+            log_warn("line %llu: a %s row that cannot be read (time, MMSI, latitude or longitude): "
+                     "\"%.*s\"; such rows are counted in csv_bad_rows",
+                     (unsigned long long)f->lines, csv_positions_layout_name(f->csv),
+                     (int)(len < 120 ? len : 120), line);
+        return 0;
+    }
+    f->csv_rows++;
+    int produced = 0;
+    for (int i = 0; i < f->csv_out.n; i++) {
+        wire_ais *w = &f->msg;
+        memset(w, 0, sizeof *w);
+        size_t nbits = 0;
+        if (ais_encode(&f->csv_out.msg[i], w->bits, sizeof w->bits, &nbits) != 0 ||
+            nbits > WIRE_AIS_MAX_BITS) {
+            log_error("cannot encode a type %u message from line %llu", f->csv_out.msg[i].type,
+                      (unsigned long long)f->lines);
+            continue;
+        }
+        w->nbits = (uint16_t)nbits;
+        w->station_id = f->station_id;
+        w->rx_time_ns = f->csv_out.time_ns;
+        w->signal_dbfs = w->snr_db = w->freq_offset_hz = w->ppm = NAN;
+        if (nbits > 168)
+            f->csv_seq_id = (f->csv_seq_id + 1) % 10;
+        char nmea[NMEA_RAW_MAX];
+        if (nmea_encode_vdm(w->bits, nbits, "AIVDM", 0, f->csv_seq_id, nmea, sizeof nmea) > 0) {
+            size_t k = strlen(nmea);
+            while (k && (nmea[k - 1] == '\n' || nmea[k - 1] == '\r'))
+                k--;
+            size_t o = 0;
+            for (size_t j = 0; j < k && o < WIRE_AIS_MAX_NMEA; j++)
+                if (nmea[j] != '\r')
+                    w->nmea[o++] = nmea[j];
+            w->nmea[o] = 0;
+        }
+        if (w->rx_time_ns > f->last_time_ns)
+            f->last_time_ns = w->rx_time_ns;
+        f->ais_out++;
+        produced++;
+        if (f->h.on_ais)
+            f->h.on_ais(f->h.ctx, w);
+    }
+    return produced > 0;
+}
+
+static bool blank(const char *line, size_t len)
+{
+    for (size_t i = 0; i < len; i++)
+        if (line[i] != ' ' && line[i] != '\t' && line[i] != '\r' && line[i] != '\n')
+            return false;
+    return true;
+}
+
 int feed_line(feed *f, const char *line, size_t len, int64_t time_ns)
 {
     f->lines++;
     while (len && (line[len - 1] == '\n' || line[len - 1] == '\r'))
         len--;
+    if (!f->first_seen && !blank(line, len)) {
+        f->first_seen = true;
+        f->csv = csv_positions_create(line, len);
+        if (f->csv) {
+            log_info("a %s position table: each row becomes a position report (static data "
+                     "where the columns give it) at the row's time",
+                     csv_positions_layout_name(f->csv));
+            return 0;
+        }
+    }
+    if (f->csv)
+        return csv_line(f, line, len);
     /* TTM/TLL are '$' sentences, possibly behind a tag block */
     const char *body = line;
     if (len && line[0] == '\\') {
@@ -169,4 +255,15 @@ void feed_get_stats(const feed *f, feed_stats *out)
     out->ais_out = f->ais_out;
     out->radar_out = f->radar_out;
     out->lines = f->lines;
+    out->csv_rows = f->csv_rows;
+    out->csv_bad_rows = f->csv_bad_rows;
+    out->csv_skipped_rows = f->csv_skipped_rows;
+    out->csv_layout = f->csv ? csv_positions_layout_name(f->csv) : NULL;
+}
+
+int64_t feed_line_time_ns(const feed *f, const char *line, size_t len)
+{
+    if (f->csv)
+        return csv_positions_row_time_ns(f->csv, line, len);
+    return nmea_line_time_ns(line, len);
 }

@@ -5,7 +5,12 @@
  * Station: the tag block "s:" field when present (digits are the station id; any other text is
  * hashed to a stable id, FNV-1a), else the source's configured station id.
  * Radar site: the configured site whose id equals the "s:" digits, else the source's default.
- * Time: the tag block "c:" field or the USCG trailing Unix time, else the caller's time. */
+ * Time: the tag block "c:" field or the USCG trailing Unix time, else the caller's time.
+ *
+ * Position tables: when the first non-blank line is the header of a MarineCadastre or Danish
+ * Maritime Authority CSV (csv_positions.h), every later line is a row turned into AIS messages
+ * (encoded, with their !AIVDM sentences as raw NMEA) at the row's time; rows that cannot be read
+ * are counted, not fatal. */
 #ifndef NMEA_INPUT_FEED_H
 #define NMEA_INPUT_FEED_H
 
@@ -44,8 +49,12 @@ typedef struct feed_stats {
     uint64_t radar[RADAR_STATUS_COUNT];
     uint64_t radar_no_site;
     uint64_t ais_out, radar_out;
-    uint64_t lines; /* every line handed to feed_line */
+    uint64_t lines;                                    /* every line handed to feed_line */
+    uint64_t csv_rows, csv_bad_rows, csv_skipped_rows; /* position tables */
+    const char *csv_layout;                            /* NULL unless a position table */
 } feed_stats;
 void feed_get_stats(const feed *f, feed_stats *out);
+/* The line's own event time for pacing (a table row's time, else nmea_line_time_ns). */
+int64_t feed_line_time_ns(const feed *f, const char *line, size_t len);
 
 #endif

@@ -26,7 +26,13 @@
  * `radar_no_site`) has its counter in stats, with over-long lines (`too_long`), read errors and,
  * for TCP, connects, disconnects, failed connects and refused clients.  A file that yields no
  * message is a warning naming the file, its first unrecognised line and the setting that may
- * help, and counts in `inputs_without_messages`.  Files may be gzip'd (read as they are). */
+ * help, and counts in `inputs_without_messages`.  Files may be gzip'd (read as they are).
+ *
+ * Position tables: a file whose first line is a MarineCadastre or Danish Maritime Authority CSV
+ * header is read as rows, each published as the AIS position report (type 1 or 18) and, when
+ * its static columns are new for the MMSI, static data (5, or 24 A and B) a transponder would
+ * have sent, at the row's time (column mapping: csv_positions.h).  Rows read, unreadable and
+ * skipped (other mobiles) are counted in `csv_rows`, `csv_bad_rows`, `csv_skipped_rows`. */
 #include "feed.h"
 #include "inputs.h"
 
@@ -100,6 +106,7 @@ typedef struct conn {
 typedef struct totals {
     uint64_t nmea_status[NMEA_STATUS_COUNT], nmea_sentences, nmea_context;
     uint64_t radar[RADAR_STATUS_COUNT], radar_no_site, too_long;
+    uint64_t csv_rows, csv_bad_rows, csv_skipped_rows;
 } totals;
 
 typedef struct app {
@@ -123,7 +130,8 @@ typedef struct app {
     uint64_t *lines, *messages, *radar, *sentences, *nmea[NMEA_STATUS_COUNT],
         *radar_status[RADAR_STATUS_COUNT], *radar_no_site, *too_long, *read_errors, *connects,
         *disconnects, *connect_failures, *clients_refused, *datagrams, *bytes, *files,
-        *inputs_without_messages, *nmea_context, *udp_kernel_drops;
+        *inputs_without_messages, *nmea_context, *udp_kernel_drops, *csv_rows, *csv_bad_rows,
+        *csv_skipped_rows;
     int udp_rcvbuf;
 } app;
 
@@ -202,6 +210,9 @@ static void add_totals(totals *t, const feed *fe, const linebuf *lb)
         t->radar[s] += fs.radar[s];
     t->radar_no_site += fs.radar_no_site;
     t->too_long += lb->too_long;
+    t->csv_rows += fs.csv_rows;
+    t->csv_bad_rows += fs.csv_bad_rows;
+    t->csv_skipped_rows += fs.csv_skipped_rows;
 }
 
 /* A file read to its end that gave nothing: say which, where it went wrong and what may help. */
@@ -214,7 +225,12 @@ static void warn_if_empty(app *a, const conn *c)
     (*a->inputs_without_messages)++;
     const nmea_stats *ns = fs.nmea;
     const char *path = a->specs[c->spec].path;
-    if (ns->first_unknown_line)
+    if (fs.csv_layout)
+        log_warn("file:%s: a %s position table with no readable row in %llu lines (%llu bad, "
+                 "%llu skipped)",
+                 path, fs.csv_layout, (unsigned long long)fs.lines,
+                 (unsigned long long)fs.csv_bad_rows, (unsigned long long)fs.csv_skipped_rows);
+    else if (ns->first_unknown_line)
         log_warn("file:%s: no AIS or radar message in %llu lines; the first unrecognised is line "
                  "%llu (%s): \"%s\"; %s",
                  path, (unsigned long long)fs.lines, (unsigned long long)ns->first_unknown_line,
@@ -259,6 +275,9 @@ static void update_counters(app *a)
         *a->radar_status[s] = t.radar[s];
     *a->radar_no_site = t.radar_no_site;
     *a->too_long = t.too_long;
+    *a->csv_rows = t.csv_rows;
+    *a->csv_bad_rows = t.csv_bad_rows;
+    *a->csv_skipped_rows = t.csv_skipped_rows;
 }
 
 static void handle_line(app *a, conn *c, const char *line, size_t len, int64_t t_ns)
@@ -554,7 +573,7 @@ static void read_files(app *a, double *wait_s)
         size_t len;
         if (linebuf_next(&c->lb, c->eof, &line, &len)) {
             if (a->realtime) {
-                double w = pacer_wait_s(&a->pc, nmea_line_time_ns(line, len), mono_s());
+                double w = pacer_wait_s(&a->pc, feed_line_time_ns(c->fe, line, len), mono_s());
                 if (w > 0) {
                     linebuf_unget(&c->lb);
                     *wait_s = fmin(w, 0.1);
@@ -741,6 +760,9 @@ static void register_counters(app *a)
     a->disconnects = node_counter(n, "disconnects");
     a->connect_failures = node_counter(n, "connect_failures");
     a->clients_refused = node_counter(n, "clients_refused");
+    a->csv_rows = node_counter(n, "csv_rows");
+    a->csv_bad_rows = node_counter(n, "csv_bad_rows");
+    a->csv_skipped_rows = node_counter(n, "csv_skipped_rows");
 }
 
 /* Parse `file` + `inputs`; 0 or -1 (logged). */
@@ -871,7 +893,9 @@ int main(int argc, char **argv)
         "tcpserver:HOST:PORT[@STATION]\n"
         "Time: tag block c:, else $PGHP, else trailing Unix time, else leading time (line_format, "
         "time_zone), else the previous timed line (files) or this host's clock at reception "
-        "(network).  Files may be gzip'd.";
+        "(network).  Files may be gzip'd.\n"
+        "A file whose first line is a MarineCadastre or DMA CSV header is read as position "
+        "rows (type 1/18 and 5/24 at each row's time).";
     int code;
     node *n = node_create("nmea_input", nmea_input_options, summary, argc, argv, &code);
     if (!n)

@@ -9,7 +9,14 @@
  * Delivery: recordings are replayed losslessly (the runtime blocks on a full queue).  Live
  * sources default to lossless = false: the runtime never blocks and counts what it drops.  Even
  * with lossless = true a live source never stalls its device: a blocked publisher only fills
- * the ring, which then drops and counts overruns. */
+ * the ring, which then drops and counts overruns.
+ *
+ * Habits of other tools.  Short options are those that mean the same in AIS-catcher and rtl_sdr
+ * (-d device, -r file, -s rate, -g gain, -p ppm); AIS-catcher's -w (read a WAV), -f (NMEA to a
+ * file), -n (NMEA on screen), -m (model) and -c (channels) are refused with the equivalent here:
+ * `-w FILE` must never overwrite the recording the user meant to read.  Rates take k/M suffixes
+ * ("-s 288K", "1.536M") up to 10 MS/s (Airspy, HackRF); recordings at those rates are played as
+ * they are and the demodulator decimates them first thing. */
 #include "recorder.h"
 #include "source.h"
 
@@ -20,6 +27,7 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 static const opt_spec source_options[] = {
     {"device", 'd', OPT_STR, "", 0, -1,
@@ -27,9 +35,10 @@ static const opt_spec source_options[] = {
      "rtltcp:HOST[:PORT]"},
     {"input", 'r', OPT_STR, "", 0, -1,
      "recording to play (cu8, cs8, cs16, cf32, wav, sigmf, num; - = stdin)"},
-    {"format", 'f', OPT_STR, "", 0, -1, "sample format; empty: from the file name"},
-    {"rate_hz", 's', OPT_REAL, "0", 0, 2.4e6,
-     "sample rate; 0: from the file (raw formats need it), 288000 for a live receiver"},
+    {"format", 0, OPT_STR, "", 0, -1, "sample format; empty: from the file name"},
+    {"rate_hz", 's', OPT_REAL, "0", 0, 10e6,
+     "sample rate, S/s (288K, 1.536M accepted); 0: from the file (raw formats need it), 288000 "
+     "for a live receiver"},
     {"center_hz", 0, OPT_REAL, "0", 0, 2e9, "centre frequency; 0: from the file or 162.000 MHz"},
     {"start_time", 0, OPT_STR, "", 0, -1,
      "event time of the first sample, ISO 8601 UTC (2024-05-01T12:00:00Z); empty: from the file or "
@@ -40,7 +49,7 @@ static const opt_spec source_options[] = {
     {"truncated", 0, OPT_STR, "refuse", 0, -1,
      "a recording that is not a whole number of samples: refuse (exit 2) or play its whole "
      "samples"},
-    {"max_samples", 'n', OPT_INT, "0", 0, 9e15,
+    {"max_samples", 0, OPT_INT, "0", 0, 9e15,
      "end the stream after this many samples of stream time (as rtl_sdr -n); 0: never"},
     {"gain", 'g', OPT_STR, "auto", 0, -1,
      "live: tuner gain in dB (nearest step), or auto (tuner AGC)"},
@@ -57,7 +66,7 @@ static const opt_spec source_options[] = {
     {"retry_max_s", 0, OPT_REAL, "30", 0.01, 3600, "live: longest reopen delay"},
     {"stall_timeout_s", 0, OPT_REAL, "5", 0, 3600,
      "live: no samples for this long counts as a drop-out (device reopened); 0: never"},
-    {"record", 'w', OPT_STR, "", 0, -1,
+    {"record", 0, OPT_STR, "", 0, -1,
      "also record the samples to SigMF at this base name (strftime escapes: UTC of the first "
      "sample)"},
     {NULL, 0, 0, NULL, 0, 0, NULL},
@@ -306,9 +315,43 @@ static int run(node *n, const source_backend *be)
     return code;
 }
 
+/* Short options of AIS-catcher that mean something else here: what to use instead. */
+static const struct {
+    const char *flag, *hint;
+} foreign_flags[] = {
+    {"-w", "to play a WAV give -r FILE; to record, --record BASE (AIS-catcher's -w reads a WAV)"},
+    {"-f", "the sample format is --format (AIS-catcher's -f writes NMEA to a file)"},
+    {"-n", "to stop after N samples give --max_samples N (AIS-catcher's -n prints NMEA)"},
+    {"-m", "demodulation models are ais_demod's, which runs one"},
+    {"-t", "rtl_tcp: --device rtltcp:HOST:PORT"},
+    {"-l", "devices: --device rtlsdr:INDEX or rtlsdr:serial=SN"},
+};
+
+/* 0, or 2 after naming the flag that means something else here. */
+static int refuse_foreign_flags(int argc, char **argv)
+{
+    for (int i = 1; i < argc; i++) {
+        if (strcmp(argv[i], "-c") == 0 && i + 1 < argc && access(argv[i + 1], R_OK) != 0) {
+            log_error("-c %s: -c reads a config file here; AIS-catcher's -c selects channels "
+                      "(both are always in the band); the centre frequency is --center_hz",
+                      argv[i + 1]);
+            return 2;
+        }
+        for (size_t k = 0; k < sizeof foreign_flags / sizeof foreign_flags[0]; k++)
+            if (strcmp(argv[i], foreign_flags[k].flag) == 0) {
+                log_error("%s: %s", argv[i], foreign_flags[k].hint);
+                return 2;
+            }
+    }
+    return 0;
+}
+
 int main(int argc, char **argv)
 {
     int code;
+    log_set_ident("sdr_source");
+    if (refuse_foreign_flags(argc, argv) != 0)
+        return 2;
     char *summary = make_summary();
     node *n = node_create("sdr_source", source_options, summary, argc, argv, &code);
     if (!n) {

@@ -157,6 +157,10 @@ static source *file_open(const source_settings *cfg, source_info *info, int *exi
     info->complex_iq = fi->kind == IQFILE_KIND_COMPLEX;
     info->live = false;
     info->total_samples = fi->total_samples;
+    if (fi->audio_channels == 2)
+        log_warn("%s: stereo discriminator audio: publishing the left channel (A) only; "
+                 "`ais_demod -r %s` decodes both",
+                 cfg->input, cfg->input);
     snprintf(info->description, sizeof info->description, "%s: %s %s, %.0f S/s, centre %.6f MHz",
              cfg->input, iqfile_format_name(fi->format),
              info->complex_iq ? "complex IQ" : "discriminator audio", fi->sample_rate_hz,
@@ -174,10 +178,16 @@ static int file_read(source *s, source_block *out, int timeout_ms)
 {
     (void)timeout_ms;
     bool complex_iq = s->info->kind == IQFILE_KIND_COMPLEX;
+    bool stereo = !complex_iq && s->info->audio_channels == 2;
     long got = complex_iq ? iqfile_read_cf32(s->r, (float complex *)s->samples, s->block)
-                          : iqfile_read_real(s->r, s->samples, s->block);
+                          : iqfile_read_real(s->r, s->samples, stereo ? 2 * s->block : s->block);
     if (got < 0)
         return SOURCE_FAIL;
+    if (stereo) { /* left of each pair (the wire's audio is one channel) */
+        for (long i = 0; i < got / 2; i++)
+            s->samples[i] = s->samples[2 * i];
+        got /= 2;
+    }
     if (got == 0)
         return SOURCE_END;
     if (s->realtime) {

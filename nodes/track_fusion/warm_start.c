@@ -125,6 +125,12 @@ int warm_start(fusion *f, const char *path, double removed_s, warm_start_result 
 {
     memset(out, 0, sizeof *out);
     struct stat st;
+    if (stat(path, &st) != 0 && errno == ENOENT && !is_archive_name(path)) {
+        /* First boot: the archiver creates its directory when it starts, after us.  A named
+         * .h5 file that is missing is still an error (a typo, not a first start). */
+        log_info("warm_start: %s does not exist yet (first start): starting empty", path);
+        return 0;
+    }
     if (stat(path, &st) != 0) {
         log_error("warm_start: %s: %s", path, strerror(errno));
         return -1;

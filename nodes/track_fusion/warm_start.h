@@ -23,8 +23,9 @@ typedef struct warm_start_result {
     uint32_t skipped;      /* last states too old, removed, radar-only or refused */
 } warm_start_result;
 
-/* Restore into f (before any input).  Returns 0 (also when the directory holds no archive yet:
- * nothing to restore, logged), or -1 when the path or the file cannot be read (logged). */
+/* Restore into f (before any input).  Returns 0 (also when the directory holds no archive yet or
+ * does not exist yet, as on a first start: nothing to restore, logged), or -1 when the path or
+ * the file cannot be read, or a named .h5 file does not exist (logged). */
 int warm_start(fusion *f, const char *path, double removed_s, warm_start_result *out);
 
 #endif

@@ -264,6 +264,18 @@ static const ais_field dac200fid10[] = {
     FLD(103, 1, F_B, A(dac200fid10.heading_q), "heading_q"),
 };
 
+/* ---- DAC 200 FI 55 (type 6): inland number of persons on board (ERI, as gpsd decodes it) ----
+ *  rel  width  field
+ *    0     8   crew, 0-254, 255 = unknown
+ *    8    13   passengers, 0-8190, 8191 = unknown
+ *   21     8   shipboard personnel, 0-254, 255 = unknown
+ *   29    51   spare        (total 168 bits with header; 117..176 accepted: the fields fit) */
+static const ais_field dac200fid55[] = {
+    FLD(0, 8, F_U, A(dac200fid55.crew), "crew"),
+    FLD(8, 13, F_U, A(dac200fid55.passengers), "passengers"),
+    FLD(21, 8, F_U, A(dac200fid55.personnel), "personnel"),
+};
+
 /* ERI ship types (ERI/RIS Index, as listed by gpsd) */
 static const struct {
     uint16_t code;
@@ -329,12 +341,19 @@ void ais_app_decode(const uint8_t *bits, size_t nbits, size_t start, int type, a
         default:
             break;
         }
+    } else if (type == 6 && b->dac == 200 && b->fid == 55 && nbits >= 117 && nbits <= 176) {
+        fields_decode(dac200fid55, sizeof dac200fid55 / sizeof dac200fid55[0], bits, nbits, start,
+                      m);
+        b->app_kind = AIS_APP_DAC200_FID55;
     } else if (type == 6 && (b->dac == 235 || b->dac == 250) && b->fid == 10 && nbits == 136) {
         fields_decode(dac235fid10, sizeof dac235fid10 / sizeof dac235fid10[0], bits, nbits, start,
                       m);
         b->app_kind = AIS_APP_DAC235_FID10;
     } else if (type == 8 && b->dac == 1) {
-        if (b->fid == 11 && nbits >= 346 && nbits <= 352) {
+        /* FI 11 fills 352 bits; transmitters also send it cut at 304 (and other lengths):
+         * gpsd decodes it whatever its length, the fields past the end reading 0, and so do
+         * we from the wave data on (bit 296 of the message) */
+        if (b->fid == 11 && nbits >= 296 && nbits <= 360) {
             fields_decode(dac1fid11, sizeof dac1fid11 / sizeof dac1fid11[0], bits, nbits, start, m);
             b->app_kind = AIS_APP_DAC1_FID11;
         } else if (b->fid == 31 && nbits >= 350) {
@@ -514,6 +533,9 @@ void ais_app_json(const ais_binary *b, jw *w, int scaled)
         jw_str(w, "shiptype_text", text);
         break;
     }
+    case AIS_APP_DAC200_FID55:
+        fields_json(dac200fid55, sizeof dac200fid55 / sizeof dac200fid55[0], m, w, scaled);
+        break;
     case AIS_APP_NONE:
         break;
     }
@@ -615,6 +637,12 @@ int ais_app_encode(const ais_binary *b, int type, uint8_t *bits, size_t start, s
             return -1;
         fields_encode(dac200fid10, sizeof dac200fid10 / sizeof dac200fid10[0], m, bits, start);
         *end = start + 112;
+        return 0;
+    case AIS_APP_DAC200_FID55:
+        if (type != 6 || b->dac != 200 || b->fid != 55)
+            return -1;
+        fields_encode(dac200fid55, sizeof dac200fid55 / sizeof dac200fid55[0], m, bits, start);
+        *end = start + 80;
         return 0;
     case AIS_APP_NONE:
     default:

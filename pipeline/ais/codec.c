@@ -112,7 +112,11 @@ void fields_json(const ais_field *f, size_t n, const void *base, jw *w, int scal
             if (f->legend) {
                 char key[40];
                 snprintf(key, sizeof key, "%s_text", f->name);
-                jw_str(w, key, v < f->nlegend ? f->legend[v] : "INVALID");
+                /* gpsd's words beyond a table: "INVALID SHIP TYPE" for ship types */
+                jw_str(w, key,
+                       v < f->nlegend                     ? f->legend[v]
+                       : f->legend == ais_shiptype_legend ? "INVALID SHIP TYPE"
+                                                          : "INVALID");
             }
             break;
         }

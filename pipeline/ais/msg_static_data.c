@@ -42,6 +42,7 @@ static ais_status decode(const uint8_t *bits, size_t nbits, ais_msg *m)
     }
     if (s->partno != 1)
         return AIS_BAD_VALUE;
+    s->shipname[0] = 0; /* not in part B; ais_merge24 may fill it */
     if (nbits < 162 || nbits > 176)
         return AIS_BAD_LENGTH;
     s->shiptype = sixbit_get_u(bits, nbits, 40, 8);
@@ -64,6 +65,8 @@ static void json(const ais_msg *m, jw *w, int scaled)
         jw_str(w, "shipname", s->shipname);
         return;
     }
+    if (s->shipname[0]) /* merged with its part A (ais_merge24) */
+        jw_str(w, "shipname", s->shipname);
     jw_uint(w, "shiptype", s->shiptype);
     jw_str(w, "shiptype_text", ais_shiptype_text(s->shiptype));
     jw_str(w, "vendorid", s->vendorid);

@@ -11,6 +11,7 @@
 #include "iqfile_internal.h"
 
 #include <ctype.h>
+#include <stdbool.h>
 #include <errno.h>
 #include <math.h>
 #include <stdlib.h>
@@ -26,7 +27,9 @@ struct iqfile_reader {
     int own;
     char *name;
     iqfile_info info;
-    unsigned channels;       /* 1 real, 2 complex */
+    unsigned channels; /* components per sample: 1 audio, 2 complex or stereo audio */
+    uint64_t checked;  /* float values looked at for the sanity warning */
+    bool warned_implausible;
     unsigned bytes_per_comp; /* 0 for text */
     int64_t data_left;       /* bytes left in the data chunk, -1 = to EOF */
     uint8_t *buf;
@@ -192,6 +195,18 @@ static int parse_wav(iqfile_reader *r)
             r->info.kind = channels == 2 ? IQFILE_KIND_COMPLEX : IQFILE_KIND_REAL;
             if (r->info.sample_rate_hz == 0)
                 r->info.sample_rate_hz = rate;
+            else if (fabs(r->info.sample_rate_hz - rate) > 0.5)
+                log_warn("%s: the given rate %.0f S/s overrides the WAV header's %u S/s; leave "
+                         "rate_hz at 0 to use the header",
+                         r->name, r->info.sample_rate_hz, rate);
+            if (channels == 2 && r->info.sample_rate_hz < IQFILE_STEREO_AUDIO_MAX_RATE_HZ) {
+                /* I/Q this slow cannot hold an AIS channel (+-25 kHz +- 12.5 kHz around
+                 * 162 MHz): two discriminator outputs, as rtl_ais -A and dual receivers write */
+                r->info.kind = IQFILE_KIND_REAL;
+                r->info.audio_channels = 2;
+                log_info("%s: 2 channels at %.0f S/s: stereo discriminator audio (left A, right B)",
+                         r->name, r->info.sample_rate_hz);
+            }
             if (size == 0 || size == 0xFFFFFFFFu) {
                 r->data_left = -1;
                 r->info.total_samples = -1;
@@ -364,6 +379,10 @@ static FILE *open_sigmf(iqfile_reader *r, const char *path)
     r->info.sample = m.sample;
     if (r->info.sample_rate_hz == 0)
         r->info.sample_rate_hz = m.sample_rate_hz;
+    else if (m.sample_rate_hz > 0 && fabs(r->info.sample_rate_hz - m.sample_rate_hz) > 0.5)
+        log_warn("%s: the given rate %.0f S/s overrides the SigMF core:sample_rate %.0f; leave "
+                 "rate_hz at 0 to use it",
+                 r->name, r->info.sample_rate_hz, m.sample_rate_hz);
     if (r->info.center_hz == 0)
         r->info.center_hz = m.center_hz;
     r->info.start_time_ns = m.start_time_ns;
@@ -445,7 +464,9 @@ static int reader_setup(iqfile_reader *r)
                   r->name);
         return -1;
     }
-    r->channels = r->info.kind == IQFILE_KIND_COMPLEX ? 2 : 1;
+    if (r->info.kind == IQFILE_KIND_REAL && r->info.audio_channels != 2)
+        r->info.audio_channels = 1;
+    r->channels = r->info.kind == IQFILE_KIND_COMPLEX ? 2 : r->info.audio_channels;
     r->bytes_per_comp = sample_bytes(r->info.sample);
     if (r->info.sample_rate_hz == 0) {
         log_error("%s: %s has no sample rate in it; give one", r->name,
@@ -465,6 +486,8 @@ static int reader_setup(iqfile_reader *r)
         }
         clearerr(r->f);
     }
+    if (r->info.total_samples == 0)
+        log_warn("%s: holds no samples", r->name);
     return 0;
 }
 
@@ -618,14 +641,36 @@ static long read_components(iqfile_reader *r, float *out, size_t ncomp)
         for (size_t i = 0; i < n; i++)
             out[i] = (float)(int16_t)le16(b + 2 * i) / 32768.0f;
         break;
-    case IQFILE_SAMPLE_F32:
+    case IQFILE_SAMPLE_F32: {
+        /* Bytes of cu8 or cs16 read as floats give NaNs, huge values and denormals (which also
+         * cost the filters many times their normal CPU): read them as 0 and say so. */
+        uint64_t bad = 0;
         for (size_t i = 0; i < n; i++) {
             uint32_t u = le32(b + 4 * i);
             float v;
             memcpy(&v, &u, 4);
-            out[i] = isfinite(v) ? v : 0.0f;
+            float a = fabsf(v);
+            if (!isfinite(v) || a > 1e6f || (a < 1e-30f && v != 0)) {
+                v = 0;
+                bad++;
+            }
+            out[i] = v;
+        }
+        r->info.implausible += bad;
+        if (r->checked < 1000000) {
+            r->checked += n;
+            if (!r->warned_implausible && r->info.implausible * 100 > r->checked &&
+                r->checked >= 1024) {
+                r->warned_implausible = true;
+                log_warn("%s: %.0f %% of the float samples are not plausible (NaN, beyond 1e6 or "
+                         "below 1e-30): is it really %s? cu8/cs8/cs16 read as float look like "
+                         "this; give the format",
+                         r->name, 100.0 * (double)r->info.implausible / (double)r->checked,
+                         r->info.format == IQFILE_FORMAT_CF32 ? "cf32" : "32-bit float");
+            }
         }
         break;
+    }
     default:
         return -1;
     }
@@ -651,8 +696,10 @@ long iqfile_read_real(iqfile_reader *r, float *out, size_t max)
         log_error("%s: holds complex I/Q samples; read them with iqfile_read_cf32", r->name);
         return -1;
     }
+    if (r->info.audio_channels == 2)
+        max -= max % 2; /* whole left/right pairs */
     long n = read_components(r, out, max);
     if (n > 0)
-        r->info.samples_read += (uint64_t)n;
+        r->info.samples_read += (uint64_t)n / r->info.audio_channels;
     return n;
 }

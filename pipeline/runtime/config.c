@@ -3,6 +3,7 @@
 #include "centinela/log.h"
 
 #include <errno.h>
+#include <stdio.h>
 #include <ini.h>
 #include <math.h>
 #include <stdlib.h>
@@ -81,6 +82,40 @@ static int parse_bool(const char *s, bool *out)
     return -1;
 }
 
+/* A number as radio tools write them: strtod syntax with an optional multiplier suffix k/K
+ * (1e3), m/M (1e6) or g/G (1e9), as rtl_sdr's "-s 288k -f 162M" and AIS-catcher's users do
+ * ("288K", "1.536M").  0 or -1. */
+static int parse_number(const char *value, double *out)
+{
+    char *end;
+    errno = 0;
+    double d = strtod(value, &end);
+    if (errno || end == value)
+        return -1;
+    if (*end && !end[1]) {
+        switch (*end) {
+        case 'k':
+        case 'K':
+            d *= 1e3, end++;
+            break;
+        case 'm':
+        case 'M':
+            d *= 1e6, end++;
+            break;
+        case 'g':
+        case 'G':
+            d *= 1e9, end++;
+            break;
+        default:
+            break;
+        }
+    }
+    if (*end != 0 || !isfinite(d))
+        return -1;
+    *out = d;
+    return 0;
+}
+
 static int check_value(const opt_spec *s, const char *value, const char *origin)
 {
     if (s->type == OPT_STR)
@@ -93,10 +128,8 @@ static int check_value(const opt_spec *s, const char *value, const char *origin)
         }
         return 0;
     }
-    char *end;
-    errno = 0;
-    double d = strtod(value, &end);
-    if (errno || end == value || *end != 0 || !isfinite(d)) {
+    double d;
+    if (parse_number(value, &d) != 0) {
         log_error("%s: %s = '%s' is not a number", origin, s->key, value);
         return -1;
     }
@@ -133,48 +166,127 @@ struct load_ctx {
     bool allow_unknown;
     int errors;
     char last_key[128]; /* key of the previous line, for continuation lines */
+    /* the reader (read_line): */
+    FILE *f;
+    char *buf;
+    size_t buf_cap;
+    int line;           /* physical line being handled, 1-based */
+    bool indented;      /* it starts with white space (a continuation line) */
+    char **long_values; /* values of lines too long for libinih's buffer */
+    size_t n_long;
+    int *set_line; /* per option: line of this file that set it, 0 when none */
 };
+
+/* Marks a value that read_line kept aside: LONG_VALUE_MARK followed by its index. */
+#define LONG_VALUE_MARK '\x01'
+
+/* libinih's reader: one physical line per call, as fgets would give it, so line numbers stay
+ * exact.  Debian's libinih is built with INI_MAX_LINE = 200 and no reallocation: it would cut a
+ * longer line and read the rest as a line of its own ("unknown option 'ets/feeds.nmea,file'").
+ * Such a line is handed over as "key = <mark><index>" with its value kept here, and on_ini
+ * puts the value back; a long comment becomes ";". */
+static char *read_line(char *str, int num, void *stream)
+{
+    struct load_ctx *lc = stream;
+    ssize_t n = getline(&lc->buf, &lc->buf_cap, lc->f);
+    if (n < 0)
+        return NULL;
+    lc->line++;
+    char *b = lc->buf;
+    lc->indented = n > 0 && (b[0] == ' ' || b[0] == '\t');
+    if (n < num - 1) {
+        memcpy(str, b, (size_t)n + 1);
+        return str;
+    }
+    while (n > 0 && (b[n - 1] == '\n' || b[n - 1] == '\r'))
+        b[--n] = 0;
+    const char *t = b + strspn(b, " \t");
+    size_t sep = strcspn(t, "=:");
+    if (*t == ';' || *t == '#' || !t[sep] || (size_t)(t - b) + sep + 16 >= (size_t)num) {
+        /* a comment, or no "key =" that fits: libinih's own rules apply to what fits */
+        snprintf(str, (size_t)num, "%s\n", *t == ';' || *t == '#' ? ";" : b);
+        return str;
+    }
+    char *v = (char *)t + sep + 1;
+    v += strspn(v, " \t");
+    /* an inline comment (libinih: ';' after white space) */
+    for (char *p = v; *p; p++)
+        if (*p == ';' && p > v && (p[-1] == ' ' || p[-1] == '\t')) {
+            *p = 0;
+            break;
+        }
+    size_t k = strlen(v);
+    while (k && (v[k - 1] == ' ' || v[k - 1] == '\t'))
+        v[--k] = 0;
+    lc->long_values = x_realloc(lc->long_values, (lc->n_long + 1) * sizeof *lc->long_values);
+    lc->long_values[lc->n_long] = x_strdup(v);
+    snprintf(str, (size_t)num, "%.*s= %c%zu\n", (int)((t - b) + sep), b, LONG_VALUE_MARK,
+             lc->n_long);
+    lc->n_long++;
+    return str;
+}
 
 static int on_ini(void *user, const char *section, const char *name, const char *value)
 {
     struct load_ctx *lc = user;
     if (strcmp(section, lc->section) != 0)
         return 1;
+    if (value[0] == LONG_VALUE_MARK) {
+        size_t i = strtoul(value + 1, NULL, 10);
+        if (i < lc->n_long)
+            value = lc->long_values[i];
+    }
     char origin[512];
-    snprintf(origin, sizeof origin, "%s [%s]", lc->path, section);
-    if (!find(lc->c, name)) {
+    snprintf(origin, sizeof origin, "%s:%d [%s]", lc->path, lc->line, section);
+    struct opt_value *v = find(lc->c, name);
+    if (!v) {
         if (lc->allow_unknown)
             return 1;
         log_error("%s: unknown option '%s'", origin, name);
         lc->errors++;
         return 1;
     }
-    /* libinih reports an indented continuation line as the same key again, and reads lines
-     * of at most 200 characters: a long list (endpoints) continues on indented lines and the
-     * parts are joined with ", ". */
-    struct opt_value *v = find(lc->c, name);
-    if (strcmp(lc->last_key, name) == 0 && v->set && *v->text && *value) {
+    /* libinih reports an indented continuation line as the same key again: a long list
+     * (endpoints) may continue on indented lines, and the parts are joined with ", ". */
+    size_t idx = (size_t)(v - lc->c->v);
+    bool continuation = lc->indented && strcmp(lc->last_key, name) == 0;
+    if (continuation && v->set && *v->text && *value) {
         size_t k = strlen(v->text) + strlen(value) + 3;
         char *joined = x_malloc(k);
         snprintf(joined, k, "%s, %s", v->text, value);
         if (config_set(lc->c, name, joined, origin) != 0)
             lc->errors++;
         free(joined);
+    } else if (!continuation && lc->set_line[idx]) {
+        /* the last one silently winning hides a mistake: name both lines */
+        log_error("%s: '%s' is set twice in [%s], on lines %d and %d", lc->path, name, section,
+                  lc->set_line[idx], lc->line);
+        lc->errors++;
     } else if (config_set(lc->c, name, value, origin) != 0) {
         lc->errors++;
     }
+    if (!continuation)
+        lc->set_line[idx] = lc->line;
     snprintf(lc->last_key, sizeof lc->last_key, "%s", name);
     return 1;
 }
 
 int config_load_file(config *c, const char *path, const char *section, bool allow_unknown)
 {
-    struct load_ctx lc = {c, path, section, allow_unknown, 0, ""};
-    int rc = ini_parse(path, on_ini, &lc);
-    if (rc == -1) {
+    struct load_ctx lc = {.c = c, .path = path, .section = section, .allow_unknown = allow_unknown};
+    lc.f = fopen(path, "r");
+    if (!lc.f) {
         log_error("%s: cannot open config file: %s", path, strerror(errno));
         return -1;
     }
+    lc.set_line = x_calloc(c->n ? c->n : 1, sizeof *lc.set_line);
+    int rc = ini_parse_stream(read_line, &lc, on_ini, &lc);
+    fclose(lc.f);
+    free(lc.buf);
+    for (size_t i = 0; i < lc.n_long; i++)
+        free(lc.long_values[i]);
+    free(lc.long_values);
+    free(lc.set_line);
     if (rc > 0) {
         log_error("%s:%d: syntax error", path, rc);
         return -1;
@@ -198,12 +310,15 @@ const char *config_str(const config *c, const char *key)
 
 int64_t config_int(const config *c, const char *key)
 {
-    return (int64_t)strtod(config_str(c, key), NULL);
+    return (int64_t)config_real(c, key);
 }
 
 double config_real(const config *c, const char *key)
 {
-    return strtod(config_str(c, key), NULL);
+    double d = 0;
+    if (parse_number(config_str(c, key), &d) != 0)
+        return strtod(config_str(c, key), NULL); /* not a numeric option: as before */
+    return d;
 }
 
 bool config_bool(const config *c, const char *key)

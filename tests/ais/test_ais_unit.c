@@ -1127,6 +1127,88 @@ static void test_real_log_forms(void)
     nmea_assembler_destroy(&a);
 }
 
+/* gpsd parity: DAC 200 FI 55 decoded, FI 11 cut at 304 bits decoded, "INVALID SHIP TYPE",
+ * type 24 parts merged as gpsd merges them (ais_merge24). */
+static void scaled_json(const ais_msg *m, char *js, size_t cap)
+{
+    ais_json_opts o = {.scaled = true};
+    if (!ais_json_write(m, &o, js, cap))
+        js[0] = 0;
+}
+
+static void test_gpsd_parity(void)
+{
+    uint8_t bits[SIXBIT_MAX_BYTES];
+    size_t nb;
+    char js[4096];
+    /* type 6 DAC 200 FI 55: inland persons on board, 168 bits */
+    ais_msg m = hdr(6, 211234560);
+    m.u.binary.dest_mmsi = 211000000;
+    m.u.binary.dac = 200;
+    m.u.binary.fid = 55;
+    m.u.binary.app_kind = AIS_APP_DAC200_FID55;
+    m.u.binary.app.dac200fid55.crew = 5;
+    m.u.binary.app.dac200fid55.passengers = 120;
+    m.u.binary.app.dac200fid55.personnel = 2;
+    CHECK(ais_encode(&m, bits, sizeof bits, &nb) == 0 && nb == 168);
+    ais_msg d;
+    CHECK(ais_decode(bits, nb, &d) == AIS_OK && d.u.binary.app_kind == AIS_APP_DAC200_FID55);
+    CHECK(d.u.binary.app.dac200fid55.crew == 5 && d.u.binary.app.dac200fid55.passengers == 120 &&
+          d.u.binary.app.dac200fid55.personnel == 2);
+    scaled_json(&d, js, sizeof js);
+    CHECK(strstr(js, "\"crew\":5,\"passengers\":120,\"personnel\":2") != NULL);
+    roundtrip("type 6 DAC 200 FI 55", &m);
+
+    /* type 8 DAC 1 FI 11 sent cut at 304 bits: decoded, the fields that are there exact */
+    m = hdr(8, 2300061);
+    m.u.binary.dac = 1;
+    m.u.binary.fid = 11;
+    m.u.binary.app_kind = AIS_APP_DAC1_FID11;
+    m.u.binary.app.meteo.lat = 3878700; /* 64.645 deg in 1/1000 min */
+    m.u.binary.app.meteo.lon = 1464000;
+    m.u.binary.app.meteo.wspeed = 11;
+    m.u.binary.app.meteo.humidity = 80;
+    CHECK(ais_encode(&m, bits, sizeof bits, &nb) == 0 && nb == 352);
+    CHECK(ais_decode(bits, 304, &d) == AIS_OK && d.u.binary.app_kind == AIS_APP_DAC1_FID11);
+    CHECK(d.u.binary.app.meteo.lat == 3878700 && d.u.binary.app.meteo.lon == 1464000);
+    CHECK(d.u.binary.app.meteo.wspeed == 11 && d.u.binary.app.meteo.humidity == 80);
+    CHECK(ais_decode(bits, 200, &d) == AIS_OK && d.u.binary.app_kind == AIS_APP_NONE);
+
+    /* ship types beyond the table, in gpsd's words */
+    m = hdr(5, 351234000);
+    m.u.static_voyage.shiptype = 150;
+    scaled_json(&m, js, sizeof js);
+    CHECK(strstr(js, "\"shiptype_text\":\"INVALID SHIP TYPE\"") != NULL);
+    m = hdr(24, 351234000);
+    m.u.static_data.partno = 1;
+    m.u.static_data.shiptype = 200;
+    scaled_json(&m, js, sizeof js);
+    CHECK(strstr(js, "\"shiptype_text\":\"INVALID SHIP TYPE\"") != NULL);
+
+    /* type 24: part A held, part B of the same MMSI completed with its name */
+    ais_merge24 *g = ais_merge24_create();
+    ais_msg a = hdr(24, 211736530), b = hdr(24, 211736530), other = hdr(24, 244129744);
+    strcpy(a.u.static_data.shipname, "LIBERTAS");
+    b.u.static_data.partno = other.u.static_data.partno = 1;
+    b.u.static_data.shiptype = other.u.static_data.shiptype = 37;
+    /* part B decoded into a struct that held a name before must not show it */
+    ais_msg dirty = a;
+    CHECK(ais_encode(&b, bits, sizeof bits, &nb) == 0 && ais_decode(bits, nb, &dirty) == AIS_OK);
+    scaled_json(&dirty, js, sizeof js);
+    CHECK(strstr(js, "shipname") == NULL);
+    CHECK(ais_merge24_push(g, &a) == 0);
+    CHECK(ais_merge24_push(g, &other) == 1);
+    scaled_json(&other, js, sizeof js);
+    CHECK(strstr(js, "shipname") == NULL);
+    CHECK(ais_merge24_push(g, &b) == 1);
+    scaled_json(&b, js, sizeof js);
+    CHECK(strstr(js, "\"shipname\":\"LIBERTAS\",\"shiptype\":37") != NULL);
+    ais_msg pos = hdr(1, 211736530);
+    CHECK(ais_merge24_push(g, &pos) == 1);
+    ais_merge24_destroy(&g);
+    CHECK(g == NULL);
+}
+
 int main(void)
 {
     test_create_config();
@@ -1138,6 +1220,7 @@ int main(void)
     test_real_log_forms();
     test_roundtrips();
     test_json();
+    test_gpsd_parity();
     printf("test_ais_unit: %d failures\n", failures);
     return failures ? 1 : 0;
 }

@@ -95,7 +95,8 @@ static void compare(const char *what, size_t idx, json_t *exp, json_t *got)
 }
 
 /* Decode a file into JSON objects (scaled or not), gpsd-style: type 24 part A is held and merged
- * into the following part B of the same MMSI. */
+ * into the following part B of the same MMSI by the library's ais_merge24 (ais_decode
+ * --merge_24), so gpsd's merged objects check it. */
 static json_t *decode_file(const char *path, int scaled, size_t *roundtrips)
 {
     FILE *f = fopen(path, "r");
@@ -107,9 +108,7 @@ static json_t *decode_file(const char *path, int scaled, size_t *roundtrips)
     json_t *out = json_array();
     nmea_assembler *a = nmea_assembler_create(NULL);
     char line[1024];
-    json_t *pending24[16] = {NULL}; /* part A held per MMSI, as gpsd's type 24 queue */
-    uint32_t pending24_mmsi[16] = {0};
-    unsigned next24 = 0;
+    ais_merge24 *merge = ais_merge24_create(); /* type 24 parts, as gpsd merges them */
     while (fgets(line, sizeof line, f)) {
         nmea_message nm;
         if (!nmea_assembler_push(a, line, strlen(line), NMEA_TIME_NONE, &nm))
@@ -161,31 +160,28 @@ static json_t *decode_file(const char *path, int scaled, size_t *roundtrips)
             failures++;
             continue;
         }
-        if (m.type == 24 && m.u.static_data.partno == 0) {
-            unsigned k = next24++ % 16;
-            json_decref(pending24[k]);
-            pending24[k] = obj;
-            pending24_mmsi[k] = m.mmsi;
+        /* gpsd prints a part B only when it holds the part A of the same MMSI */
+        bool part_b_alone = m.type == 24 && m.u.static_data.partno == 1;
+        if (!ais_merge24_push(merge, &m)) {
+            json_decref(obj);
             continue;
         }
         if (m.type == 24) {
-            /* gpsd prints part B only when it holds part A of the same MMSI */
-            int found = -1;
-            for (int k = 0; k < 16; k++)
-                if (pending24[k] && pending24_mmsi[k] == m.mmsi)
-                    found = k;
-            if (found < 0) {
+            if (part_b_alone && !m.u.static_data.shipname[0]) {
                 json_decref(obj);
                 continue;
             }
-            json_object_set(obj, "shipname", json_object_get(pending24[found], "shipname"));
-            json_decref(pending24[found]);
-            pending24[found] = NULL;
+            /* the merged object, written again by the library */
+            json_decref(obj);
+            if (!ais_json_write(&m, &o, js, sizeof js) || !(obj = json_loads(js, 0, &err))) {
+                fprintf(stderr, "merged type 24 JSON\n");
+                failures++;
+                continue;
+            }
         }
         json_array_append_new(out, obj);
     }
-    for (int k = 0; k < 16; k++)
-        json_decref(pending24[k]);
+    ais_merge24_destroy(&merge);
     nmea_assembler_destroy(&a);
     fclose(f);
     return out;

@@ -2,9 +2,10 @@
  *
  *   test_publisher --pub '@ipc:///tmp/x/pub' --count 2000 --rate 200 --subscribers 1
  *
- * Message i has event time base + i * 100 ms and MMSI 200000000 + i % 50 (type 1 positions
- * moving north-east from 8.9 N 79.5 W); every 10th i also a track, every 20th a radar report,
- * every 50th an alert.  Prints "sent <i>" after each ais message (the tests read progress). */
+ * Message i has event time base + i * step_ms (100 ms by default) and MMSI 200000000 + i % 50 (type
+ * 1 positions moving north-east from 8.9 N 79.5 W); every 10th i also a track, every 20th a radar
+ * report, every 50th an alert.  Prints "sent <i>" after each ais message (the tests read progress).
+ */
 #include "centinela/config.h"
 #include "centinela/log.h"
 #include "centinela/node.h"
@@ -18,8 +19,10 @@
 
 static const opt_spec pub_options[] = {
     {"count", 'n', OPT_INT, "1000", 1, 1e9, "ais messages to publish"},
-    {"rate", 0, OPT_REAL, "0", 0, 1e7, "ais messages per second (wall-clock); 0: as fast as possible"},
+    {"rate", 0, OPT_REAL, "0", 0, 1e7,
+     "ais messages per second (wall-clock); 0: as fast as possible"},
     {"base_time", 0, OPT_STR, "2026-01-01T09:58:00Z", 0, -1, "event time of the first message"},
+    {"step_ms", 0, OPT_INT, "100", 1, 86400000, "event time between messages (ms)"},
     {NULL, 0, 0, NULL, 0, 0, NULL},
 };
 
@@ -27,7 +30,7 @@ typedef struct pub {
     node *n;
     long long count, i;
     double rate;
-    int64_t base_ns;
+    int64_t base_ns, step_ns;
     struct timespec t0;
     uint8_t buf[8192];
 } pub;
@@ -47,7 +50,7 @@ static void nmea_for(const uint8_t *bits, size_t nbits, char channel, char *out,
 
 static int publish_one(pub *p, long long i)
 {
-    int64_t t = p->base_ns + i * 100000000LL;
+    int64_t t = p->base_ns + i * p->step_ns;
     uint32_t mmsi = 200000000u + (uint32_t)(i % 50);
     double lat = 8.9 + (double)i * 1e-5, lon = -79.5 + (double)i * 1e-5;
     static wire_ais m;
@@ -77,11 +80,24 @@ static int publish_one(pub *p, long long i)
     if (len < 0 || node_publish(p->n, WIRE_AIS, t, 0, p->buf, (size_t)len) != 0)
         return -1;
     if (i % 10 == 0) {
-        wire_track k = {.track_id = (uint32_t)(i % 50) + 1, .mmsi = mmsi, .state = TRACK_CONFIRMED,
-                        .sensors = TRACK_SENSOR_AIS, .ais_class = 'A', .quality = 90, .nav_status = 0,
-                        .time_ns = t, .last_report_ns = t, .lat_deg = lat, .lon_deg = lon,
-                        .sog_kn = 12.5f, .cog_deg = 45.0f, .heading_deg = NAN, .pos_sigma_m = 10.0f,
-                        .zones = 1u << (i % 5), .dist_shore_m = NAN, .n_stations = 1,
+        wire_track k = {.track_id = (uint32_t)(i % 50) + 1,
+                        .mmsi = mmsi,
+                        .state = TRACK_CONFIRMED,
+                        .sensors = TRACK_SENSOR_AIS,
+                        .ais_class = 'A',
+                        .quality = 90,
+                        .nav_status = 0,
+                        .time_ns = t,
+                        .last_report_ns = t,
+                        .lat_deg = lat,
+                        .lon_deg = lon,
+                        .sog_kn = 12.5f,
+                        .cog_deg = 45.0f,
+                        .heading_deg = NAN,
+                        .pos_sigma_m = 10.0f,
+                        .zones = 1u << ((i / 10) % 5),
+                        .dist_shore_m = NAN,
+                        .n_stations = 1,
                         .n_reports = (uint32_t)i};
         snprintf(k.name, sizeof k.name, "VESSEL %u", mmsi % 100);
         snprintf(k.callsign, sizeof k.callsign, "HP%u", mmsi % 1000);
@@ -90,9 +106,16 @@ static int publish_one(pub *p, long long i)
             return -1;
     }
     if (i % 20 == 0) {
-        wire_radar r = {.site_id = 3, .target = (uint16_t)(i % 30), .status = 'T', .time_ns = t,
-                        .lat_deg = lat + 0.01, .lon_deg = lon, .range_m = 1500.0f,
-                        .bearing_deg = 90.0f, .speed_kn = 8.0f, .course_deg = NAN};
+        wire_radar r = {.site_id = 3,
+                        .target = (uint16_t)(i % 30),
+                        .status = 'T',
+                        .time_ns = t,
+                        .lat_deg = lat + 0.01,
+                        .lon_deg = lon,
+                        .range_m = 1500.0f,
+                        .bearing_deg = 90.0f,
+                        .speed_kn = 8.0f,
+                        .course_deg = NAN};
         if ((len = wire_radar_encode(&r, p->buf, sizeof p->buf)) < 0 ||
             node_publish(p->n, WIRE_RADAR, t, 0, p->buf, (size_t)len) != 0)
             return -1;
@@ -115,7 +138,8 @@ static int publish_one(pub *p, long long i)
         a.severity = 0.5f;
         a.confidence = 0.9f;
         a.context = 1.0f;
-        snprintf(a.evidence, sizeof a.evidence, "{\"gap_s\":%lld,\"note\":\"test, \\\"quoted\\\"\"}", i);
+        snprintf(a.evidence, sizeof a.evidence,
+                 "{\"gap_s\":%lld,\"note\":\"test, \\\"quoted\\\"\"}", i);
         if ((len = wire_alert_encode(&a, p->buf, sizeof p->buf)) < 0 ||
             node_publish(p->n, WIRE_ALERT, t, 0, p->buf, (size_t)len) != 0)
             return -1;
@@ -155,8 +179,10 @@ int main(int argc, char **argv)
                           argc, argv, &rc);
     if (!n)
         return rc;
-    pub p = {.n = n, .count = config_int(node_config(n), "count"),
-             .rate = config_real(node_config(n), "rate")};
+    pub p = {.n = n,
+             .count = config_int(node_config(n), "count"),
+             .rate = config_real(node_config(n), "rate"),
+             .step_ns = config_int(node_config(n), "step_ms") * 1000000LL};
     if (wire_parse_time(config_str(node_config(n), "base_time"), &p.base_ns) != 0) {
         node_destroy(&n);
         return 2;

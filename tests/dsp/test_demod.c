@@ -30,7 +30,7 @@ static void refuse(void)
 {
     ais_demod_config c;
     log_set_level(LOG_LEVEL_ERROR);
-    ais_demod_config_default(&c, 3e6);
+    ais_demod_config_default(&c, 12e6); /* beyond 10 MS/s */
     int bad = ais_demod_create(&c) != NULL;
     ais_demod_config_default(&c, 288000);
     c.center_hz = 50e6;

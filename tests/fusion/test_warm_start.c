@@ -153,13 +153,18 @@ int main(int argc, char **argv)
     CHECK(fusion_report_in(b, &r) == 1);
     CHECK(fusion_get_stats(b)->tracks_created == created);
 
-    /* a single file works too, and a missing path is refused */
+    /* a single file works too; a missing .h5 file is refused, a directory that does not exist
+     * yet (first start) starts empty, a path through a regular file is refused */
     fusion *c3f = fusion_create(&c2);
     warm_start_result ws2;
     CHECK(warm_start(c3f, ws.file, c2.removed_s, &ws2) == 0 && ws2.restored == NV - 1);
     fusion_destroy(&c3f);
     fusion *c4f = fusion_create(&c2);
-    CHECK(warm_start(c4f, "/nonexistent/archive", c2.removed_s, &ws2) == -1);
+    CHECK(warm_start(c4f, "/nonexistent/archive/a.h5", c2.removed_s, &ws2) == -1);
+    CHECK(warm_start(c4f, "/nonexistent/archive", c2.removed_s, &ws2) == 0 && ws2.restored == 0);
+    char through_file[1100];
+    snprintf(through_file, sizeof through_file, "%s/sub", ws.file);
+    CHECK(warm_start(c4f, through_file, c2.removed_s, &ws2) == -1);
     fusion_destroy(&c4f);
 
     fusion_destroy(&a);

@@ -117,7 +117,7 @@ static void truncated_and_bad(void)
     CHECK(iqfile_open(path_of("odd.cu8"), NULL) == NULL);
     write_bytes(path_of("x.zzz"), b, 4);
     CHECK(iqfile_open(path_of("x.zzz"), &o) == NULL);
-    iqfile_options bad = {.sample_rate_hz = 3e6};
+    iqfile_options bad = {.sample_rate_hz = 12e6}; /* beyond 10 MS/s */
     CHECK(iqfile_open(path_of("odd.cu8"), &bad) == NULL);
     bad.sample_rate_hz = 8000;
     CHECK(iqfile_open(path_of("odd.cu8"), &bad) == NULL);

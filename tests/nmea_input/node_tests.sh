@@ -292,6 +292,20 @@ empty)
   grep -q 'warn .*1 lines: 0 ais messages' "$work/node.log" || fail "summary not a warning"
   expect_stat inputs_without_messages 1
   ;;
+csv_node)
+  # Position tables as analysts download them: each row a message at the row's time, static
+  # data where the columns give it, unreadable rows counted; realtime pacing by the row times.
+  run_files --inputs "file:$data/marinecadastre.csv, file:$data/dma.csv"
+  [ "$rc" -eq 0 ] || fail "exit $rc"
+  expect "every row's messages" '[.[] | select(.topic == "ais" and (.eos | not))] | length == 12'
+  expect "row times" '[.[] | select(.topic == "ais" and (.eos | not))] | .[0].rx_time_ns == 1672531205000000000 and .[6].rx_time_ns == 1698796800000000000'
+  expect "raw NMEA" '[.[] | select(.topic == "ais" and (.eos | not))][1].nmea | test("^!AIVDM,2,1,")'
+  expect_stat csv_rows 6
+  expect_stat csv_bad_rows 6
+  expect_stat csv_skipped_rows 1
+  grep -q "MarineCadastre position table" "$work/node.log" || fail "layout not named"
+  grep -q "DMA row that cannot be read" "$work/node.log" || fail "first bad row not named"
+  ;;
 *)
   fail "unknown case"
   ;;

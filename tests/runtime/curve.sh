@@ -12,6 +12,10 @@ export CENTINELA_RUN_DIR="$work/run"
 
 key() { sed -n "s/^curve_$2_key = //p" "$work/$1.keys"; }
 for k in server good bad; do "$keygen" > "$work/$k.keys"; done
+# an argument it does not take is refused, and no key is printed
+rc=0; "$keygen" --bogus > "$work/bogus.keys" 2> "$work/bogus.err" || rc=$?
+[ "$rc" -eq 2 ] && [ ! -s "$work/bogus.keys" ] && grep -q "unknown argument '--bogus'" "$work/bogus.err" ||
+  { echo "FAIL: keygen --bogus: exit $rc, $(cat "$work/bogus.keys" "$work/bogus.err")"; exit 1; }
 port=$((20000 + RANDOM % 20000))
 head -c $((96000 * 2 * 3)) /dev/urandom > "$work/noise.cu8"
 

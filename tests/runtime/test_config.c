@@ -34,6 +34,86 @@ static int parse(config *c, const char *file, int n, const char *const *args)
     return config_parse_args(c, argc, argv, "prog", NULL, NULL);
 }
 
+/* Numbers as radio tools write them: k, M, G multipliers. */
+static void test_radio_numbers(void)
+{
+    const char *ok[][2] = {{"288K", "288000"},
+                           {"1.536M", "1536000"},
+                           {"96k", "96000"},
+                           {"2.4e6", "2400000"},
+                           {"0.288m", "288000"}};
+    for (size_t i = 0; i < sizeof ok / sizeof ok[0]; i++) {
+        config *c = make();
+        const char *a[] = {"-s", ok[i][0]};
+        CHECK(parse(c, NULL, 2, a) == 0);
+        CHECK(config_real(c, "rate_hz") == atof(ok[i][1]));
+        config_destroy(&c);
+    }
+    const char *bad[] = {"288KK", "K", "1.5x", "288 K", "9G"}; /* 9G: out of range */
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        config *c = make();
+        const char *a[] = {"-s", bad[i]};
+        CHECK(parse(c, NULL, 2, a) == -1);
+        config_destroy(&c);
+    }
+}
+
+static char *write_file(const char *text)
+{
+    static char path[64];
+    snprintf(path, sizeof path, "/tmp/centinela-config-XXXXXX");
+    int fd = mkstemp(path);
+    FILE *f = fdopen(fd, "w");
+    fputs(text, f);
+    fclose(f);
+    return path;
+}
+
+/* Lines longer than libinih's 200-byte buffer, duplicate keys, continuation lines. */
+static void test_file_edges(void)
+{
+    /* a 300-character value (a list of files, as a feeds graph has) is read whole */
+    char longv[301];
+    for (int i = 0; i < 300; i++)
+        longv[i] = (char)('a' + i % 26);
+    longv[300] = 0;
+    char text[1024];
+    snprintf(text, sizeof text, "; %s\n[prog]\nname = %s ; a comment\ncount = 4\n", longv, longv);
+    char *path = write_file(text);
+    config *c = make();
+    CHECK(parse(c, path, 0, NULL) == 0);
+    CHECK(strcmp(config_str(c, "name"), longv) == 0);
+    CHECK(config_int(c, "count") == 4);
+    config_destroy(&c);
+    remove(path);
+
+    /* a key given twice in the section is refused (both lines are named in the log) */
+    path = write_file("[prog]\ncount = 4\nname = x\ncount = 5\n");
+    c = make();
+    CHECK(parse(c, path, 0, NULL) == -1);
+    config_destroy(&c);
+    remove(path);
+    /* ... also right after itself, unindented */
+    path = write_file("[prog]\nname = a\nname = b\n");
+    c = make();
+    CHECK(parse(c, path, 0, NULL) == -1);
+    config_destroy(&c);
+    remove(path);
+    /* the same key in another section is not a duplicate */
+    path = write_file("[other]\ncount = 1\n[prog]\ncount = 2\n");
+    c = make();
+    CHECK(parse(c, path, 0, NULL) == 0 && config_int(c, "count") == 2);
+    config_destroy(&c);
+    remove(path);
+    /* an indented continuation line still extends a list */
+    path = write_file("[prog]\nname = a,\n    b\n");
+    c = make();
+    CHECK(parse(c, path, 0, NULL) == 0);
+    CHECK(strcmp(config_str(c, "name"), "a,, b") == 0);
+    config_destroy(&c);
+    remove(path);
+}
+
 int main(void)
 {
     char path[] = "/tmp/centinela-config-XXXXXX";
@@ -96,6 +176,8 @@ int main(void)
     config_destroy(&c);
     remove(dump);
     remove(path);
+    test_radio_numbers();
+    test_file_edges();
     if (!g_failures)
         printf("config: all checks passed\n");
     return g_failures ? 1 : 0;

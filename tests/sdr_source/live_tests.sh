@@ -285,7 +285,7 @@ file_errors)
   check 2 "not one of" --input "$work/in.cu8" --format cu9 --rate_hz 288000
   check 2 "cannot tell the sample format" --input "$work/x.dat" --rate_hz 288000
   check 2 "outside" --input "$work/in.cu8" --rate_hz 10000
-  check 2 "rate_hz" --input "$work/in.cu8" --rate_hz 3000000
+  check 2 "rate_hz" --input "$work/in.cu8" --rate_hz 12000000
   check 2 "" --input "$work/in.cu8"
   check 2 "noise.wav" --input "$work/noise.wav"
   check 2 "No such file" --input "$work/absent.cu8" --rate_hz 288000

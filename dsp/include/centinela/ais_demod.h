@@ -28,7 +28,7 @@
 #define AIS_DEMOD_CHANNEL_B 2
 
 typedef struct {
-    double sample_rate_hz;     /* complex: [48e3, 2.4e6]; real (audio): [48e3, 192e3] */
+    double sample_rate_hz;     /* complex: [48e3, 10e6]; real (audio): [48e3, 192e3] */
     double center_hz;          /* receiver centre; 0 = 162.000 MHz; complex input only */
     int input_real;            /* 1: FM-discriminator audio, one channel */
     char audio_channel;        /* channel label of audio input, 'A' (default) or 'B' */

@@ -72,6 +72,7 @@ typedef enum ais_app_kind {
     AIS_APP_DAC1_FID29,     /* IMO289 text description (broadcast) */
     AIS_APP_DAC235_FID10,   /* GLA AtoN monitoring data (also DAC 250) */
     AIS_APP_DAC200_FID10,   /* inland ship static and voyage related data */
+    AIS_APP_DAC200_FID55, /* inland number of persons on board (type 6) */
 } ais_app_kind;
 
 typedef struct ais_tidal {
@@ -116,6 +117,9 @@ typedef union ais_app {
         uint32_t length, beam, shiptype, hazard, draught, loaded;
         bool speed_q, course_q, heading_q;
     } dac200fid10;
+    struct {
+        uint32_t crew, passengers, personnel; /* 255, 8191, 255 = unknown */
+    } dac200fid55;
 } ais_app;
 
 #define AIS_DATA_MAX_BYTES 160
@@ -256,6 +260,17 @@ ais_status ais_decode_counted(const uint8_t *bits, size_t nbits, ais_msg *out, a
  * Supported for every type whose struct holds the whole message (all but unknown types).
  * Returns 0 with *nbits_out set, or -1 (unsupported type or overflow). */
 int ais_encode(const ais_msg *m, uint8_t *bits, size_t bits_cap_bytes, size_t *nbits_out);
+
+/* Type 24 parts merged as gpsd merges them: a part A is held (per MMSI, the latest few) and
+ * not output; a part B takes the name of the held part A of its MMSI, and its JSON then carries
+ * "shipname" first, as gpsd's merged object does.  Unlike gpsd, a part B without a held part A
+ * is output as it is (gpsd drops it).  A part B's shipname is not transmitted in it: ais_encode
+ * writes part B without it.  Every other message passes unchanged. */
+typedef struct ais_merge24 ais_merge24;
+ais_merge24 *ais_merge24_create(void);
+void ais_merge24_destroy(ais_merge24 **g);
+/* 1 when *m is to be output (a part B possibly completed with a name), 0 when it was held. */
+int ais_merge24_push(ais_merge24 *g, ais_msg *m);
 
 /* Degrees from the transmitted units: 1/10000 min, 1/1000 min, 1/10 min. */
 static inline double ais_deg_1e4min(int32_t v)

@@ -5,7 +5,10 @@
  *   cs8   interleaved signed 8-bit I/Q (HackRF)
  *   cs16  interleaved signed 16-bit little-endian I/Q
  *   cf32  interleaved 32-bit float little-endian I/Q (GNU Radio "complex")
- *   wav   RIFF WAVE: 2 channels = I/Q, 1 channel = FM-discriminator audio (real);
+ *   wav   RIFF WAVE: 2 channels = I/Q, 1 channel = FM-discriminator audio (real); 2 channels
+ *         below IQFILE_STEREO_AUDIO_MAX_RATE_HZ = stereo discriminator audio (rtl_ais -A, two
+ *         receivers in one file: left = channel A, right = channel B), since I/Q that slow holds
+ *         no AIS channel;
  *         PCM 8-bit unsigned, 16-bit signed, or 32-bit IEEE float (also WAVE_FORMAT_EXTENSIBLE)
  *   sigmf SigMF recording: path to the .sigmf-meta or .sigmf-data (either works); the meta gives
  *         core:datatype (cu8, ci8, ci16_le, cf32_le, ru8, ri8, ri16_le, rf32_le),
@@ -18,7 +21,13 @@
  *
  * Samples are returned as floats at full scale 1.0: cu8 (v - 127.5) / 127.5, cs8 v / 128,
  * cs16 v / 32768, 8-bit WAV (v - 128) / 128.  Sample rates must lie within
- * [IQFILE_MIN_RATE_HZ, IQFILE_MAX_RATE_HZ].
+ * [IQFILE_MIN_RATE_HZ, IQFILE_MAX_RATE_HZ] (48 kS/s audio to 10 MS/s Airspy and HackRF IQ).
+ * A rate given in iqfile_options wins over a WAV or SigMF header, with a warning when they differ.
+ *
+ * Sanity: a file with no sample is a warning at open; float samples that are not finite, or
+ * whose magnitude is beyond 1e6 or below 1e-30 (what cu8 or cs16 bytes read as cf32 look like)
+ * are read as 0 and counted in iqfile_info.implausible, with one warning naming the likely
+ * cause once they are more than 1 % of the first million.
  *
  * Errors are reported once with log_error() and returned as NULL or -1; malformed or truncated
  * files never crash.  A trailing partial sample (odd byte count) is dropped, counted in
@@ -33,7 +42,8 @@
 #include <stdio.h>
 
 #define IQFILE_MIN_RATE_HZ 48000.0
-#define IQFILE_MAX_RATE_HZ 2400000.0
+#define IQFILE_MAX_RATE_HZ 10000000.0
+#define IQFILE_STEREO_AUDIO_MAX_RATE_HZ 75000.0
 
 typedef enum {
     IQFILE_FORMAT_AUTO = 0, /* from the file name */
@@ -70,8 +80,10 @@ typedef struct {
     iqfile_format format;
     iqfile_kind kind;
     iqfile_sample sample;    /* encoding of one component */
-    double sample_rate_hz;   /* [48e3, 2.4e6] */
+    double sample_rate_hz;   /* [48e3, 10e6] */
     double center_hz;        /* receiver centre frequency (default 162.000 MHz) */
+    unsigned audio_channels; /* real kind: 1, or 2 for stereo audio (interleaved left, right) */
+    uint64_t implausible;    /* float values read as 0 (see Sanity above) */
     int64_t total_samples;   /* complex or real samples in the file, -1 if unknown (stdin) */
     uint64_t samples_read;   /* so far */
     uint64_t truncated_bytes; /* trailing bytes that did not make a whole sample */
@@ -97,7 +109,8 @@ const iqfile_info *iqfile_get_info(const iqfile_reader *r);
 /* Read up to max complex samples.  Returns the count, 0 at the end, -1 on error (read error,
  * or the file holds real samples). */
 long iqfile_read_cf32(iqfile_reader *r, float complex *out, size_t max);
-/* Read up to max real samples (discriminator audio).  Same returns; -1 on a complex file. */
+/* Read up to max real values (discriminator audio).  Same returns; -1 on a complex file.  Stereo
+ * audio (audio_channels 2) comes as interleaved left/right pairs: max and the count are values. */
 long iqfile_read_real(iqfile_reader *r, float *out, size_t max);
 void iqfile_close(iqfile_reader **r);
 
@@ -107,7 +120,7 @@ typedef struct {
     iqfile_kind kind;      /* WAV and SigMF: complex (I/Q) or real; raw formats are complex */
     iqfile_sample sample;  /* WAV/SigMF component encoding: U8 (real only in SigMF), S8
                               (SigMF only), S16 or F32; raw formats imply theirs */
-    double sample_rate_hz; /* [48e3, 2.4e6] */
+    double sample_rate_hz; /* [48e3, 10e6] */
     double center_hz;      /* SigMF captures[0].core:frequency */
 } iqfile_writer_options;
 
