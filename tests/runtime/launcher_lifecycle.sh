@@ -5,7 +5,8 @@
 #     message) and leaves the running graph alone;
 #  2. SIGTERM to the launcher drains the graph: exit 143, every alert closed in the JSON Lines
 #     has its close row in the archive, every message nmea_input published is archived;
-#  3. SIGKILL to the launcher: its nodes die with it (no orphan after 2 s);
+#  3. SIGKILL to the launcher: its nodes die with it (they flush first; the time is printed, and
+#     the test fails only beyond 10 s, since a loaded machine slows a sanitized build's exit);
 #  4. a recording with broken metadata ends the graph once, with the reason, never restarted.
 #   launcher_lifecycle.sh <build dir> <source dir>
 set -euo pipefail
@@ -76,16 +77,22 @@ rm -rf "$work/run" "$work/archive" "$work/alerts.jsonl"
 launcher=$!
 wait_running
 nodes=$(pids)
+t0=$(date +%s.%N)
 kill -9 "$launcher"; wait "$launcher" 2>/dev/null || true
 launcher=""
-sleep 2
-left=""
-for p in $nodes; do kill -0 "$p" 2>/dev/null && left="$left $p"; done
+left=$nodes
+for _ in $(seq 1 100); do
+  left=""
+  for p in $nodes; do kill -0 "$p" 2>/dev/null && left="$left $p"; done
+  [ -z "$left" ] && break
+  sleep 0.1
+done
+gone=$(echo "$(date +%s.%N) - $t0" | bc)
 if [ -n "$left" ]; then
   for p in $left; do kill -9 "$p" 2>/dev/null || true; done
   echo "FAIL: nodes outlived their launcher:$left"; exit 1
 fi
-echo "launcher killed: its $(echo "$nodes" | wc -w) nodes ended with it"
+echo "launcher killed: its $(echo "$nodes" | wc -w) nodes ended with it within $gone s"
 
 # 4: an input error is not a crash.
 echo '{"global": {"core:datatype": ' > "$work/broken.sigmf-meta"
