@@ -251,7 +251,10 @@ static void handle_playback_request(struct app *a)
     json_t *st = wv_playback_status_json(a->pb);
     const char *cur_archive = json_string_value(json_object_get(st, "archive"));
     char archive[256];
-    snprintf(archive, sizeof archive, "%s", r.archive[0] ? r.archive : cur_archive ? cur_archive : "");
+    snprintf(archive, sizeof archive, "%s",
+             r.archive[0]  ? r.archive
+             : cur_archive ? cur_archive
+                           : "");
     double cur_speed = json_real_value(json_object_get(st, "speed"));
     json_decref(st);
     double speed = r.speed >= 0 ? r.speed : (cur_speed > 0 ? cur_speed : 1);
