@@ -7,8 +7,9 @@
  *
  * MID allocations: ITU "Table of Maritime Identification Digits" (MARS), ISO 3166-1 alpha-2 of
  * the administration (territories with their own code keep it: FO, GL, GI, AW, CW, BM, ...).
- * The page turns the code into a country name and a flag with the browser's own data, so no
- * table of names ships with the node. */
+ * The page turns the code into a country name with the browser's own data (Intl.DisplayNames),
+ * so no table of names ships with the node, and shows the code itself as the flag: a text badge,
+ * since regional-indicator emoji need a font many consoles lack. */
 #include "picture.h"
 
 #include <stddef.h>

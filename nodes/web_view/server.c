@@ -341,6 +341,7 @@ static enum MHD_Result api_get(struct MHD_Connection *c, wv_server *s, const cha
         json_object_set_new(o, "dark_targets", json_integer(wv_picture_dark_count(p)));
         json_object_set_new(o, "open_alerts", json_integer(wv_picture_open_alert_count(p)));
         json_object_set_new(o, "playback_enabled", json_boolean(sh->playback_enabled));
+        json_object_set_new(o, "autoplay", json_boolean(sh->autoplay));
         json_object_set(o, "playback", sh->playback_status ? sh->playback_status : json_null());
     } else if (strcmp(url, "/api/archives.json") == 0) {
         o = sh->archives ? json_deep_copy(sh->archives) : json_pack("{s:[]}", "archives");

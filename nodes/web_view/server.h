@@ -12,7 +12,7 @@
  *   /api/session.json       {"token": ...}: the session token POSTs carry
  *   /api/feed               Server-Sent Events: "delta" events (picture changes since the last
  *                           one, full snapshot first), at most one per feed_interval_s
- *   /api/status.json        mode, event times, counts, playback state
+ *   /api/status.json        mode, event times, counts, playback state, autoplay
  *   POST /api/ack?id=S.A&ack=1&by=NAME    acknowledge (ack=0 withdraw) an alert
  *   POST /api/playback?action=start|pause|resume|seek|speed|stop&archive=&t=&speed=
  *   /api/archives.json      archives offered for playback
@@ -57,6 +57,7 @@ typedef struct wv_shared {
     json_t *playback_status; /* latest wv_playback_status_json, set by the loop */
     json_t *archives;        /* latest wv_playback_archives_json */
     bool playback_enabled;
+    bool autoplay; /* the page starts in Playback and plays by itself (config) */
     uint64_t http_requests, feed_clients;
 } wv_shared;
 

@@ -8,9 +8,11 @@
  * subscriber still gets everything): 12 AIS vessels around the Panama Canal approaches (class A
  * and B, cargo, tanker, passenger, fishing, tug, pleasure, high-speed, law enforcement), one dark
  * radar target (mmsi 0, TRACK_FLAG_DARK) going fast off the Darién coast, one track published
- * once and then removed (it must not be counted), three alerts (dark_target 82, fast_near_coast
- * 61, ais_gap 35.5; the ais_gap one closes after 5 cycles), `ais` messages from two stations and
- * a `stats` heartbeat.  Expected on the page: 13 vessels, 1 dark target, 3 alerts (2 open).
+ * once and then removed (it must not be counted), four alerts (dark_target 82, fast_near_coast
+ * 61, ais_gap 35.5 closing after 5 cycles, loitering 20 closing after 2 cycles; the last two on
+ * the same vessel, MMSI 224123450, whose card must list them once both are closed), `ais`
+ * messages from two stations and a `stats` heartbeat.  Expected on the page: 13 vessels, 1 dark
+ * target, 4 alerts (2 open).
  *
  * With --archive it stands in for `replay` in web_view's playback test (the path is ignored).
  *
@@ -137,9 +139,10 @@ static void fill_vessel(wire_track *t, const struct vessel *v, uint32_t id, int6
     t->n_reports = (uint32_t)(10 + cycle);
 }
 
+/* end_ns: when a closed alert ended (ignored unless state is ALERT_CLOSE). */
 static int send_alert(struct pub *p, uint64_t id, const char *rule, uint8_t state, uint32_t mmsi,
                       uint32_t track, double lat, double lon, float score, int64_t start_ns,
-                      int64_t now_ns, const char *evidence)
+                      int64_t end_ns, int64_t now_ns, const char *evidence)
 {
     static wire_alert a;
     memset(&a, 0, sizeof a);
@@ -150,7 +153,7 @@ static int send_alert(struct pub *p, uint64_t id, const char *rule, uint8_t stat
     a.mmsi[0] = mmsi;
     a.track_id = track;
     a.start_ns = start_ns;
-    a.end_ns = state == ALERT_CLOSE ? now_ns : 0;
+    a.end_ns = state == ALERT_CLOSE ? end_ns : 0;
     a.lat_deg = lat;
     a.lon_deg = lon;
     a.score = score;
@@ -227,12 +230,15 @@ static int scenario_cycle(struct pub *p, int cycle, int64_t now_ns, int64_t t0_n
     if (send_track(p, &t) != 0)
         return -1;
     uint8_t st = cycle == 0 ? ALERT_OPEN : ALERT_UPDATE;
-    if (send_alert(p, 1, "dark_target", st, 0, 500, 8.05, -78.10, 82, t0_ns, now_ns,
+    const int64_t cycle_ns = 1000000000LL;
+    if (send_alert(p, 1, "dark_target", st, 0, 500, 8.05, -78.10, 82, t0_ns, 0, now_ns,
                    "{\"speed_kn\":32,\"class\":\"fast\",\"no_ais_s\":600}") != 0 ||
-        send_alert(p, 2, "fast_near_coast", st, 730150000, 9, 9.10, -77.90, 61, t0_ns, now_ns,
+        send_alert(p, 2, "fast_near_coast", st, 730150000, 9, 9.10, -77.90, 61, t0_ns, 0, now_ns,
                    "{\"sog_kn\":28,\"dist_shore_nm\":8.1}") != 0 ||
         send_alert(p, 3, "ais_gap", cycle >= 5 ? ALERT_CLOSE : st, 224123450, 5, 7.20, -80.90,
-                   35.5f, t0_ns, now_ns, "{\"gap_s\":2400}") != 0)
+                   35.5f, t0_ns, t0_ns + 5 * cycle_ns, now_ns, "{\"gap_s\":2400}") != 0 ||
+        send_alert(p, 4, "loitering", cycle >= 2 ? ALERT_CLOSE : st, 224123450, 5, 7.20, -80.90, 20,
+                   t0_ns, t0_ns + 2 * cycle_ns, now_ns, "{\"radius_m\":300}") != 0)
         return -1;
     char stats[512];
     snprintf(stats, sizeof stats,
