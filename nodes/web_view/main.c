@@ -68,6 +68,9 @@ static const opt_spec web_view_options[] = {
     {"archive_dir", 0, OPT_STR, "", 0, -1, "archives (*.h5) offered for playback; empty: none"},
     {"playback_endpoint", 0, OPT_STR, "ipc://${run_dir}/web_view_playback", 0, -1,
      "endpoint the replay child publishes on and web_view reads"},
+    {"autoplay", 0, OPT_BOOL, "false", 0, -1,
+     "the page opens in Playback and plays the newest archive of archive_dir by itself "
+     "(unless a playback already runs); needs archive_dir"},
     {NULL, 0, 0, NULL, 0, 0, NULL},
 };
 
@@ -251,7 +254,10 @@ static void handle_playback_request(struct app *a)
     json_t *st = wv_playback_status_json(a->pb);
     const char *cur_archive = json_string_value(json_object_get(st, "archive"));
     char archive[256];
-    snprintf(archive, sizeof archive, "%s", r.archive[0] ? r.archive : cur_archive ? cur_archive : "");
+    snprintf(archive, sizeof archive, "%s",
+             r.archive[0]  ? r.archive
+             : cur_archive ? cur_archive
+                           : "");
     double cur_speed = json_real_value(json_object_get(st, "speed"));
     json_decref(st);
     double speed = r.speed >= 0 ? r.speed : (cur_speed > 0 ? cur_speed : 1);
@@ -354,6 +360,11 @@ int main(int argc, char **argv)
         goto out;
 
     const char *archive_dir = config_str(cfg, "archive_dir");
+    a->sh.autoplay = config_bool(cfg, "autoplay");
+    if (a->sh.autoplay && !*archive_dir) {
+        log_error("autoplay needs archive_dir (the archives to play)");
+        goto out;
+    }
     a->pb_endpoint = node_expand_endpoint(config_str(cfg, "playback_endpoint"));
     if (*archive_dir) {
         wv_playback_config pbc = {config_str(cfg, "playback_cmd"), archive_dir, a->pb_endpoint};

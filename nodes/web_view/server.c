@@ -30,7 +30,7 @@ struct wv_server {
     char *auth_user, *auth_pass;
     char **allowed_hosts; /* host names accepted in Host besides IP literals and localhost */
     size_t n_allowed_hosts;
-    char token[65];       /* the session token state-changing requests must carry */
+    char token[65]; /* the session token state-changing requests must carry */
     double feed_interval_s;
     volatile int stopping;
     unsigned port;
@@ -335,11 +335,13 @@ static enum MHD_Result api_get(struct MHD_Connection *c, wv_server *s, const cha
     } else if (strcmp(url, "/api/status.json") == 0) {
         o = json_object();
         json_object_set_new(o, "live_time_ns", json_integer(wv_picture_event_time(sh->live)));
-        json_object_set_new(o, "playback_time_ns", json_integer(wv_picture_event_time(sh->playback)));
+        json_object_set_new(o, "playback_time_ns",
+                            json_integer(wv_picture_event_time(sh->playback)));
         json_object_set_new(o, "vessels", json_integer(wv_picture_track_count(p)));
         json_object_set_new(o, "dark_targets", json_integer(wv_picture_dark_count(p)));
         json_object_set_new(o, "open_alerts", json_integer(wv_picture_open_alert_count(p)));
         json_object_set_new(o, "playback_enabled", json_boolean(sh->playback_enabled));
+        json_object_set_new(o, "autoplay", json_boolean(sh->autoplay));
         json_object_set(o, "playback", sh->playback_status ? sh->playback_status : json_null());
     } else if (strcmp(url, "/api/archives.json") == 0) {
         o = sh->archives ? json_deep_copy(sh->archives) : json_pack("{s:[]}", "archives");
@@ -445,7 +447,8 @@ static bool auth_ok(struct MHD_Connection *c, wv_server *s)
     bool ok = false;
     if (user && pass) {
         /* Compare without an early exit so timing does not reveal how much matched. */
-        size_t lu = strlen(user), lp = strlen(pass), eu = strlen(s->auth_user), ep = strlen(s->auth_pass);
+        size_t lu = strlen(user), lp = strlen(pass), eu = strlen(s->auth_user),
+               ep = strlen(s->auth_pass);
         unsigned diff = (unsigned)(lu != eu) | (unsigned)(lp != ep);
         for (size_t i = 0; i < lu && i < eu; i++)
             diff |= (unsigned)(user[i] ^ s->auth_user[i]);
@@ -575,7 +578,8 @@ wv_server *wv_server_create(const wv_server_config *cfg, wv_shared *shared)
 {
     struct sockaddr_storage ss;
     if (parse_listen(cfg->listen, &ss) != 0) {
-        log_error("listen '%s' is not ADDRESS:PORT (e.g. 127.0.0.1:8100 or [::1]:8100)", cfg->listen);
+        log_error("listen '%s' is not ADDRESS:PORT (e.g. 127.0.0.1:8100 or [::1]:8100)",
+                  cfg->listen);
         return NULL;
     }
     if (!(cfg->feed_interval_s >= 0.05 && cfg->feed_interval_s <= 60)) {

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # web_view's doors: cross-site POSTs, DNS-rebinding Host names and side-effect-free GETs, and
-# zone files checked by the zones library at start-up.
+# zone files (and autoplay without archives) checked at start-up.
 #   doors.sh WEB_VIEW_BIN SOURCE_DIR
 # Needs curl (skips with 77 without it).
 set -u
@@ -25,6 +25,13 @@ CENTINELA_RUN_DIR=$work "$web_view" --sub '' --pub '' --listen 127.0.0.1:0 \
 check "broken zone file refused at start-up (exit code)" 2 $?
 grep -q "broken.geojson" "$work/bad.log"
 check "the refusal names the file" 0 $?
+
+# autoplay without archives to play is a configuration error too.
+CENTINELA_RUN_DIR=$work "$web_view" --sub '' --pub '' --listen 127.0.0.1:0 --autoplay true \
+  > "$work/autoplay.log" 2>&1
+check "autoplay without archive_dir refused (exit code)" 2 $?
+grep -q "autoplay needs archive_dir" "$work/autoplay.log"
+check "the refusal names autoplay" 0 $?
 
 # 2. A good set: the node starts; its doors are checked with curl.
 mkdir -p "$work/zones"

@@ -5,7 +5,8 @@
 #
 # Starts the scenario publisher and web_view on private ipc endpoints and a free loopback port,
 # then runs e2e.cjs (the acceptance checks, screenshot in ARTEFACT_DIR) or bench.cjs (5,000 live
-# vessels).  Exits 77 (skipped) when Chromium, node or the npm modules are missing.
+# vessels).  For e2e a second web_view, with no live input and `autoplay` over an archive
+# directory (as configs/map.conf runs it), checks that the page plays by itself.  Exits 77 (skipped) when Chromium, node or the npm modules are missing.
 set -u
 mode=$1 web_view=$2 pub=$3 out=$4
 here=$(cd "$(dirname "$0")" && pwd)
@@ -42,4 +43,16 @@ pids+=($!)
 for _ in $(seq 100); do [ -s "$work/port" ] && break; sleep 0.1; done
 [ -s "$work/port" ] || { echo "web_view did not start:"; cat "$out/web_view_$mode.log"; exit 1; }
 port=$(cat "$work/port")
-WEB_VIEW_MODULES=$modules CENTINELA_CHROMIUM=$chromium node "$here/$mode.cjs" "http://127.0.0.1:$port/" "$out"
+autoplay_url=
+if [ "$mode" = e2e ]; then
+  mkdir -p "$work/auto" "$work/auto_archives" && : > "$work/auto_archives/main_job.h5"
+  CENTINELA_RUN_DIR=$work/auto "$web_view" --sub '' --pub '' --listen 127.0.0.1:0 \
+    --port_file "$work/auto/port" --log_level warn --archive_dir "$work/auto_archives" --autoplay true \
+    --playback_cmd "$pub --archive {archive} --pub @{endpoint} --period_s 0.5" \
+    --playback_endpoint "ipc://$work/auto/playback" > "$out/web_view_autoplay.log" 2>&1 &
+  pids+=($!)
+  for _ in $(seq 100); do [ -s "$work/auto/port" ] && break; sleep 0.1; done
+  [ -s "$work/auto/port" ] || { echo "web_view (autoplay) did not start:"; cat "$out/web_view_autoplay.log"; exit 1; }
+  autoplay_url="http://127.0.0.1:$(cat "$work/auto/port")/"
+fi
+WEB_VIEW_MODULES=$modules CENTINELA_CHROMIUM=$chromium node "$here/$mode.cjs" "http://127.0.0.1:$port/" "$out" $autoplay_url

@@ -8,9 +8,11 @@
  * subscriber still gets everything): 12 AIS vessels around the Panama Canal approaches (class A
  * and B, cargo, tanker, passenger, fishing, tug, pleasure, high-speed, law enforcement), one dark
  * radar target (mmsi 0, TRACK_FLAG_DARK) going fast off the Darién coast, one track published
- * once and then removed (it must not be counted), three alerts (dark_target 82, fast_near_coast
- * 61, ais_gap 35.5; the ais_gap one closes after 5 cycles), `ais` messages from two stations and
- * a `stats` heartbeat.  Expected on the page: 13 vessels, 1 dark target, 3 alerts (2 open).
+ * once and then removed (it must not be counted), four alerts (dark_target 82, fast_near_coast
+ * 61, ais_gap 35.5 closing after 5 cycles, loitering 20 closing after 2 cycles; the last two on
+ * the same vessel, MMSI 224123450, whose card must list them once both are closed), `ais`
+ * messages from two stations and a `stats` heartbeat.  Expected on the page: 13 vessels, 1 dark
+ * target, 4 alerts (2 open).
  *
  * With --archive it stands in for `replay` in web_view's playback test (the path is ignored).
  *
@@ -41,13 +43,15 @@ struct pub {
     uint8_t buf[WIRE_HEADER_LEN + 32768];
 };
 
-static int publish(struct pub *p, enum wire_type type, int64_t t_ns, const uint8_t *payload, int len)
+static int publish(struct pub *p, enum wire_type type, int64_t t_ns, const uint8_t *payload,
+                   int len)
 {
     if (len < 0) {
         fprintf(stderr, "scenario_pub: encode failed for %s\n", wire_topic(type));
         return -1;
     }
-    wire_header h = {WIRE_VERSION, (uint8_t)type, 0, p->source_id, (uint32_t)len, ++p->seq[type], t_ns};
+    wire_header h = {WIRE_VERSION,  (uint8_t)type,  0,   p->source_id,
+                     (uint32_t)len, ++p->seq[type], t_ns};
     wire_header_encode(&h, p->buf);
     memmove(p->buf + WIRE_HEADER_LEN, payload, (size_t)len);
     const char *topic = wire_topic(type);
@@ -62,7 +66,8 @@ static int publish(struct pub *p, enum wire_type type, int64_t t_ns, const uint8
 static int send_track(struct pub *p, const wire_track *t)
 {
     uint8_t payload[1024];
-    return publish(p, WIRE_TRACK, t->time_ns, payload, wire_track_encode(t, payload, sizeof payload));
+    return publish(p, WIRE_TRACK, t->time_ns, payload,
+                   wire_track_encode(t, payload, sizeof payload));
 }
 
 struct vessel {
@@ -77,22 +82,28 @@ struct vessel {
 /* Zone bits as in pipeline/zones: 0 eez, 1 territorial sea, 2 contiguous, 3 canal approach,
  * 4 anchorage, 5 TSS lane. */
 static const struct vessel fleet[] = {
-    {351234000, "PANAMAX TRADER", "3FAB1", "BALBOA", 'A', 70, 8.85, -79.52, 11.2, 160, 294, 32, 0x0b},
-    {636012345, "LIBERIAN STAR", "D5XY2", "CRISTOBAL", 'A', 80, 9.42, -79.93, 0.1, 0, 250, 44, 0x1b},
+    {351234000, "PANAMAX TRADER", "3FAB1", "BALBOA", 'A', 70, 8.85, -79.52, 11.2, 160, 294, 32,
+     0x0b},
+    {636012345, "LIBERIAN STAR", "D5XY2", "CRISTOBAL", 'A', 80, 9.42, -79.93, 0.1, 0, 250, 44,
+     0x1b},
     {538009876, "MARSHALL GAS", "V7QR3", "US HOU", 'A', 84, 8.70, -79.40, 14.0, 200, 230, 36, 0x03},
     {311000111, "BAHAMAS PRIDE", "C6ZZ4", "COLON", 'A', 60, 9.60, -79.85, 18.0, 190, 300, 40, 0x03},
     {224123450, "PESQUERO UNO", "EA1234", "", 'A', 30, 7.20, -80.90, 3.5, 270, 35, 8, 0x01},
     {351900800, "ARRASTRE 7", "HO9876", "", 'B', 30, 7.90, -78.30, 4.0, 90, 18, 5, 0x03},
     {352001234, "TUG CHAGRES", "HP5555", "BALBOA", 'A', 52, 8.93, -79.55, 6.0, 320, 30, 10, 0x0f},
     {366998877, "SEA BREEZE", "WDE1234", "SAN BLAS", 'B', 37, 9.55, -78.95, 7.5, 95, 15, 5, 0x03},
-    {730150000, "CARTAGENA EXPRESS", "5KAB", "CARTAGENA", 'A', 40, 9.10, -77.90, 28.0, 110, 40, 9, 0x01},
+    {730150000, "CARTAGENA EXPRESS", "5KAB", "CARTAGENA", 'A', 40, 9.10, -77.90, 28.0, 110, 40, 9,
+     0x01},
     {351777000, "SENAN GUARDIAN", "HO2020", "", 'A', 55, 8.30, -78.40, 22.0, 150, 45, 8, 0x03},
-    {477555000, "HONG KONG CARRIER", "VRAB5", "LAZARO CARD", 'A', 71, 7.50, -79.80, 16.5, 170, 366, 51, 0x01},
-    {248333000, "MALTA SPIRIT", "9HA99", "MANZANILLO", 'A', 89, 9.38, -79.90, 0.0, 0, 183, 32, 0x13},
+    {477555000, "HONG KONG CARRIER", "VRAB5", "LAZARO CARD", 'A', 71, 7.50, -79.80, 16.5, 170, 366,
+     51, 0x01},
+    {248333000, "MALTA SPIRIT", "9HA99", "MANZANILLO", 'A', 89, 9.38, -79.90, 0.0, 0, 183, 32,
+     0x13},
 };
 #define N_FLEET (sizeof fleet / sizeof fleet[0])
 
-static void fill_vessel(wire_track *t, const struct vessel *v, uint32_t id, int64_t now_ns, int cycle)
+static void fill_vessel(wire_track *t, const struct vessel *v, uint32_t id, int64_t now_ns,
+                        int cycle)
 {
     memset(t, 0, sizeof *t);
     t->track_id = id;
@@ -128,9 +139,10 @@ static void fill_vessel(wire_track *t, const struct vessel *v, uint32_t id, int6
     t->n_reports = (uint32_t)(10 + cycle);
 }
 
+/* end_ns: when a closed alert ended (ignored unless state is ALERT_CLOSE). */
 static int send_alert(struct pub *p, uint64_t id, const char *rule, uint8_t state, uint32_t mmsi,
                       uint32_t track, double lat, double lon, float score, int64_t start_ns,
-                      int64_t now_ns, const char *evidence)
+                      int64_t end_ns, int64_t now_ns, const char *evidence)
 {
     static wire_alert a;
     memset(&a, 0, sizeof a);
@@ -141,7 +153,7 @@ static int send_alert(struct pub *p, uint64_t id, const char *rule, uint8_t stat
     a.mmsi[0] = mmsi;
     a.track_id = track;
     a.start_ns = start_ns;
-    a.end_ns = state == ALERT_CLOSE ? now_ns : 0;
+    a.end_ns = state == ALERT_CLOSE ? end_ns : 0;
     a.lat_deg = lat;
     a.lon_deg = lon;
     a.score = score;
@@ -218,12 +230,15 @@ static int scenario_cycle(struct pub *p, int cycle, int64_t now_ns, int64_t t0_n
     if (send_track(p, &t) != 0)
         return -1;
     uint8_t st = cycle == 0 ? ALERT_OPEN : ALERT_UPDATE;
-    if (send_alert(p, 1, "dark_target", st, 0, 500, 8.05, -78.10, 82, t0_ns, now_ns,
+    const int64_t cycle_ns = 1000000000LL;
+    if (send_alert(p, 1, "dark_target", st, 0, 500, 8.05, -78.10, 82, t0_ns, 0, now_ns,
                    "{\"speed_kn\":32,\"class\":\"fast\",\"no_ais_s\":600}") != 0 ||
-        send_alert(p, 2, "fast_near_coast", st, 730150000, 9, 9.10, -77.90, 61, t0_ns, now_ns,
+        send_alert(p, 2, "fast_near_coast", st, 730150000, 9, 9.10, -77.90, 61, t0_ns, 0, now_ns,
                    "{\"sog_kn\":28,\"dist_shore_nm\":8.1}") != 0 ||
         send_alert(p, 3, "ais_gap", cycle >= 5 ? ALERT_CLOSE : st, 224123450, 5, 7.20, -80.90,
-                   35.5f, t0_ns, now_ns, "{\"gap_s\":2400}") != 0)
+                   35.5f, t0_ns, t0_ns + 5 * cycle_ns, now_ns, "{\"gap_s\":2400}") != 0 ||
+        send_alert(p, 4, "loitering", cycle >= 2 ? ALERT_CLOSE : st, 224123450, 5, 7.20, -80.90, 20,
+                   t0_ns, t0_ns + 2 * cycle_ns, now_ns, "{\"radius_m\":300}") != 0)
         return -1;
     char stats[512];
     snprintf(stats, sizeof stats,
@@ -232,7 +247,8 @@ static int scenario_cycle(struct pub *p, int cycle, int64_t now_ns, int64_t t0_n
              "\"counters\":{\"cycles\":%d},\"gauges\":{},\"info\":{}}",
              p->source_id, cycle, (cycle + 1) * 30, cycle + 1);
     uint8_t payload[1024];
-    return publish(p, WIRE_STATS, now_ns, payload, wire_stats_encode(stats, payload, sizeof payload));
+    return publish(p, WIRE_STATS, now_ns, payload,
+                   wire_stats_encode(stats, payload, sizeof payload));
 }
 
 /* Deterministic pseudo-random numbers (xorshift64*), so bench runs are comparable. */
@@ -300,8 +316,9 @@ int main(int argc, char **argv)
         else if (strcmp(argv[i], "--archive") == 0 && i + 1 < argc)
             fprintf(stderr, "scenario_pub: standing in for a replay of %s\n", argv[++i]);
         else {
-            fprintf(stderr, "usage: scenario_pub [--pub @ENDPOINT] [--vessels N] [--cycles N (0: until "
-                            "killed)] [--period_s S] [--archive PATH (ignored: stands in for replay)]\n");
+            fprintf(stderr,
+                    "usage: scenario_pub [--pub @ENDPOINT] [--vessels N] [--cycles N (0: until "
+                    "killed)] [--period_s S] [--archive PATH (ignored: stands in for replay)]\n");
             return 2;
         }
     }
@@ -326,7 +343,8 @@ int main(int argc, char **argv)
     const int64_t t0_ns = 1723723200LL * 1000000000LL; /* 2024-08-15T12:00:00Z */
     for (int cycle = 0; !g_stop && (cycles == 0 || cycle < cycles); cycle++) {
         int64_t now_ns = t0_ns + (int64_t)cycle * 1000000000LL;
-        if ((vessels ? bench_cycle(p, vessels, cycle, now_ns) : scenario_cycle(p, cycle, now_ns, t0_ns)) != 0)
+        if ((vessels ? bench_cycle(p, vessels, cycle, now_ns)
+                     : scenario_cycle(p, cycle, now_ns, t0_ns)) != 0)
             return 1;
         struct timespec ts = {(time_t)period_s, (long)((period_s - (time_t)period_s) * 1e9)};
         nanosleep(&ts, NULL);

@@ -63,6 +63,54 @@
   const layerControl = L.control.layers(null, overlays, { collapsed: true }).addTo(map);
   L.control.scale({ imperial: false }).addTo(map);
 
+  // The view follows the vessels until the operator takes the map: the first data (and every
+  // vessel that appears while the operator has not moved the map) fits the view to the bounds of
+  // the known vessels, so an archive of a few dozen ships fills the screen instead of sitting in
+  // a corner of the fixed opening view.  Any move or zoom the page did not make itself (drag,
+  // wheel, an alert clicked, a script) stops it; the Fit button fits once more and re-arms it.
+  const FIT_PADDING_PX = 40;
+  const FIT_MAX_ZOOM = 12; // one vessel alone: a harbour-sized view, not the closest zoom
+  const fit = { armed: true, fitting: false, count: 0 };
+  function vesselBounds() {
+    let b = null;
+    for (const v of state.vessels.values()) {
+      if (v.lat == null || v.lon == null) continue;
+      if (b) b.extend([v.lat, v.lon]); else b = L.latLngBounds([v.lat, v.lon], [v.lat, v.lon]);
+    }
+    return b;
+  }
+  function fitVessels() {
+    const b = vesselBounds();
+    if (!b) return false;
+    fit.fitting = true;
+    try {
+      map.fitBounds(b, { padding: [FIT_PADDING_PX, FIT_PADDING_PX], maxZoom: FIT_MAX_ZOOM, animate: false });
+    } finally { fit.fitting = false; }
+    fit.count = state.vessels.size;
+    return true;
+  }
+  // Called with the lists (4 times a second at most): refit while armed and the vessels changed
+  // in number or left the view.
+  function followVessels() {
+    if (!fit.armed || !state.vessels.size) return;
+    const b = vesselBounds();
+    if (b && (state.vessels.size !== fit.count || !map.getBounds().contains(b))) fitVessels();
+  }
+  map.on('movestart zoomstart', () => { if (!fit.fitting) fit.armed = false; });
+  const FitControl = L.Control.extend({
+    options: { position: 'topleft' },
+    onAdd() {
+      const box = L.DomUtil.create('div', 'leaflet-bar');
+      const a = L.DomUtil.create('a', 'fit-button', box);
+      a.href = '#'; a.id = 'fit'; a.title = 'fit the view to the vessels'; a.textContent = 'Fit';
+      a.setAttribute('role', 'button');
+      L.DomEvent.disableClickPropagation(box);
+      L.DomEvent.on(a, 'click', ev => { L.DomEvent.preventDefault(ev); if (fitVessels()) fit.armed = true; });
+      return box;
+    },
+  });
+  new FitControl().addTo(map);
+
   // A state-changing request (POST) carries the session token of /api/session.json: the server
   // refuses any without it, so another site's page cannot acknowledge alerts or drive playback.
   let sessionToken = null;
@@ -334,6 +382,7 @@
     $('#dark-count').textContent = dark;
     $('#alert-count').textContent = open;
     $('#event-time').textContent = state.timeNs ? new Date(state.timeNs / 1e6).toISOString().replace('.000Z', 'Z') : '—';
+    followVessels();
     renderAlerts();
     if (state.selected) renderCard();
     if (state.mode === 'playback') updateSlider();
@@ -393,8 +442,19 @@
   for (const id of ['#rule-filter', '#show-closed', '#hide-acked']) $(id).addEventListener('change', () => { state.listsDirty = true; });
 
   // ---- vessel card -----------------------------------------------------------------------
-  function flagEmoji(cc) {
-    return cc ? String.fromCodePoint(...[...cc.toUpperCase()].map(c => 0x1F1E6 + c.charCodeAt(0) - 65)) : '';
+  // The flag is the ISO 3166-1 code as a text badge: a regional-indicator emoji needs an emoji
+  // font, and without one (common on Linux operator consoles) it renders as two empty boxes.
+  function flagBadge(cc, name) {
+    return cc ? `<span class="flag" title="${esc(name || cc)}">${esc(cc.toUpperCase())}</span>` : '';
+  }
+  function fmtTime(ns) {
+    return ns ? new Date(ns / 1e6).toISOString().replace(/\.\d{3}Z$/, 'Z').replace('T', ' ') : '';
+  }
+  // start–end of an alert; the end's date is left out when it is the start's.
+  function fmtSpan(a) {
+    const s = fmtTime(a.start_ns), e = fmtTime(a.end_ns);
+    if (!e) return `${s} – ${a.state === 'close' ? '?' : 'now'}`;
+    return `${s} – ${e.slice(0, 10) === s.slice(0, 10) ? e.slice(11) : e}`;
   }
   function fmtAge(s) {
     if (s == null || !isFinite(s)) return '—';
@@ -434,15 +494,21 @@
     if (!v) { card.hidden = true; return; }
     const country = v.country ? (regionNames ? regionNames.of(v.country) : v.country) : null;
     const age = state.timeNs && v.last_report_ns ? (state.timeNs - v.last_report_ns) / 1e9 : v.last_signal;
-    const alerts = [...state.alerts.values()].filter(a => a.state !== 'close' &&
-      (a.track_id === v.track_id || (v.mmsi != null && (a.mmsi === v.mmsi || (Array.isArray(a.mmsi) && a.mmsi.includes(v.mmsi))))));
+    // Every alert of the vessel, closed ones included (its history matters to the operator):
+    // open first, then the latest start first.
+    const alerts = [...state.alerts.values()].filter(a =>
+      a.track_id === v.track_id || (v.mmsi != null && (a.mmsi === v.mmsi || (Array.isArray(a.mmsi) && a.mmsi.includes(v.mmsi)))))
+      .sort((x, y) => (x.state === 'close') - (y.state === 'close') || (y.start_ns || 0) - (x.start_ns || 0));
+    const alertItems = alerts.map(a => `<li class="${a.state === 'close' ? 'closed' : 'open'}">
+      <b>${esc(a.rule)}</b> ${a.state === 'close' ? 'closed' : 'open'}${a.score != null ? ` <small>(${Math.round(a.score)})</small>` : ''}
+      <br><small>${esc(fmtSpan(a))}</small></li>`).join('');
     const row = (k, val) => `<dt>${k}</dt><dd>${val}</dd>`;
     card.innerHTML = `<button class="close" title="close">×</button>
       <h2 id="card-title">${esc(v.shipname || (v.dark ? 'Dark target' : 'Unknown vessel'))}</h2>
       ${v.dark ? '<span class="dark-badge">DARK TARGET — radar, no AIS</span>' : ''}
       <dl>
         ${row('MMSI', v.mmsi == null ? '—' : `<span id="card-mmsi">${v.mmsi}</span> <small>(${esc(v.mmsi_type || '')})</small>`)}
-        ${row('Flag', country ? `<span class="flag">${flagEmoji(v.country)}</span> ${esc(country)} <small>MID ${v.mid}</small>` : '—')}
+        ${row('Flag', country ? `${flagBadge(v.country, country)} ${esc(country)} <small>MID ${v.mid}</small>` : '—')}
         ${row('Call sign', esc(v.callsign) || '—')}
         ${row('IMO', v.imo ?? '—')}
         ${row('Class / type', `${esc(v.shipclass || '—')} · ${v.shiptype ? v.shiptype + ' ' + esc(typeName(v.shiptype)) : 'unknown'}`)}
@@ -459,7 +525,7 @@
         ${row('Zones', esc((v.zones || []).join(', ')) || 'none')}
         ${row('Shore', v.dist_shore_m != null ? (v.dist_shore_m / 1852).toFixed(1) + ' NM' : '—')}
         ${row('Flags', [v.split && 'split', v.on_land && 'on land', v.in_coverage && 'in coverage'].filter(Boolean).join(', ') || '—')}
-        ${row('Alerts', alerts.length ? alerts.map(a => `${esc(a.rule)} (${Math.round(a.score)})`).join(', ') : 'none')}
+        ${row('Alerts', alerts.length ? `<ul id="card-alerts">${alertItems}</ul>` : 'none')}
       </dl>`;
     card.querySelector('.close').onclick = closeCard;
     card.hidden = false;
@@ -555,23 +621,45 @@
   }
   setInterval(refreshPlayback, 2000);
 
+  function setMode(mode) {
+    document.querySelector(`input[name=mode][value=${mode}]`).checked = true;
+    state.mode = mode;
+    $('#playback').hidden = state.mode !== 'playback';
+    fit.fitting = true; // the bar's height changed, not the operator's view
+    try { map.invalidateSize(); } finally { fit.fitting = false; }
+    closeCard();
+    state.vessels.clear(); state.alerts.clear();
+    state.listsDirty = true;
+    fit.armed = true; // the other picture's vessels may be elsewhere
+    connect();
+    return refreshPlayback();
+  }
   for (const r of document.querySelectorAll('input[name=mode]')) {
-    r.addEventListener('change', () => {
-      state.mode = document.querySelector('input[name=mode]:checked').value;
-      $('#playback').hidden = state.mode !== 'playback';
-      map.invalidateSize();
-      closeCard();
-      state.vessels.clear(); state.alerts.clear();
-      state.listsDirty = true;
-      connect();
-      refreshPlayback();
-    });
+    r.addEventListener('change', () => setMode(document.querySelector('input[name=mode]:checked').value));
+  }
+
+  // A node started over an archive for playback (`autoplay = true`, e.g. configs/map.conf) opens
+  // the page in Playback and plays the newest archive at the selected speed; a playback already
+  // running (another operator's page) is joined, not restarted.  Pause, seek and stop stay with
+  // the operator.
+  async function autoplay() {
+    let st;
+    try { st = await (await fetch('api/status.json')).json(); } catch (e) { return; }
+    if (!st.autoplay || !st.playback_enabled) return;
+    await setMode('playback');
+    if (st.playback && st.playback.active) return;
+    const ar = await (await fetch('api/archives.json')).json().catch(() => ({ archives: [] }));
+    const newest = (ar.archives || []).slice().sort((x, y) => (y.mtime || 0) - (x.mtime || 0) || (x.name < y.name ? -1 : 1))[0];
+    if (!newest) { $('#pb-status').textContent = 'autoplay: no archive in ' + (ar.dir || 'archive_dir'); return; }
+    $('#pb-archive').value = newest.name;
+    $('#pb-play').click();
   }
 
   // ---- start -----------------------------------------------------------------------------
   resizeCanvas();
   loadZones();
   connect();
+  autoplay();
 
   // Hooks for scripted checks (tests, benchmarks) and the console.
   window.centinela = {
@@ -587,5 +675,7 @@
       return { x: r.left + p.x, y: r.top + p.y };
     },
     openCard,
+    fitVessels,
+    vesselBounds: () => { const b = vesselBounds(); return b && b.toBBoxString(); },
   };
 })();
