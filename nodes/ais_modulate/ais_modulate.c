@@ -380,7 +380,8 @@ static void schedule(ais_modulate *m)
         m->q[keep++] = *e;
     }
     m->nq = keep;
-    qsort(m->q, m->nq, sizeof *m->q, cmp_queued);
+    if (m->nq > 0) /* an input with no valid line leaves no queue at all (qsort needs one) */
+        qsort(m->q, m->nq, sizeof *m->q, cmp_queued);
 }
 
 static const char *sigmf_meta_path(const char *path, char *buf, size_t cap)

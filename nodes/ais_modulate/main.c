@@ -186,6 +186,11 @@ int main(int argc, char **argv)
         fclose(f);
     rc = ais_modulate_finish(m) == 0 ? 0 : 1;
     ais_modulate_print_summary(m, stderr);
+    if (rc == 0 && ais_modulate_get_stats(m)->messages == 0) {
+        /* A recording with no burst in it is almost always a wrong input: say so, fail. */
+        fprintf(stderr, "ais_modulate: no AIS message in the input; nothing was modulated\n");
+        rc = 1;
+    }
     ais_modulate_destroy(&m);
     config_destroy(&cfg);
     return rc;
