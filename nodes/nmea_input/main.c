@@ -96,6 +96,8 @@ typedef struct conn {
     /* tcp client */
     bool connecting;
     double retry_at_s, backoff_s;
+    /* file: bytes of the lines handled so far (progress) */
+    uint64_t handled_bytes;
     /* udp: the kernel's count of datagrams dropped on this socket (SO_RXQ_OVFL) */
     uint32_t kernel_drops;
     /* listener */
@@ -581,6 +583,7 @@ static void read_files(app *a, double *wait_s)
                 }
             }
             handle_line(a, c, line, len, feed_last_time_ns(c->fe));
+            c->handled_bytes += len + 1;
             done++;
             continue;
         }
@@ -699,9 +702,38 @@ static int produce(void *ctx)
     return 0;
 }
 
+/* Files only: the share handled so far (bytes of the lines handled; for a gzip'd file the
+ * compressed bytes zlib has taken, which run ahead by its buffer), for the launcher's progress
+ * line. */
+static void update_progress(app *a)
+{
+    if (!a->files_only)
+        return;
+    int total = 0, before = 0;
+    int current = a->file ? a->file->spec : a->next_file;
+    for (int i = 0; i < a->n_specs; i++) {
+        if (a->specs[i].kind != INPUT_FILE)
+            continue;
+        if (strcmp(a->specs[i].path, "-") == 0)
+            return; /* standard input has no size */
+        total++;
+        before += i < current;
+    }
+    double frac = 0;
+    struct stat st;
+    if (a->file && a->file->fd >= 0 && fstat(a->file->fd, &st) == 0 && st.st_size > 0) {
+        off_t off = a->file->gz ? gzoffset(a->file->gz) : (off_t)a->file->handled_bytes;
+        if (off > 0)
+            frac = fmin(1.0, (double)off / (double)st.st_size);
+    }
+    if (total > 0)
+        node_gauge(a->n, "progress", a->files_done ? 1.0 : (before + frac) / total);
+}
+
 static void on_tick(void *ctx)
 {
     update_counters(ctx);
+    update_progress(ctx);
 }
 
 static void on_finish(void *ctx, bool end_of_stream)
@@ -716,6 +748,7 @@ static void on_finish(void *ctx, bool end_of_stream)
         if (a->c[i]->fe)
             feed_flush(a->c[i]->fe);
     update_counters(a);
+    update_progress(a);
     /* Nothing published from lines read is a warning: a wrong line_format or a feed that is
      * not AIS must not pass for a quiet sea. */
     log_write(*a->lines > 0 && *a->messages == 0 && *a->radar == 0 ? LOG_LEVEL_WARN

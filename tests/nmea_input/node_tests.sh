@@ -132,6 +132,9 @@ print('\\\\'+t+'*'+cs(t)+'\\\\!'+b+'*'+cs(b))"
   expect "3 messages" '[.[] | select(.topic == "ais" and (.eos | not))] | length == 3'
   echo "elapsed $el s"
   (( $(echo "$el > 1.9 && $el < 6" | bc) )) || fail "realtime pace took $el s, expected about 2 s (+ linger)"
+  # The launcher's progress line: the share of the file handled, part-way and then whole.
+  expect "progress part-way" '[.[] | select(.topic == "stats") | .stats.gauges.progress // 0] | any(. > 0 and . < 1)'
+  expect "progress whole at the end" '[.[] | select(.topic == "stats") | .stats.gauges.progress] | last == 1'
   ;;
 udp)
   port=$(free_port)
