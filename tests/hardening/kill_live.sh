@@ -15,7 +15,7 @@ launcher="" sender=""
 trap '[ -n "$launcher" ] && kill -9 "$launcher" 2>/dev/null; [ -n "$sender" ] && kill "$sender" 2>/dev/null; rm -rf "$work"' EXIT
 port=$("$python" -c 'import socket; s=socket.socket(socket.AF_INET, socket.SOCK_DGRAM); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
 sed -e "s|^inputs = file:.*|inputs = udp:127.0.0.1:$port|" \
-    -e "s|^run_dir = .*|run_dir = $work/run\nbackoff_initial_s = 0.2\nstall_timeout_s = 0|" \
+    -e "s|^run_dir = .*|run_dir = $work/run\nbackoff_initial_s = 0.2|" -e "s|^stall_timeout_s = .*|stall_timeout_s = 0|" \
     -e "s|^progress = .*|progress = off|" \
     -e "s|^jsonl = .*|jsonl = $work/alerts.jsonl|" \
     -e "s|^path = .*|path = $work/archive/|" \
