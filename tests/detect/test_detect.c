@@ -1024,6 +1024,64 @@ static void test_canal_overstay_transit(void)
     collected_free(&c);
 }
 
+/* Harbour craft at work near the coast: pilot boats out to the boarding ground at 22 kn, a
+ * tug, a tender, a towing vessel, a medical launch.  Not go-fasts; an undeclared type is. */
+static void test_fast_near_coast_harbour_craft(void)
+{
+    collected c = {0};
+    detector *d = make_detector(NULL, &c, NULL);
+    uint8_t types[] = {50, 52, 53, 31, 32, 58};
+    for (int i = 0; i < 6; i++) {
+        wire_track e = make_track(1 + i, 352001400 + i, 8.88, -79.52 + i * 0.01, 27, 160, T0_NS);
+        e.ship_type = types[i];
+        e.dist_shore_m = 4000;
+        run_track(d, &e, 900, 5);
+    }
+    CHECK(count_alerts(&c, "fast_near_coast", -1) == 0);
+    wire_track u = make_track(20, 352001420, 8.88, -79.40, 27, 160, T0_NS);
+    u.ship_type = 0;
+    u.dist_shore_m = 4000;
+    run_track(d, &u, 900, 5);
+    CHECK(count_alerts(&c, "fast_near_coast", ALERT_OPEN) == 1);
+    detector_destroy(&d);
+    collected_free(&c);
+}
+
+/* Limon Bay: the Atlantic approach channel runs north from the Colon breakwaters past the
+ * anchorages.  A ship that waited there and sails out to sea along the channel has left without
+ * transit; one that goes up the channel towards the entrance is transiting. */
+static void test_canal_overstay_atlantic(void)
+{
+    collected c = {0};
+    detector *d = make_detector(NULL, &c, &stub_geo);
+    const uint32_t canal_anch = 1u << ZONE_ANCHORAGE | 1u << ZONE_CANAL_APPROACH | 1u << ZONE_TERRITORIAL_SEA;
+    wire_track l = make_track(1, 352001301, 9.40, -79.92, 0.05f, 0, T0_NS);
+    l.zones = canal_anch;
+    run_track(d, &l, 12 * 3600, 180);
+    l.zones = 1u << ZONE_CANAL_APPROACH | 1u << ZONE_TERRITORIAL_SEA;
+    l.sog_kn = 12;
+    l.cog_deg = 0;
+    run_track(d, &l, 1200, 60); /* out along the approach channel, away from the entrance */
+    l.zones = 1u << ZONE_TERRITORIAL_SEA;
+    run_track(d, &l, 3600, 60);
+    CHECK(count_alerts(&c, "canal_overstay", ALERT_OPEN) == 1);
+    const wire_alert *a = last_alert(&c, "canal_overstay", ALERT_OPEN);
+    CHECK(a && a->track_id == 1 && strstr(a->evidence, "left_without_transit"));
+    /* Waited in the outer anchorage, then south up the channel to the breakwater gap: transit. */
+    wire_track n = make_track(2, 352001302, 9.43, -79.915, 0.05f, 0, T0_NS);
+    n.zones = canal_anch;
+    run_track(d, &n, 12 * 3600, 180);
+    n.zones = 1u << ZONE_CANAL_APPROACH | 1u << ZONE_TERRITORIAL_SEA;
+    n.sog_kn = 6;
+    n.cog_deg = 180;
+    run_track(d, &n, 900, 60);
+    n.zones = 1u << ZONE_PORT;
+    run_track(d, &n, 8 * 3600, 60); /* beyond the entrance circle: it stays in port */
+    CHECK(count_alerts(&c, "canal_overstay", ALERT_OPEN) == 1);
+    detector_destroy(&d);
+    collected_free(&c);
+}
+
 struct group {
     const char *name;
     void (*fn)(void);
@@ -1039,6 +1097,8 @@ static const struct group groups[] = {
     {"unknown_geography", test_unknown_geography},
     {"ais_gap_feed_outage", test_ais_gap_feed_outage},
     {"canal_overstay_transit", test_canal_overstay_transit},
+    {"canal_overstay_atlantic", test_canal_overstay_atlantic},
+    {"fast_near_coast_harbour_craft", test_fast_near_coast_harbour_craft},
     {"position_jump", test_position_jump},
     {"mmsi_conflict", test_mmsi_conflict},
     {"identity_change", test_identity_change},
