@@ -1024,6 +1024,49 @@ static void test_canal_overstay_transit(void)
     collected_free(&c);
 }
 
+/* A law-enforcement patrol and a pilot boat running back against the lane: on duty, no
+ * wrong-way alert; a cargo ship doing the same is one. */
+static void test_tss_service_craft(void)
+{
+    collected c = {0};
+    detector *d = make_detector(NULL, &c, &stub_geo);
+    uint8_t types[] = {55, 50, 51};
+    for (int i = 0; i < 3; i++) {
+        wire_track e = make_track(1 + i, 352001500 + i, 7.9, -79.36, 9, 180, T0_NS);
+        e.zones |= 1u << ZONE_TSS_LANE;
+        e.ship_type = types[i];
+        run_track(d, &e, 900, 10);
+    }
+    CHECK(count_alerts(&c, "tss_violation", -1) == 0);
+    wire_track w = make_track(9, 352001509, 7.9, -79.36, 9, 180, T0_NS);
+    w.zones |= 1u << ZONE_TSS_LANE;
+    w.ship_type = 70;
+    run_track(d, &w, 900, 10);
+    CHECK(count_alerts(&c, "tss_violation", ALERT_OPEN) == 1);
+    detector_destroy(&d);
+    collected_free(&c);
+}
+
+/* Fishing boats drift slowly far offshore for hours while fishing: not loitering.  A cargo ship
+ * doing the same is. */
+static void test_loitering_fishing(void)
+{
+    collected c = {0};
+    detector *d = make_detector(NULL, &c, &stub_geo);
+    wire_track f = make_track(1, 352001601, 7.9, -79.7, 0.8f, 45, T0_NS);
+    f.dist_shore_m = 25 * 1852;
+    f.ship_type = 30;
+    run_track(d, &f, 6 * 3600, 120);
+    CHECK(count_alerts(&c, "loitering", -1) == 0);
+    wire_track g = make_track(2, 352001602, 7.8, -79.7, 0.8f, 45, T0_NS);
+    g.dist_shore_m = 25 * 1852;
+    g.ship_type = 70;
+    run_track(d, &g, 6 * 3600, 120);
+    CHECK(count_alerts(&c, "loitering", ALERT_OPEN) == 1);
+    detector_destroy(&d);
+    collected_free(&c);
+}
+
 /* Harbour craft at work near the coast: pilot boats out to the boarding ground at 22 kn, a
  * tug, a tender, a towing vessel, a medical launch.  Not go-fasts; an undeclared type is. */
 static void test_fast_near_coast_harbour_craft(void)
@@ -1099,6 +1142,8 @@ static const struct group groups[] = {
     {"canal_overstay_transit", test_canal_overstay_transit},
     {"canal_overstay_atlantic", test_canal_overstay_atlantic},
     {"fast_near_coast_harbour_craft", test_fast_near_coast_harbour_craft},
+    {"tss_service_craft", test_tss_service_craft},
+    {"loitering_fishing", test_loitering_fishing},
     {"position_jump", test_position_jump},
     {"mmsi_conflict", test_mmsi_conflict},
     {"identity_change", test_identity_change},
