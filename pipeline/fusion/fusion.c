@@ -634,6 +634,15 @@ static void track_free(fusion *f, int32_t i)
     f->free_head = i;
 }
 
+void fusion_internal_retire(fusion *f, int32_t i)
+{
+    track *t = &f->tr[i];
+    t->state = TRACK_REMOVED;
+    if (t->published)
+        fusion_internal_emit(f, t, TRACK_UPD_STATE, true);
+    track_free(f, i);
+}
+
 /* ---- timers and snapshots --------------------------------------------------------------- */
 
 static void sweep(fusion *f)
@@ -649,10 +658,7 @@ static void sweep(fusion *f)
             continue;
         double age_s = (double)(now - t->last_report_ns) / 1e9;
         if (age_s > removed_after_s(f, t)) {
-            t->state = TRACK_REMOVED;
-            if (t->published)
-                fusion_internal_emit(f, t, TRACK_UPD_STATE, true);
-            track_free(f, (int32_t)i);
+            fusion_internal_retire(f, (int32_t)i);
             continue;
         }
         if (age_s > lost_after_s(f, t) && t->state != TRACK_LOST) {
@@ -803,6 +809,10 @@ static bool position_valid(const fusion_report *r)
            fabs(r->lon_deg) <= 180.0;
 }
 
+/* Implied speed a report may exceed the vessel's reported SOG by and still be the same vessel
+ * manoeuvring (kn): speed changes within a reporting interval and position noise. */
+#define MANOEUVRE_MARGIN_KN 8.0
+
 static int position_in(fusion *f, const fusion_report *r)
 {
     double sigma = f->cfg.ais_sigma_m * (r->accuracy_high ? 1.0 : 2.5);
@@ -817,9 +827,15 @@ static int position_in(fusion *f, const fusion_report *r)
             double chi2 = track_gate(f, t, r->time_ns, r->lat_deg, r->lon_deg, sigma, &dist, &implied_kn);
             bool pass = chi2 <= f->cfg.gate_chi2 || dist <= f->cfg.gate_min_m;
             /* After a gap the filter's uncertainty understates where a ship can be; a plausible
-             * implied speed re-acquires instead of splitting. */
+             * implied speed re-acquires instead of splitting.  So does a manoeuvre the filter
+             * did not foresee (a go-fast turning and slowing between two class B reports, a
+             * boat leaving its berth at full speed): the move agrees with the speed the vessel
+             * itself reports. */
+            double own_kn = fmax(isfinite(r->sog_kn) ? r->sog_kn : 0,
+                                 isfinite(t->sog_kn) ? t->sog_kn : 0);
             bool plausible = implied_kn <= f->cfg.max_speed_kn &&
-                             r->time_ns - t->t_ns >= (int64_t)(60 * NS);
+                             (r->time_ns - t->t_ns >= (int64_t)(60 * NS) ||
+                              implied_kn <= own_kn + MANOEUVRE_MARGIN_KN);
             if ((pass || plausible) && chi2 < best_chi2) {
                 best = i;
                 best_chi2 = chi2;

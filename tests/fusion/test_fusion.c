@@ -123,7 +123,8 @@ static void test_straight_line(void)
     for (int k = 0; k < 60; k++) {
         double tl, to;
         geo_destination(lat, lon, cog, v * 10 * k, &tl, &to);
-        double nx = ((rand() / (double)RAND_MAX) - 0.5) * 20, ny = ((rand() / (double)RAND_MAX) - 0.5) * 20;
+        double nx = ((rand() / (double)RAND_MAX) - 0.5) * 20,
+               ny = ((rand() / (double)RAND_MAX) - 0.5) * 20;
         double ml, mo;
         geo_from_local(tl, to, nx, ny, &ml, &mo);
         fusion_report r = pos(352000001, T0 + k * 10 * NS, ml, mo, 12, cog);
@@ -313,7 +314,8 @@ static void test_radar(void)
     CHECK(a && (a->sensors & TRACK_SENSOR_AIS) && (a->sensors & TRACK_SENSOR_RADAR));
     CHECK(a && a->radar_site == 1 && a->radar_target == 5 && !(a->flags & TRACK_FLAG_DARK));
     const wire_track *d = find_mmsi(&s, 0, 0);
-    CHECK(d && (d->flags & TRACK_FLAG_DARK) && d->radar_target == 6 && d->sensors == TRACK_SENSOR_RADAR);
+    CHECK(d && (d->flags & TRACK_FLAG_DARK) && d->radar_target == 6 &&
+          d->sensors == TRACK_SENSOR_RADAR);
     CHECK(d && d->sog_kn > 30 && d->sog_kn < 40);
     CHECK(find_mmsi(&s, 0, 1) == NULL); /* target 5 was never published dark */
     CHECK(fusion_get_stats(f)->dark_tracks == 1 || fusion_get_stats(f)->dark_published == 1);
@@ -336,6 +338,103 @@ static void test_radar(void)
     fusion_destroy(&f);
 }
 
+/* ARPA reuses a dropped target's number for a new target, without a "lost" sentence: the new
+ * target is a new radar track, associated with the AIS ship under it at once, never dark. */
+static void test_radar_number_reuse(void)
+{
+    sink s = {0};
+    fusion *f = make(&s, NULL);
+    double v = 12 * GEO_MPS_PER_KN;
+    for (int k = 0; k < 40; k++) { /* ship 1 under target 5, then out of radar view */
+        double lat, lon;
+        geo_destination(8.6, -79.3, 0, v * 3 * k, &lat, &lon);
+        fusion_report a = pos(352000021, T0 + k * 3 * NS, lat, lon, 12, 0);
+        fusion_report_in(f, &a);
+        wire_radar r = radar(1, 5, T0 + k * 3 * NS + 500000000, lat, lon, 12, 0);
+        fusion_radar(f, &r);
+    }
+    /* 90 s later target 5 is ship 2, 15 km away, reporting AIS every 10 s. */
+    for (int k = 0; k < 60; k++) {
+        double lat, lon;
+        geo_destination(8.45, -79.42, 180, v * 3 * k, &lat, &lon);
+        int64_t t = T0 + 210 * NS + k * 3 * NS;
+        if (k % 3 == 0) {
+            fusion_report b = pos(352000022, t, lat, lon, 12, 180);
+            fusion_report_in(f, &b);
+        }
+        wire_radar r = radar(1, 5, t + 500000000, lat, lon, 12, 180);
+        fusion_radar(f, &r);
+    }
+    CHECK(s.dark_positions == 0);
+    CHECK(fusion_get_stats(f)->radar_reused == 1);
+    const wire_track *b = find_mmsi(&s, 352000022, 0);
+    CHECK(b && b->radar_site == 1 && b->radar_target == 5);
+    fusion_destroy(&f);
+}
+
+/* A target 20 NM out: plots 0.5 deg off in bearing (320 m across) and no speed (TLL) still
+ * belong to the AIS ship there. */
+static void test_radar_at_range(void)
+{
+    sink s = {0};
+    fusion *f = make(&s, NULL);
+    double v = 12 * GEO_MPS_PER_KN;
+    for (int k = 0; k < 60; k++) {
+        double lat, lon, plat, plon;
+        geo_destination(8.6, -79.3, 0, v * 3 * k, &lat, &lon);
+        if (k % 3 == 0) {
+            fusion_report a = pos(352000023, T0 + k * 3 * NS, lat, lon, 12, 0);
+            fusion_report_in(f, &a);
+        }
+        geo_destination(lat, lon, 90, 620, &plat, &plon);
+        wire_radar r = radar(1, 9, T0 + k * 3 * NS + 500000000, plat, plon, NAN, NAN);
+        r.range_m = 20 * 1852.0;
+        fusion_radar(f, &r);
+    }
+    CHECK(s.dark_positions == 0);
+    const wire_track *a = find_mmsi(&s, 352000023, 0);
+    CHECK(a && a->radar_target == 9);
+    fusion_destroy(&f);
+}
+
+/* A pilot boat leaves its berth at full speed, a fishing boat turns on its gear, a go-fast
+ * turns and slows down between two class B reports: one track each, no split. */
+static void test_manoeuvre_no_split(void)
+{
+    sink s = {0};
+    fusion *f = make(&s, NULL);
+    double lat = 8.915, lon = -79.528;
+    int64_t t = T0;
+    for (int k = 0; k < 10; k++, t += 10 * NS) {
+        fusion_report a = pos(352000024, t, lat, lon, 0, 0);
+        fusion_report_in(f, &a);
+    }
+    for (int k = 0; k < 60; k++, t += 2 * NS) { /* 0 to 26 kn in 20 s, then 2 s reports */
+        double kn = k < 10 ? 2.6 * (k + 1) : 26;
+        geo_destination(lat, lon, 170, kn * GEO_MPS_PER_KN * 2, &lat, &lon);
+        fusion_report a = pos(352000024, t, lat, lon, k < 3 ? 0 : kn, 170);
+        fusion_report_in(f, &a);
+    }
+    double flat = 7.9, flon = -79.7, cog = 0;
+    for (int k = 0; k < 120; k++, t += 10 * NS) { /* 8 kn, turning 45 deg per report */
+        cog = fmod(cog + (k % 8 < 4 ? 45 : 0), 360);
+        geo_destination(flat, flon, cog, 8 * GEO_MPS_PER_KN * 10, &flat, &flon);
+        fusion_report b = pos(352000025, t, flat, flon, 8, cog);
+        fusion_report_in(f, &b);
+    }
+    /* A class B go-fast (30 s reports) at 40 kn turns 90 deg and slows to 12 kn. */
+    double glat = 9.45, glon = -80.25;
+    for (int k = 0; k < 60; k++, t += 30 * NS) {
+        double kn = k < 30 ? 40 : 12, c = k < 30 ? 90 : 0;
+        geo_destination(glat, glon, c, kn * GEO_MPS_PER_KN * 30, &glat, &glon);
+        fusion_report g = pos(352000026, t, glat, glon, kn, c);
+        g.ais_class = 'B';
+        fusion_report_in(f, &g);
+    }
+    CHECK(fusion_get_stats(f)->splits == 0);
+    fusion_destroy(&f);
+}
+
 static void test_zones(const char *dir)
 {
     zones *z = zones_load(dir);
@@ -349,7 +448,8 @@ static void test_zones(const char *dir)
     fusion_report b = pos(352000008, T0, 8.87, -79.48, 0, 0); /* Flamenco anchorage */
     fusion_report_in(f, &b);
     const wire_track *w = find_mmsi(&s, 352000007, 0);
-    CHECK(w && (w->flags & TRACK_FLAG_ON_LAND) && (w->zones & ZONE_BIT(ZONE_LAND)) && w->dist_shore_m == 0);
+    CHECK(w && (w->flags & TRACK_FLAG_ON_LAND) && (w->zones & ZONE_BIT(ZONE_LAND)) &&
+          w->dist_shore_m == 0);
     w = find_mmsi(&s, 352000008, 0);
     CHECK(w && !(w->flags & TRACK_FLAG_ON_LAND) && (w->zones & ZONE_BIT(ZONE_ANCHORAGE)) &&
           (w->zones & ZONE_BIT(ZONE_EEZ)) && w->dist_shore_m > 500 && w->dist_shore_m < 12000);
@@ -388,7 +488,8 @@ static void test_restore(void)
     w.pos_sigma_m = 20;
     strcpy(w.name, "RESTORED");
     CHECK(fusion_restore(f, &w) == 0);
-    fusion_report a = pos(352000009, T0 + 10 * NS, 8.9 + 10 * GEO_MPS_PER_KN * 10 / GEO_M_PER_DEG, -79.5, 10, 0);
+    fusion_report a =
+        pos(352000009, T0 + 10 * NS, 8.9 + 10 * GEO_MPS_PER_KN * 10 / GEO_M_PER_DEG, -79.5, 10, 0);
     CHECK(fusion_report_in(f, &a) == 1);
     int n = 0;
     CHECK(fusion_each_track(f, count, &n) == 1 && n == 1);
@@ -408,6 +509,9 @@ int main(int argc, char **argv)
     test_static_and_split();
     test_timers();
     test_radar();
+    test_radar_number_reuse();
+    test_radar_at_range();
+    test_manoeuvre_no_split();
     test_restore();
     if (argc > 1)
         test_zones(argv[1]);

@@ -114,11 +114,11 @@ static void process(void *self, rule_env *env, const detect_track *v, void *stat
             canal_anch = true;
         } else {
             const detect_geo *geo = rule_geo(env);
-            canal_anch = (z & ZONE_BIT(ZONE_CANAL_APPROACH)) ||
-                         (geo->dist_to_zone_m &&
-                          geo->dist_to_zone_m(geo->ctx, t->lat_deg, t->lon_deg,
-                                              ZONE_CANAL_APPROACH) <=
-                              rule_param(env, z, P_CANAL_DIST_M));
+            canal_anch =
+                (z & ZONE_BIT(ZONE_CANAL_APPROACH)) ||
+                (geo->dist_to_zone_m &&
+                 geo->dist_to_zone_m(geo->ctx, t->lat_deg, t->lon_deg, ZONE_CANAL_APPROACH) <=
+                     rule_param(env, z, P_CANAL_DIST_M));
         }
     }
     bool in_anch_area = canal_anch || (s->phase == WAITING && v->near_anchorage);
@@ -143,7 +143,8 @@ static void process(void *self, rule_env *env, const detect_track *v, void *stat
             rule_info_track(&a, t);
             a.start_ns = s->wait_start_ns;
             a.hold = true;
-            a.confidence = (float)(waited_s >= 2 * max_s ? 1.0 : 0.6 + 0.4 * (waited_s / max_s - 1));
+            a.confidence =
+                (float)(waited_s >= 2 * max_s ? 1.0 : 0.6 + 0.4 * (waited_s / max_s - 1));
             char ev[160];
             snprintf(ev, sizeof ev, "{\"kind\":\"overstay\",\"waited_s\":%.0f,\"norm_s\":%.0f}",
                      waited_s, max_s);

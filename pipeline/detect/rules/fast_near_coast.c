@@ -49,9 +49,9 @@ static void process(void *self, rule_env *env, const detect_track *v, void *stat
     bool coastal = isfinite(v->dist_shore_m) ? v->dist_shore_m <= band_m
                                              : (t->zones & ZONE_BIT(ZONE_TERRITORIAL_SEA)) != 0;
     double min_sog = rule_param(env, t->zones, P_MIN_SOG_KN);
-    bool over = isfinite(t->sog_kn) &&
-                t->sog_kn > (s->fast ? min_sog - rule_param(env, t->zones, P_CLEAR_MARGIN_KN)
-                                     : min_sog);
+    bool over =
+        isfinite(t->sog_kn) &&
+        t->sog_kn > (s->fast ? min_sog - rule_param(env, t->zones, P_CLEAR_MARGIN_KN) : min_sog);
     if (!(coastal && over)) {
         if (s->fast)
             rule_alert_close(env, subj, s->last_ns, NULL);

@@ -66,8 +66,7 @@ static void process(void *self, rule_env *env, const detect_track *v, void *stat
 {
     struct st *s = state;
     const wire_track *t = v->t;
-    if (t->mmsi == 0 || rule_not_a_ship(t) || t->update == TRACK_UPD_STATIC ||
-        !isfinite(t->sog_kn))
+    if (t->mmsi == 0 || rule_not_a_ship(t) || t->update == TRACK_UPD_STATIC || !isfinite(t->sog_kn))
         return;
     uint32_t z = t->zones;
     uint64_t subj = SUBJECT_TRACK(t->track_id);
@@ -83,8 +82,7 @@ static void process(void *self, rule_env *env, const detect_track *v, void *stat
                  t->sog_kn >= rule_param(env, z, P_MIN_SOG_KN) &&
                  off > rule_param(env, z, P_MAX_ANGLE_DEG);
 
-    bool exempt = service ||
-                  (t->length_m > 0 && t->length_m < rule_param(env, z, P_MIN_LENGTH_M));
+    bool exempt = service || (t->length_m > 0 && t->length_m < rule_param(env, z, P_MIN_LENGTH_M));
     bool fast = !exempt && (z & tss) && t->sog_kn > rule_param(env, z, P_SPEED_LIMIT_KN) &&
                 t->lat_deg > rule_param(env, z, P_SPEED_LAT_MIN) &&
                 t->lat_deg <= rule_param(env, z, P_GULF_LAT_MAX) &&

@@ -155,6 +155,7 @@ typedef struct fusion_stats {
     uint64_t splits;          /* second tracks started for an MMSI */
     uint64_t tracks_created, tracks_removed;
     uint64_t radar_reports, radar_invalid, radar_associations, dark_published;
+    uint64_t radar_reused;    /* target numbers ARPA reused for a new target */
     uint64_t emitted;
     uint32_t live_tracks;     /* AIS tracks alive */
     uint32_t live_radar;      /* radar tracks alive */
