@@ -1029,6 +1029,34 @@ static void test_canal_overstay_transit(void)
     collected_free(&c);
 }
 
+/* A ship switches its AIS off in the TSS lane and sails on; 40 min later the radar picks it up
+ * where it was heading: that is the silent ship (ais_gap's), not an unknown dark target.  A
+ * dark target elsewhere, or at another speed, still is one. */
+static void test_dark_target_silent_ship(void)
+{
+    collected c = {0};
+    detector *d = make_detector(NULL, &c, NULL);
+    wire_track a = make_track(1, 352001801, 8.45, -79.358, 12, 0, T0_NS);
+    run_track(d, &a, 600, 10);
+    a.state = TRACK_REMOVED;
+    a.update = TRACK_UPD_STATE;
+    detector_process(d, &a);
+    double dr_m = 12 * 1852.0 / 3600 * 2400;
+    wire_track r = make_track(2, 0, 8.45 + dr_m / 111195.0 + 0.005, -79.365, 12, 350,
+                              a.time_ns + 2400LL * NS_PER_S);
+    r.radar_site = 101;
+    run_track(d, &r, 900, 15);
+    CHECK(count_alerts(&c, "dark_target", -1) == 0);
+    wire_track f = make_track(3, 0, 8.60, -79.60, 12, 0, a.time_ns + 2400LL * NS_PER_S);
+    run_track(d, &f, 900, 15);
+    wire_track g = make_track(4, 0, 8.45 + dr_m / 111195.0, -79.35, 35, 0,
+                              a.time_ns + 2400LL * NS_PER_S);
+    run_track(d, &g, 900, 15);
+    CHECK(count_alerts(&c, "dark_target", ALERT_OPEN) == 2);
+    detector_destroy(&d);
+    collected_free(&c);
+}
+
 /* One MMSI split by the fusion into two tracks: what the two positions do next decides. */
 static void test_jump_or_conflict(void)
 {
@@ -1201,6 +1229,7 @@ static const struct group groups[] = {
     {"fast_near_coast_harbour_craft", test_fast_near_coast_harbour_craft},
     {"tss_service_craft", test_tss_service_craft},
     {"jump_or_conflict", test_jump_or_conflict},
+    {"dark_target_silent_ship", test_dark_target_silent_ship},
     {"loitering_fishing", test_loitering_fishing},
     {"position_jump", test_position_jump},
     {"mmsi_conflict", test_mmsi_conflict},
