@@ -261,16 +261,24 @@ static void reanchor(track *t)
     t->x.p = t->y.p = 0;
 }
 
+/* A vessel reporting less than this (kn) is stopped: its velocity is known (about zero) even
+ * though it reports no course (ITU-R M.1371: COG 360, not available, is usual at rest).  A
+ * pilot boat that stops dead at its pier would otherwise keep its 25 kn in the filter and run
+ * away from its own radar echo. */
+#define STOPPED_KN 0.5
+/* A reported velocity this far from the filter's (m/s, about 6 kn) is a manoeuvre. */
+#define MANOEUVRE_VEL_MPS 3.0
+
 /* Start the filter on a measurement. */
 void track_init_state(fusion *f, track *t, int64_t time_ns, double lat, double lon,
                              double sog_kn, double cog_deg, double pos_sigma_m)
 {
     set_ref(t, lat, lon);
     double vx = 0, vy = 0, vvar = 25.0; /* unknown speed: 5 m/s sigma */
-    if (isfinite(sog_kn) && isfinite(cog_deg)) {
-        double v = sog_kn * GEO_MPS_PER_KN;
-        vx = v * sin(geo_rad(cog_deg));
-        vy = v * cos(geo_rad(cog_deg));
+    if (isfinite(sog_kn) && (isfinite(cog_deg) || sog_kn < STOPPED_KN)) {
+        double v = sog_kn * GEO_MPS_PER_KN, c = isfinite(cog_deg) ? cog_deg : 0;
+        vx = v * sin(geo_rad(c));
+        vy = v * cos(geo_rad(c));
         vvar = 0.25;
     }
     kf_init(&t->x, vx, pos_sigma_m * pos_sigma_m, vvar);
@@ -294,10 +302,18 @@ void track_update(fusion *f, track *t, int64_t time_ns, double lat, double lon,
     double r = pos_sigma_m * pos_sigma_m;
     kf_update_pos(&t->x, mx, r);
     kf_update_pos(&t->y, my, r);
-    if (isfinite(sog_kn) && isfinite(cog_deg) && vel_sigma_mps > 0) {
+    if (isfinite(sog_kn) && (isfinite(cog_deg) || sog_kn < STOPPED_KN) && vel_sigma_mps > 0) {
         double v = sog_kn * GEO_MPS_PER_KN, rv = vel_sigma_mps * vel_sigma_mps;
-        kf_update_vel(&t->x, v * sin(geo_rad(cog_deg)), rv);
-        kf_update_vel(&t->y, v * cos(geo_rad(cog_deg)), rv);
+        double c = isfinite(cog_deg) ? cog_deg : 0;
+        double zx = v * sin(geo_rad(c)), zy = v * cos(geo_rad(c));
+        if (hypot(zx - t->x.v, zy - t->y.v) > MANOEUVRE_VEL_MPS) {
+            /* The vessel says it changed speed or course (stopped dead, turned, accelerated):
+             * a confident filter would take minutes to believe it; open its velocity up. */
+            t->x.vv = fmax(t->x.vv, MANOEUVRE_VEL_MPS * MANOEUVRE_VEL_MPS);
+            t->y.vv = fmax(t->y.vv, MANOEUVRE_VEL_MPS * MANOEUVRE_VEL_MPS);
+        }
+        kf_update_vel(&t->x, zx, rv);
+        kf_update_vel(&t->y, zy, rv);
     }
     reanchor(t);
 }

@@ -397,6 +397,63 @@ static void test_radar_at_range(void)
     fusion_destroy(&f);
 }
 
+/* A pilot boat comes in at 25 kn and stops dead at its pier, reporting 0 kn and no course
+ * (COG 360): its radar echo stays with it, never dark. */
+static void test_radar_stop_dead(void)
+{
+    sink s = {0};
+    fusion *f = make(&s, NULL);
+    double lat = 8.905, lon = -79.52, v = 25 * GEO_MPS_PER_KN;
+    int64_t t = T0;
+    for (int k = 0; k < 40; k++, t += 2 * NS) {
+        geo_destination(lat, lon, 330, v * 2, &lat, &lon);
+        fusion_report a = pos(352000040, t, lat, lon, 25, 330);
+        fusion_report_in(f, &a);
+        wire_radar r = radar(1, 30, t + 500000000, lat, lon, 25, 330);
+        fusion_radar(f, &r);
+    }
+    for (int k = 0; k < 150; k++, t += 2 * NS) {
+        if (k % 90 == 0) {
+            fusion_report a = pos(352000040, t, lat, lon, 0, NAN);
+            a.nav_status = 5;
+            fusion_report_in(f, &a);
+        }
+        wire_radar r = radar(1, 30, t + 500000000, lat, lon, 0.1, NAN);
+        fusion_radar(f, &r);
+    }
+    CHECK(s.dark_positions == 0);
+    fusion_destroy(&f);
+}
+
+/* A ferry and two pilot boats moored together at one pier (within 30 m), each seen by the
+ * radar: every target belongs to the cluster, none is dark. */
+static void test_radar_moored_cluster(void)
+{
+    sink s = {0};
+    fusion *f = make(&s, NULL);
+    const double off[3][2] = {{0, 0}, {0.0001, 0.0002}, {-0.0002, 0.0001}};
+    unsigned seed = 7;
+    for (int k = 0; k < 200; k++) {
+        int64_t t = T0 + k * 3 * NS;
+        for (int i = 0; i < 3; i++) {
+            if (k % 20 == i) {
+                fusion_report a =
+                    pos(352000030 + i, t, 8.915 + off[i][0], -79.528 + off[i][1], 0, 0);
+                a.nav_status = 5;
+                fusion_report_in(f, &a);
+            }
+            seed = seed * 1103515245u + 12345u;
+            double n1 = ((seed >> 16) % 100 - 50) * 1e-6, n2 = ((seed >> 8) % 100 - 50) * 1e-6;
+            wire_radar r = radar(1, (uint16_t)(20 + i), t + 500000000, 8.915 + off[i][0] + n1,
+                                 -79.528 + off[i][1] + n2, 0.1, NAN);
+            r.range_m = 700;
+            fusion_radar(f, &r);
+        }
+    }
+    CHECK(s.dark_positions == 0);
+    fusion_destroy(&f);
+}
+
 /* A pilot boat leaves its berth at full speed, a fishing boat turns on its gear, a go-fast
  * turns and slows down between two class B reports: one track each, no split. */
 static void test_manoeuvre_no_split(void)
@@ -511,6 +568,8 @@ int main(int argc, char **argv)
     test_radar();
     test_radar_number_reuse();
     test_radar_at_range();
+    test_radar_moored_cluster();
+    test_radar_stop_dead();
     test_manoeuvre_no_split();
     test_restore();
     if (argc > 1)
