@@ -34,6 +34,7 @@ fusion_config fusion_config_default(void)
     c.confirm_reports = 2;
     c.radar_confirm = 3;
     c.dedupe_window_s = 5;
+    c.max_latency_s = 1800;
     c.snapshot_interval_s = 60;
     c.min_update_interval_s = 0;
     c.coverage_margin_m = 5000;
@@ -93,6 +94,7 @@ static bool config_ok(const fusion_config *c)
     REQUIRE(c->coverage_margin_m >= 0 && c->coverage_margin_m <= 1e6,
             "fusion: coverage_margin_m outside 0..1e6");
     REQUIRE(c->dedupe_window_s >= 0 && c->dedupe_window_s <= 600, "fusion: dedupe_window_s outside 0..600");
+    REQUIRE(c->max_latency_s >= 0 && c->max_latency_s <= 86400, "fusion: max_latency_s outside 0..86400");
     REQUIRE(c->snapshot_interval_s >= 0 && c->min_update_interval_s >= 0,
             "fusion: snapshot_interval_s and min_update_interval_s must be >= 0");
     REQUIRE(c->n_stations >= 0 && c->n_stations <= FUSION_MAX_STATIONS,
@@ -829,6 +831,34 @@ static bool position_valid(const fusion_report *r)
  * manoeuvring (kn): speed changes within a reporting interval and position noise. */
 #define MANOEUVRE_MARGIN_KN 8.0
 
+/* A report that failed every gate of its MMSI but lies on one of its tracks' course line (within
+ * gate_min_m of it, more further along), behind or ahead by no more than the track's speed x max_latency_s: a late
+ * delivery of the same ship (satellite AIS stamped on arrival), not a second transmitter. */
+static bool track_course_line(const fusion *f, const track *t, const fusion_report *r,
+                              double *along_m)
+{
+    double v = hypot(t->x.v, t->y.v);
+    if (v < 0.5)
+        return false; /* at rest, late reports fall inside the gate anyway */
+    double mx, my;
+    to_local(t, r->lat_deg, r->lon_deg, &mx, &my);
+    double dx = mx - t->x.p, dy = my - t->y.p;
+    double along = (dx * t->x.v + dy * t->y.v) / v, cross = fabs(dx * t->y.v - dy * t->x.v) / v;
+    *along_m = along;
+    /* the path behind may have curved: allow 0.3 x the distance along it (17 deg) */
+    return cross <= f->cfg.gate_min_m + 0.3 * fabs(along) &&
+           fabs(along) <= v * f->cfg.max_latency_s + f->cfg.gate_min_m;
+}
+
+static bool on_course_line(const fusion *f, int32_t head, const fusion_report *r)
+{
+    double along;
+    for (int32_t i = head; i >= 0; i = f->tr[i].next_same)
+        if (track_course_line(f, &f->tr[i], r, &along))
+            return true;
+    return false;
+}
+
 static int position_in(fusion *f, const fusion_report *r)
 {
     double sigma = f->cfg.ais_sigma_m * (r->accuracy_high ? 1.0 : 2.5);
@@ -866,11 +896,21 @@ static int position_in(fusion *f, const fusion_report *r)
             f->stats.ignored++; /* a delayed copy far older than the track: nothing to add */
             return 0;
         }
+        double along;
+        if (reacquire && f->cfg.max_latency_s > 0 && track_course_line(f, t, r, &along) &&
+            along < -f->cfg.gate_min_m) {
+            f->stats.out_of_order++; /* behind the track on its own course: a late delivery */
+            return 0;
+        }
         if (reacquire)
             track_init_state(f, t, r->time_ns, r->lat_deg, r->lon_deg, r->sog_kn, r->cog_deg, sigma);
         else
             track_update(f, t, r->time_ns, r->lat_deg, r->lon_deg, r->sog_kn, r->cog_deg, sigma, 0.3);
     } else {
+        if (head && f->cfg.max_latency_s > 0 && on_course_line(f, (int32_t)*head, r)) {
+            f->stats.out_of_order++;
+            return 0;
+        }
         if (head)
             f->stats.gate_rejects++;
         int32_t i = track_alloc(f);

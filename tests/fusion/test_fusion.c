@@ -425,6 +425,33 @@ static void test_radar_stop_dead(void)
     fusion_destroy(&f);
 }
 
+/* Satellite AIS stamped on arrival: a ship's positions come minutes out of order, seconds
+ * apart.  With max_latency_s they stay one track; a second transmitter off the course line
+ * still splits. */
+static void test_out_of_order_delivery(void)
+{
+    sink s = {0};
+    fusion_config c = fusion_config_default();
+    c.emit = on_track;
+    c.emit_ctx = &s;
+    c.max_latency_s = 3600;
+    fusion *f = fusion_create(&c);
+    const int order[] = {0, 3, 5, 2, 4, 6, 1, 8, 7, 10, 9, 12, 11, 14, 13};
+    int64_t t = T0;
+    for (int k = 0; k < 15; k++, t += 3 * NS) {
+        double lat, lon; /* 10 kn north, one observation a minute */
+        geo_destination(-21.6, 112.3, 0, 10 * GEO_MPS_PER_KN * 60 * order[k], &lat, &lon);
+        fusion_report a = pos(371204000, t, lat, lon, 10, 0);
+        fusion_report_in(f, &a);
+    }
+    CHECK(fusion_get_stats(f)->splits == 0);
+    CHECK(fusion_get_stats(f)->out_of_order > 0);
+    fusion_report b = pos(371204000, t, -21.6, 112.35, 10, 0); /* 5 km abeam */
+    fusion_report_in(f, &b);
+    CHECK(fusion_get_stats(f)->splits == 1);
+    fusion_destroy(&f);
+}
+
 /* A ferry and two pilot boats moored together at one pier (within 30 m), each seen by the
  * radar: every target belongs to the cluster, none is dark. */
 static void test_radar_moored_cluster(void)
@@ -570,6 +597,7 @@ int main(int argc, char **argv)
     test_radar_at_range();
     test_radar_moored_cluster();
     test_radar_stop_dead();
+    test_out_of_order_delivery();
     test_manoeuvre_no_split();
     test_restore();
     if (argc > 1)
