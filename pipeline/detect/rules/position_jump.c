@@ -32,8 +32,8 @@ static const detect_param_spec params[] = {
     {"min_dt_s", DP_REAL, "2", 0, 3600,
      "time between states is taken as at least this (s), against duplicate timestamps"},
     {"confirm_s", DP_REAL, "360", 0, 86400,
-     "after a split, the old position silent this long while the new reports is a jump (s); "
-     "two class A reports of a ship at anchor"},
+     "after a split, the old and new positions not reporting in turn for this long is a jump "
+     "(s); two class A reports of a ship at anchor"},
     {NULL, 0, NULL, 0, 0, NULL},
 };
 
