@@ -27,6 +27,9 @@
 #include <string.h>
 
 #define NS 1000000000LL
+/* An AIS track without a report for this long (s) has an uncertain speed: class A under way
+ * reports every 2-10 s (ITU-R M.1371), so 30 s is three missed reports. */
+#define STALE_AIS_S 30.0
 
 static double ais_predicted_dist(const fusion *f, const track *a, int64_t t_ns, double lat,
                                  double lon, double *speed_kn)
@@ -41,7 +44,16 @@ static double ais_predicted_dist(const fusion *f, const track *a, int64_t t_ns, 
     geo_to_local(a->ref_lat, a->ref_lon, lat, lon, &mx, &my);
     *speed_kn = hypot(a->x.v, a->y.v) / GEO_MPS_PER_KN;
     (void)f;
-    return hypot(mx - px, my - py);
+    if (a->is_radar || (double)(t_ns - a->last_ais_ns) / 1e9 <= STALE_AIS_S)
+        return hypot(mx - px, my - py);
+    /* Silent longer than a moving ship reports: it may have slowed or stopped (a ferry at its
+     * pier reports every 3 min): anywhere from its last state to the dead-reckoned one, at a
+     * speed no longer known. */
+    *speed_kn = NAN;
+    double ux = px - a->x.p, uy = py - a->y.p, l2 = ux * ux + uy * uy;
+    double k = l2 > 0 ? ((mx - a->x.p) * ux + (my - a->y.p) * uy) / l2 : 0;
+    k = k < 0 ? 0 : (k > 1 ? 1 : k);
+    return hypot(mx - (a->x.p + k * ux), my - (a->y.p + k * uy));
 }
 
 static bool speeds_agree(const fusion *f, double radar_kn, double ais_kn)

@@ -425,6 +425,34 @@ static void test_radar_stop_dead(void)
     fusion_destroy(&f);
 }
 
+/* The Taboga ferry berths: 12 kn, then stopped at the pier, and its next AIS report (moored,
+ * every 3 min) comes minutes later.  The radar echo at the pier is the ferry. */
+static void test_radar_berthing(void)
+{
+    sink s = {0};
+    fusion *f = make(&s, NULL);
+    double lat = 8.76, lon = -79.553, v = 12 * GEO_MPS_PER_KN;
+    int64_t t = T0;
+    for (int k = 0; k < 100; k++, t += 3 * NS) {
+        geo_destination(lat, lon, 0, v * 3, &lat, &lon);
+        if (k % 3 == 0) {
+            fusion_report a = pos(352000050, t, lat, lon, 12, 0);
+            fusion_report_in(f, &a);
+        }
+        wire_radar r = radar(1, 40, t + 500000000, lat, lon, 12, 0);
+        fusion_radar(f, &r);
+    }
+    CHECK(s.dark_positions == 0);
+    for (int k = 0; k < 100; k++, t += 3 * NS) { /* 5 min at the pier, AIS silent */
+        wire_radar r = radar(1, 40, t + 500000000, lat, lon, 0.2, NAN);
+        fusion_radar(f, &r);
+    }
+    /* dark at most while the AIS speed still looks fresh (30 s of 3 s plots), far below
+     * dark_target's 3 minutes */
+    CHECK(s.dark_positions <= 10);
+    fusion_destroy(&f);
+}
+
 /* Satellite AIS stamped on arrival: a ship's positions come minutes out of order, seconds
  * apart.  With max_latency_s they stay one track; a second transmitter off the course line
  * still splits. */
@@ -598,6 +626,7 @@ int main(int argc, char **argv)
     test_radar_moored_cluster();
     test_radar_stop_dead();
     test_out_of_order_delivery();
+    test_radar_berthing();
     test_manoeuvre_no_split();
     test_restore();
     if (argc > 1)
