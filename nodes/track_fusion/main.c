@@ -46,6 +46,8 @@ static const opt_spec track_fusion_options[] = {
     {"radar_confirm", 0, OPT_INT, "3", 1, 100, "radar updates before a dark target is published"},
     {"dedupe_window_s", 0, OPT_REAL, "5", 0, 600,
      "same payload within this many seconds is one transmission (0: off)"},
+    {"max_latency_s", 0, OPT_REAL, "1800", 0, 86400,
+     "reports may arrive this late, out of order (satellite AIS stamped on arrival; 0: off)"},
     {"snapshot_interval_s", 0, OPT_REAL, "60", 0, 86400,
      "event-time seconds between snapshots of every track (0: off)"},
     {"min_update_interval_s", 0, OPT_REAL, "0", 0, 3600,
@@ -185,6 +187,7 @@ int main(int argc, char **argv)
     fc.radar_gate_kn = config_real(cfg, "radar_gate_kn");
     fc.radar_confirm = (int)config_int(cfg, "radar_confirm");
     fc.dedupe_window_s = config_real(cfg, "dedupe_window_s");
+    fc.max_latency_s = config_real(cfg, "max_latency_s");
     fc.snapshot_interval_s = config_real(cfg, "snapshot_interval_s");
     fc.min_update_interval_s = config_real(cfg, "min_update_interval_s");
     fc.zones = a.z;

@@ -34,6 +34,7 @@ fusion_config fusion_config_default(void)
     c.confirm_reports = 2;
     c.radar_confirm = 3;
     c.dedupe_window_s = 5;
+    c.max_latency_s = 1800;
     c.snapshot_interval_s = 60;
     c.min_update_interval_s = 0;
     c.coverage_margin_m = 5000;
@@ -93,6 +94,7 @@ static bool config_ok(const fusion_config *c)
     REQUIRE(c->coverage_margin_m >= 0 && c->coverage_margin_m <= 1e6,
             "fusion: coverage_margin_m outside 0..1e6");
     REQUIRE(c->dedupe_window_s >= 0 && c->dedupe_window_s <= 600, "fusion: dedupe_window_s outside 0..600");
+    REQUIRE(c->max_latency_s >= 0 && c->max_latency_s <= 86400, "fusion: max_latency_s outside 0..86400");
     REQUIRE(c->snapshot_interval_s >= 0 && c->min_update_interval_s >= 0,
             "fusion: snapshot_interval_s and min_update_interval_s must be >= 0");
     REQUIRE(c->n_stations >= 0 && c->n_stations <= FUSION_MAX_STATIONS,
@@ -261,16 +263,24 @@ static void reanchor(track *t)
     t->x.p = t->y.p = 0;
 }
 
+/* A vessel reporting less than this (kn) is stopped: its velocity is known (about zero) even
+ * though it reports no course (ITU-R M.1371: COG 360, not available, is usual at rest).  A
+ * pilot boat that stops dead at its pier would otherwise keep its 25 kn in the filter and run
+ * away from its own radar echo. */
+#define STOPPED_KN 0.5
+/* A reported velocity this far from the filter's (m/s, about 6 kn) is a manoeuvre. */
+#define MANOEUVRE_VEL_MPS 3.0
+
 /* Start the filter on a measurement. */
 void track_init_state(fusion *f, track *t, int64_t time_ns, double lat, double lon,
                              double sog_kn, double cog_deg, double pos_sigma_m)
 {
     set_ref(t, lat, lon);
     double vx = 0, vy = 0, vvar = 25.0; /* unknown speed: 5 m/s sigma */
-    if (isfinite(sog_kn) && isfinite(cog_deg)) {
-        double v = sog_kn * GEO_MPS_PER_KN;
-        vx = v * sin(geo_rad(cog_deg));
-        vy = v * cos(geo_rad(cog_deg));
+    if (isfinite(sog_kn) && (isfinite(cog_deg) || sog_kn < STOPPED_KN)) {
+        double v = sog_kn * GEO_MPS_PER_KN, c = isfinite(cog_deg) ? cog_deg : 0;
+        vx = v * sin(geo_rad(c));
+        vy = v * cos(geo_rad(c));
         vvar = 0.25;
     }
     kf_init(&t->x, vx, pos_sigma_m * pos_sigma_m, vvar);
@@ -294,10 +304,18 @@ void track_update(fusion *f, track *t, int64_t time_ns, double lat, double lon,
     double r = pos_sigma_m * pos_sigma_m;
     kf_update_pos(&t->x, mx, r);
     kf_update_pos(&t->y, my, r);
-    if (isfinite(sog_kn) && isfinite(cog_deg) && vel_sigma_mps > 0) {
+    if (isfinite(sog_kn) && (isfinite(cog_deg) || sog_kn < STOPPED_KN) && vel_sigma_mps > 0) {
         double v = sog_kn * GEO_MPS_PER_KN, rv = vel_sigma_mps * vel_sigma_mps;
-        kf_update_vel(&t->x, v * sin(geo_rad(cog_deg)), rv);
-        kf_update_vel(&t->y, v * cos(geo_rad(cog_deg)), rv);
+        double c = isfinite(cog_deg) ? cog_deg : 0;
+        double zx = v * sin(geo_rad(c)), zy = v * cos(geo_rad(c));
+        if (hypot(zx - t->x.v, zy - t->y.v) > MANOEUVRE_VEL_MPS) {
+            /* The vessel says it changed speed or course (stopped dead, turned, accelerated):
+             * a confident filter would take minutes to believe it; open its velocity up. */
+            t->x.vv = fmax(t->x.vv, MANOEUVRE_VEL_MPS * MANOEUVRE_VEL_MPS);
+            t->y.vv = fmax(t->y.vv, MANOEUVRE_VEL_MPS * MANOEUVRE_VEL_MPS);
+        }
+        kf_update_vel(&t->x, zx, rv);
+        kf_update_vel(&t->y, zy, rv);
     }
     reanchor(t);
 }
@@ -634,6 +652,15 @@ static void track_free(fusion *f, int32_t i)
     f->free_head = i;
 }
 
+void fusion_internal_retire(fusion *f, int32_t i)
+{
+    track *t = &f->tr[i];
+    t->state = TRACK_REMOVED;
+    if (t->published)
+        fusion_internal_emit(f, t, TRACK_UPD_STATE, true);
+    track_free(f, i);
+}
+
 /* ---- timers and snapshots --------------------------------------------------------------- */
 
 static void sweep(fusion *f)
@@ -649,10 +676,7 @@ static void sweep(fusion *f)
             continue;
         double age_s = (double)(now - t->last_report_ns) / 1e9;
         if (age_s > removed_after_s(f, t)) {
-            t->state = TRACK_REMOVED;
-            if (t->published)
-                fusion_internal_emit(f, t, TRACK_UPD_STATE, true);
-            track_free(f, (int32_t)i);
+            fusion_internal_retire(f, (int32_t)i);
             continue;
         }
         if (age_s > lost_after_s(f, t) && t->state != TRACK_LOST) {
@@ -803,6 +827,38 @@ static bool position_valid(const fusion_report *r)
            fabs(r->lon_deg) <= 180.0;
 }
 
+/* Implied speed a report may exceed the vessel's reported SOG by and still be the same vessel
+ * manoeuvring (kn): speed changes within a reporting interval and position noise. */
+#define MANOEUVRE_MARGIN_KN 8.0
+
+/* A report that failed every gate of its MMSI but lies on one of its tracks' course line (within
+ * gate_min_m of it, more further along), behind or ahead by no more than the track's speed x max_latency_s: a late
+ * delivery of the same ship (satellite AIS stamped on arrival), not a second transmitter. */
+static bool track_course_line(const fusion *f, const track *t, const fusion_report *r,
+                              double *along_m)
+{
+    double v = hypot(t->x.v, t->y.v);
+    if (v < 0.5)
+        return false; /* at rest, late reports fall inside the gate anyway */
+    double mx, my;
+    to_local(t, r->lat_deg, r->lon_deg, &mx, &my);
+    double dx = mx - t->x.p, dy = my - t->y.p;
+    double along = (dx * t->x.v + dy * t->y.v) / v, cross = fabs(dx * t->y.v - dy * t->x.v) / v;
+    *along_m = along;
+    /* the path behind may have curved: allow 0.3 x the distance along it (17 deg) */
+    return cross <= f->cfg.gate_min_m + 0.3 * fabs(along) &&
+           fabs(along) <= v * f->cfg.max_latency_s + f->cfg.gate_min_m;
+}
+
+static bool on_course_line(const fusion *f, int32_t head, const fusion_report *r)
+{
+    double along;
+    for (int32_t i = head; i >= 0; i = f->tr[i].next_same)
+        if (track_course_line(f, &f->tr[i], r, &along))
+            return true;
+    return false;
+}
+
 static int position_in(fusion *f, const fusion_report *r)
 {
     double sigma = f->cfg.ais_sigma_m * (r->accuracy_high ? 1.0 : 2.5);
@@ -817,9 +873,15 @@ static int position_in(fusion *f, const fusion_report *r)
             double chi2 = track_gate(f, t, r->time_ns, r->lat_deg, r->lon_deg, sigma, &dist, &implied_kn);
             bool pass = chi2 <= f->cfg.gate_chi2 || dist <= f->cfg.gate_min_m;
             /* After a gap the filter's uncertainty understates where a ship can be; a plausible
-             * implied speed re-acquires instead of splitting. */
+             * implied speed re-acquires instead of splitting.  So does a manoeuvre the filter
+             * did not foresee (a go-fast turning and slowing between two class B reports, a
+             * boat leaving its berth at full speed): the move agrees with the speed the vessel
+             * itself reports. */
+            double own_kn = fmax(isfinite(r->sog_kn) ? r->sog_kn : 0,
+                                 isfinite(t->sog_kn) ? t->sog_kn : 0);
             bool plausible = implied_kn <= f->cfg.max_speed_kn &&
-                             r->time_ns - t->t_ns >= (int64_t)(60 * NS);
+                             (r->time_ns - t->t_ns >= (int64_t)(60 * NS) ||
+                              implied_kn <= own_kn + MANOEUVRE_MARGIN_KN);
             if ((pass || plausible) && chi2 < best_chi2) {
                 best = i;
                 best_chi2 = chi2;
@@ -834,11 +896,21 @@ static int position_in(fusion *f, const fusion_report *r)
             f->stats.ignored++; /* a delayed copy far older than the track: nothing to add */
             return 0;
         }
+        double along;
+        if (reacquire && f->cfg.max_latency_s > 0 && track_course_line(f, t, r, &along) &&
+            along < -f->cfg.gate_min_m) {
+            f->stats.out_of_order++; /* behind the track on its own course: a late delivery */
+            return 0;
+        }
         if (reacquire)
             track_init_state(f, t, r->time_ns, r->lat_deg, r->lon_deg, r->sog_kn, r->cog_deg, sigma);
         else
             track_update(f, t, r->time_ns, r->lat_deg, r->lon_deg, r->sog_kn, r->cog_deg, sigma, 0.3);
     } else {
+        if (head && f->cfg.max_latency_s > 0 && on_course_line(f, (int32_t)*head, r)) {
+            f->stats.out_of_order++;
+            return 0;
+        }
         if (head)
             f->stats.gate_rejects++;
         int32_t i = track_alloc(f);

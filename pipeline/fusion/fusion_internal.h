@@ -87,6 +87,8 @@ void fusion_internal_station_heard(fusion *f, uint32_t id, const fusion_report *
 void fusion_internal_emit(fusion *f, track *t, uint8_t update, bool force);
 void fill_wire(const fusion *f, const track *t, uint8_t update, wire_track *w);
 int32_t track_alloc(fusion *f);
+/* Remove a live track now: a published one is emitted as removed first. */
+void fusion_internal_retire(fusion *f, int32_t i);
 void track_init_state(fusion *f, track *t, int64_t time_ns, double lat, double lon,
                       double sog_kn, double cog_deg, double pos_sigma_m);
 void track_update(fusion *f, track *t, int64_t time_ns, double lat, double lon, double sog_kn,

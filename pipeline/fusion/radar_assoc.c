@@ -7,7 +7,13 @@
  * (greedy assignment); an AIS track holds one target per site, and a closer target of the same
  * site takes it over (the displaced target re-associates or turns dark at its next update).
  * An existing association is kept while the distance stays within 1.5 x the gate (hysteresis:
- * one noisy plot must not flip a ship to a dark target).
+ * one noisy plot must not flip a ship to a dark target).  The gate widens by 1 % of the range
+ * from the site: a 0.5 deg bearing error is 330 m at 20 NM (IMO MSC.192(79) allows 1 deg).
+ *
+ * ARPA reuses a target number once the target is dropped, often without a "lost" sentence: a
+ * number silent longer than radar_lost_s, or whose new plot no vessel could reach from the old
+ * one (above max_speed_kn), is a new target: the old radar track is removed and a new one
+ * starts, instead of dragging the old filter (and its AIS association) across the bay.
  *
  * The radar position is fused into the AIS track only while the AIS is silent (older than
  * max(30 s, 2 x the expected reporting interval)): AIS positions are better than radar plots,
@@ -21,6 +27,9 @@
 #include <string.h>
 
 #define NS 1000000000LL
+/* An AIS track without a report for this long (s) has an uncertain speed: class A under way
+ * reports every 2-10 s (ITU-R M.1371), so 30 s is three missed reports. */
+#define STALE_AIS_S 30.0
 
 static double ais_predicted_dist(const fusion *f, const track *a, int64_t t_ns, double lat,
                                  double lon, double *speed_kn)
@@ -35,7 +44,16 @@ static double ais_predicted_dist(const fusion *f, const track *a, int64_t t_ns, 
     geo_to_local(a->ref_lat, a->ref_lon, lat, lon, &mx, &my);
     *speed_kn = hypot(a->x.v, a->y.v) / GEO_MPS_PER_KN;
     (void)f;
-    return hypot(mx - px, my - py);
+    if (a->is_radar || (double)(t_ns - a->last_ais_ns) / 1e9 <= STALE_AIS_S)
+        return hypot(mx - px, my - py);
+    /* Silent longer than a moving ship reports: it may have slowed or stopped (a ferry at its
+     * pier reports every 3 min): anywhere from its last state to the dead-reckoned one, at a
+     * speed no longer known. */
+    *speed_kn = NAN;
+    double ux = px - a->x.p, uy = py - a->y.p, l2 = ux * ux + uy * uy;
+    double k = l2 > 0 ? ((mx - a->x.p) * ux + (my - a->y.p) * uy) / l2 : 0;
+    k = k < 0 ? 0 : (k > 1 ? 1 : k);
+    return hypot(mx - (a->x.p + k * ux), my - (a->y.p + k * uy));
 }
 
 static bool speeds_agree(const fusion *f, double radar_kn, double ais_kn)
@@ -60,19 +78,21 @@ static void end_dark(fusion *f, track *rt)
     f->stats.emitted++;
 }
 
-static void associate(fusion *f, int32_t ri, int64_t t_ns, double lat, double lon, double speed_kn)
+static void associate(fusion *f, int32_t ri, int64_t t_ns, double lat, double lon, double speed_kn,
+                      double range_m)
 {
     track *rt = &f->tr[ri];
+    double gate_m = f->cfg.radar_gate_m + (isfinite(range_m) ? 0.01 * range_m : 0);
     if (rt->radar_idx >= 0) {
         track *a = &f->tr[rt->radar_idx];
         double sk, d = ais_predicted_dist(f, a, t_ns, lat, lon, &sk);
-        if (a->state != 255 && d <= 1.5 * f->cfg.radar_gate_m && speeds_agree(f, speed_kn, sk))
+        if (a->state != 255 && d <= 1.5 * gate_m && speeds_agree(f, speed_kn, sk))
             return;
         if (a->radar_idx == ri)
             a->radar_idx = -1;
         rt->radar_idx = -1;
     }
-    double dlat = f->cfg.radar_gate_m / GEO_M_PER_DEG;
+    double dlat = gate_m / GEO_M_PER_DEG;
     double dlon = dlat / fmax(0.1, cos(geo_rad(lat)));
     int32_t best = -1;
     double best_d = INFINITY;
@@ -83,7 +103,7 @@ static void associate(fusion *f, int32_t ri, int64_t t_ns, double lat, double lo
             for (int32_t i = head ? (int32_t)*head : -1; i >= 0; i = f->tr[i].grid_next) {
                 const track *a = &f->tr[i];
                 double sk, d = ais_predicted_dist(f, a, t_ns, lat, lon, &sk);
-                if (d > f->cfg.radar_gate_m || d >= best_d || !speeds_agree(f, speed_kn, sk))
+                if (d > gate_m || d >= best_d || !speeds_agree(f, speed_kn, sk))
                     continue;
                 if (a->radar_idx >= 0 && a->radar_idx != ri) {
                     const track *other = &f->tr[a->radar_idx];
@@ -137,6 +157,20 @@ int fusion_radar(fusion *f, const wire_radar *r)
     double crs = isfinite(r->course_deg) ? r->course_deg : NAN;
     int32_t ri;
     track *rt;
+    if (v && r->status != 'L') {
+        rt = &f->tr[(int32_t)*v];
+        double silent_s = (double)(r->time_ns - rt->last_radar_ns) / 1e9, olat, olon;
+        track_position(rt, &olat, &olon);
+        double jump_m = geo_distance_m(olat, olon, r->lat_deg, r->lon_deg);
+        bool reused = silent_s > f->cfg.radar_lost_s ||
+                      (jump_m > f->cfg.radar_gate_m &&
+                       jump_m / fmax(silent_s, 1.0) / GEO_MPS_PER_KN > f->cfg.max_speed_kn);
+        if (reused) {
+            f->stats.radar_reused++;
+            fusion_internal_retire(f, (int32_t)*v);
+            v = NULL;
+        }
+    }
     if (!v) {
         if (r->status == 'L')
             return 1; /* lost report of a target we never tracked */
@@ -177,10 +211,11 @@ int fusion_radar(fusion *f, const wire_radar *r)
         rt->state = TRACK_CONFIRMED;
     double lat, lon;
     track_position(rt, &lat, &lon);
-    associate(f, ri, r->time_ns, lat, lon, spd);
+    associate(f, ri, r->time_ns, lat, lon, spd, r->range_m);
     if (rt->radar_idx >= 0) {
         track *a = &f->tr[rt->radar_idx];
-        double stale_s = fmax(30.0, 2 * fusion_ais_interval_s((char)a->ais_class, a->sog_kn, a->nav_status));
+        double stale_s =
+            fmax(30.0, 2 * fusion_ais_interval_s((char)a->ais_class, a->sog_kn, a->nav_status));
         if (r->time_ns - a->last_ais_ns > (int64_t)(stale_s * NS) && r->time_ns >= a->t_ns) {
             track_update(f, a, r->time_ns, r->lat_deg, r->lon_deg, NAN, NAN, sigma, 0);
             a->last_report_ns = r->time_ns;

@@ -238,10 +238,13 @@ static void add_normal(scenario *s, int i)
         if (waiting) {
             v = add_vessel(s, new_mmsi(s), 'A', 70 + (uint8_t)(i % 10), 180, ala, alo, t0);
         } else {
-            /* Up the middle of the northbound lane (-79.285 at 7.5 N, -79.455 at 8.8 N). */
-            v = add_vessel(s, new_mmsi(s), 'A', 70 + (uint8_t)(i % 10), 180, 7.35, uni(r, -79.27, -79.26), start);
-            leg_add(v, L_GOTO, 7.97, -79.3465, 12, 0);
-            leg_add(v, L_GOTO, 8.78, -79.452, 9.5f, 0);
+            /* Up the northbound lane (79 23' to 79 20' W from 7 45' N to 8 35' N, IMO 2014),
+             * then its northern reach to the precautionary area. */
+            double lo = uni(r, -79.365, -79.352);
+            v = add_vessel(s, new_mmsi(s), 'A', 70 + (uint8_t)(i % 10), 180, 7.35, lo, start);
+            leg_add(v, L_GOTO, 7.97, lo, 12, 0);
+            leg_add(v, L_GOTO, 8.5833, -79.3583, 9.5f, 0);
+            leg_add(v, L_GOTO, 8.757, -79.375, 9.5f, 0);
             leg_add(v, L_GOTO, ala, alo, 6, 0);
         }
         leg_add(v, L_HOLD, 0, 0, 0, uni(r, 6, 40) * 3600);
@@ -252,7 +255,9 @@ static void add_normal(scenario *s, int i)
         svessel *v = add_vessel(s, new_mmsi(s), 'A', 80 + (uint8_t)(i % 10), 200, 8.955, -79.565, start);
         leg_add(v, L_GOTO, 8.90, -79.515, 8, 0);
         leg_add(v, L_GOTO, 8.795, -79.50, 8, 0);
-        leg_add(v, L_GOTO, 7.99, -79.394, 9.5f, 0);
+        leg_add(v, L_GOTO, 8.745, -79.475, 8, 0); /* the southbound lane, 79 29' to 79 26' W */
+        leg_add(v, L_GOTO, 8.5833, -79.4583, 9.5f, 0);
+        leg_add(v, L_GOTO, 7.99, -79.4583, 9.5f, 0);
         leg_add(v, L_GOTO, 7.0, -79.26, 13, 0);
         leg_add(v, L_GOTO, 5.5, -79.0, 13, 0);
         leg_add(v, L_END, 0, 0, 0, 0);
@@ -486,14 +491,16 @@ static void add_injected(scenario *s, int64_t t)
 
     /* tss_violation: southbound in the northbound lane; 14 kn up the northbound lane. */
     m = new_mmsi(s);
-    v = add_vessel(s, m, 'A', 70, 190, 8.70, -79.443, t + 6 * H_NS);
-    leg_add(v, L_GOTO, 8.10, -79.365, 9, 0);
+    v = add_vessel(s, m, 'A', 70, 190, 8.70, -79.40, t + 6 * H_NS);
+    leg_add(v, L_GOTO, 8.5833, -79.3583, 9, 0);
+    leg_add(v, L_GOTO, 8.10, -79.3583, 9, 0);
     leg_add(v, L_GOTO, 7.5, -79.6, 9, 0);
     finish(s, v);
     truth_add(s, "tss_violation", m, 0, t + 6 * H_NS, t + 11 * H_NS, false);
     m = new_mmsi(s);
-    v = add_vessel(s, m, 'A', 70, 200, 7.6, -79.30, t + 6 * H_NS);
-    leg_add(v, L_GOTO, 8.78, -79.452, 14, 0);
+    v = add_vessel(s, m, 'A', 70, 200, 7.6, -79.3583, t + 6 * H_NS);
+    leg_add(v, L_GOTO, 8.5833, -79.3583, 14, 0);
+    leg_add(v, L_GOTO, 8.757, -79.375, 14, 0);
     leg_add(v, L_GOTO, 8.90, -79.515, 8, 0);
     leg_add(v, L_GOTO, 8.955, -79.565, 6, 0);
     finish(s, v);
@@ -507,7 +514,7 @@ static void add_injected(scenario *s, int64_t t)
         abort();
     }
     leg_add(v, L_HOLD, 0, 0, 0, 10 * 3600);
-    leg_add(v, L_GOTO, 8.70, -79.38, 10, 0);
+    leg_add(v, L_GOTO, 8.80, -79.30, 10, 0); /* north of the TSS, then east of it */
     leg_add(v, L_GOTO, 8.20, -79.15, 10, 0);
     finish(s, v);
     truth_add(s, "canal_overstay", m, 0, t + 10 * H_NS, t + 14 * H_NS, false);

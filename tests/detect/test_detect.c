@@ -9,9 +9,9 @@
 #include <unistd.h>
 
 static const char *const brief_rules[] = {
-    "ais_gap", "encounter", "loitering", "position_jump", "mmsi_conflict", "identity_change",
-    "invalid_mmsi", "position_on_land", "fast_near_coast", "dark_target", "tss_violation",
-    "canal_overstay",
+    "ais_gap",         "encounter",       "loitering",     "position_jump",
+    "mmsi_conflict",   "identity_change", "invalid_mmsi",  "position_on_land",
+    "fast_near_coast", "dark_target",     "tss_violation", "canal_overstay",
 };
 
 /* Run a straight track for dur_s with a report every step_s. */
@@ -61,7 +61,8 @@ static void test_params(void)
     CHECK(detect_params_set(p, "score.hotspots", "", "test") == 0);
 
     /* Per-zone overrides, most specific zone first. */
-    CHECK(detect_params_set_zone(p, ZONE_TERRITORIAL_SEA, "fast_near_coast.min_sog_kn", "30", "t") == 0);
+    CHECK(detect_params_set_zone(p, ZONE_TERRITORIAL_SEA, "fast_near_coast.min_sog_kn", "30",
+                                 "t") == 0);
     CHECK(detect_params_set_zone(p, ZONE_PORT, "fast_near_coast.min_sog_kn", "8", "t") == 0);
     CHECK(detect_params_set_zone(p, ZONE_PORT, "fast_near_coast.min_sog_kn", "900", "t") == -1);
     CHECK(detect_params_set_zone(p, ZONE_PORT, "score.hotspots", "", "t") == -1);
@@ -119,7 +120,8 @@ static void test_registry(void)
     }
 }
 
-/* ---- lifecycle --------------------------------------------------------------------------------- */
+/* ---- lifecycle ---------------------------------------------------------------------------------
+ */
 static void test_lifecycle(void)
 {
     collected c = {0};
@@ -270,8 +272,8 @@ static void test_invalid_mmsi(void)
     detector *d = make_detector(NULL, &c, NULL);
     /* factory default, too short, SAR format with MID 111, AtoN and MID 999 as class A, MID 200,
      * handheld with MID 000, MID 217 (inside 201-775 but not allocated by the ITU). */
-    uint32_t bad[] = {123456789, 12345, 111111111, 991234567, 999000000, 200123456, 800000000,
-                      217123456};
+    uint32_t bad[] = {123456789, 12345,     111111111, 991234567,
+                      999000000, 200123456, 800000000, 217123456};
     uint32_t good[] = {352001234, 235000001, 970123456, 982351234, 538001122};
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
         wire_track t = make_track(100 + (uint32_t)i, bad[i], 8.5, -79.5 + i * 0.01, 10, 0, T0_NS);
@@ -524,7 +526,8 @@ static void test_fast_near_coast(void)
     CHECK(count_alerts(&c, "fast_near_coast", ALERT_OPEN) == 2);
     /* A per-zone override changes the threshold without recompiling. */
     detect_params *p = detect_params_create();
-    CHECK(detect_params_set_zone(p, ZONE_TERRITORIAL_SEA, "fast_near_coast.min_sog_kn", "40", "t") == 0);
+    CHECK(detect_params_set_zone(p, ZONE_TERRITORIAL_SEA, "fast_near_coast.min_sog_kn", "40",
+                                 "t") == 0);
     collected c2 = {0};
     detector *d2 = make_detector(p, &c2, NULL);
     wire_track z2 = z;
@@ -655,10 +658,10 @@ static void test_ais_gap(void)
      * is still "at the anchorage" (released at 4 km): its 2 h silence is not a gap.  One that
      * only ever came to 3.5 km is at sea: its silence is. */
     const double disc_m = 2000; /* stub anchorage radius */
-    wire_track n = make_track(4, 352000780, 8.85 + (disc_m + 5000) / 111195.0, -79.45, 0.1f, 0,
-                              T0_NS);
-    wire_track m = make_track(5, 352000781, 8.85 - (disc_m + 3500) / 111195.0, -79.45, 0.1f, 0,
-                              T0_NS);
+    wire_track n =
+        make_track(4, 352000780, 8.85 + (disc_m + 5000) / 111195.0, -79.45, 0.1f, 0, T0_NS);
+    wire_track m =
+        make_track(5, 352000781, 8.85 - (disc_m + 3500) / 111195.0, -79.45, 0.1f, 0, T0_NS);
     run_track(d, &n, 600, 60);
     n.lat_deg = 8.85 + (disc_m + 2500) / 111195.0;
     run_track(d, &n, 600, 60);
@@ -830,7 +833,8 @@ static void test_canal_overstay(void)
 {
     collected c = {0};
     detector *d = make_detector(NULL, &c, &stub_geo);
-    const uint32_t canal_anch = 1u << ZONE_ANCHORAGE | 1u << ZONE_CANAL_APPROACH | 1u << ZONE_TERRITORIAL_SEA;
+    const uint32_t canal_anch =
+        1u << ZONE_ANCHORAGE | 1u << ZONE_CANAL_APPROACH | 1u << ZONE_TERRITORIAL_SEA;
     /* Waits 4 days: overstay. */
     wire_track o = make_track(1, 352001101, 8.85, -79.45, 0.05f, 0, T0_NS);
     o.zones = canal_anch;
@@ -1005,7 +1009,8 @@ static void test_canal_overstay_transit(void)
 {
     collected c = {0};
     detector *d = make_detector(NULL, &c, &stub_geo);
-    const uint32_t canal_anch = 1u << ZONE_ANCHORAGE | 1u << ZONE_CANAL_APPROACH | 1u << ZONE_TERRITORIAL_SEA;
+    const uint32_t canal_anch =
+        1u << ZONE_ANCHORAGE | 1u << ZONE_CANAL_APPROACH | 1u << ZONE_TERRITORIAL_SEA;
     wire_track n = make_track(1, 352001201, 8.86, -79.46, 0.05f, 0, T0_NS);
     n.zones = canal_anch;
     run_track(d, &n, 86400, 180);
@@ -1020,6 +1025,187 @@ static void test_canal_overstay_transit(void)
     n.lon_deg = -79.65;
     run_track(d, &n, 4 * 3600, 60);
     CHECK(count_alerts(&c, "canal_overstay", -1) == 0);
+    detector_destroy(&d);
+    collected_free(&c);
+}
+
+/* A ship switches its AIS off in the TSS lane and sails on; 40 min later the radar picks it up
+ * where it was heading: that is the silent ship (ais_gap's), not an unknown dark target.  A
+ * dark target elsewhere, or at another speed, still is one. */
+static void test_dark_target_silent_ship(void)
+{
+    collected c = {0};
+    detector *d = make_detector(NULL, &c, NULL);
+    wire_track a = make_track(1, 352001801, 8.45, -79.358, 12, 0, T0_NS);
+    run_track(d, &a, 600, 10);
+    a.state = TRACK_REMOVED;
+    a.update = TRACK_UPD_STATE;
+    detector_process(d, &a);
+    double dr_m = 12 * 1852.0 / 3600 * 2400;
+    wire_track r = make_track(2, 0, 8.45 + dr_m / 111195.0 + 0.005, -79.365, 12, 350,
+                              a.time_ns + 2400LL * NS_PER_S);
+    r.radar_site = 101;
+    run_track(d, &r, 900, 15);
+    CHECK(count_alerts(&c, "dark_target", -1) == 0);
+    wire_track f = make_track(3, 0, 8.60, -79.60, 12, 0, a.time_ns + 2400LL * NS_PER_S);
+    run_track(d, &f, 900, 15);
+    wire_track g = make_track(4, 0, 8.45 + dr_m / 111195.0, -79.35, 35, 0,
+                              a.time_ns + 2400LL * NS_PER_S);
+    run_track(d, &g, 900, 15);
+    CHECK(count_alerts(&c, "dark_target", ALERT_OPEN) == 2);
+    detector_destroy(&d);
+    collected_free(&c);
+}
+
+/* One MMSI split by the fusion into two tracks: what the two positions do next decides. */
+static void test_jump_or_conflict(void)
+{
+    collected c = {0};
+    detector *d = make_detector(NULL, &c, NULL);
+    /* Spoofed blip: two reports 45 km away, then the real position carries on. */
+    wire_track a = make_track(1, 352001701, 8.42, -79.358, 13, 0, T0_NS);
+    run_track(d, &a, 600, 10);
+    wire_track b = make_track(2, 352001701, 8.087, -79.108, 13, 0, a.time_ns);
+    b.flags |= TRACK_FLAG_SPLIT;
+    run_track(d, &b, 20, 10);
+    a.flags |= TRACK_FLAG_SPLIT;
+    a.time_ns = b.time_ns;
+    run_track(d, &a, 900, 10);
+    CHECK(count_alerts(&c, "position_jump", ALERT_OPEN) == 1);
+    const wire_alert *x = last_alert(&c, "position_jump", ALERT_OPEN);
+    CHECK(x && strstr(x->evidence, "beyond_physics") && strstr(x->evidence, "\"split\":true"));
+    /* Teleport: the old position falls silent, the new one reports on. */
+    wire_track e = make_track(3, 352001702, 8.0, -79.6, 10, 0, T0_NS);
+    run_track(d, &e, 600, 10);
+    wire_track f = make_track(4, 352001702, 8.3, -79.2, 10, 0, e.time_ns);
+    f.flags |= TRACK_FLAG_SPLIT;
+    run_track(d, &f, 900, 10);
+    CHECK(count_alerts(&c, "position_jump", ALERT_OPEN) == 2);
+    CHECK(count_alerts(&c, "mmsi_conflict", -1) == 0);
+    /* A manoeuvre the fusion split on: the new track 200 m off, the old one silent. */
+    wire_track g = make_track(5, 352001703, 8.6, -79.0, 3, 0, T0_NS);
+    run_track(d, &g, 600, 10);
+    wire_track h = make_track(6, 352001703, 8.6018, -79.0, 6, 90, g.time_ns);
+    h.flags |= TRACK_FLAG_SPLIT;
+    run_track(d, &h, 900, 10);
+    CHECK(count_alerts(&c, "position_jump", -1) == 2);
+    CHECK(count_alerts(&c, "mmsi_conflict", -1) == 0);
+    /* Two transmitters reporting in turn for 15 min: a conflict, not a jump. */
+    wire_track p = make_track(7, 352001704, 8.8, -79.4, 10, 0, T0_NS);
+    run_track(d, &p, 600, 10);
+    wire_track q = make_track(8, 352001704, 9.4, -79.9, 10, 180, p.time_ns);
+    p.flags |= TRACK_FLAG_SPLIT;
+    q.flags |= TRACK_FLAG_SPLIT;
+    for (int i = 0; i < 90; i++) {
+        advance_track(&q, 10);
+        detector_process(d, &q);
+        advance_track(&p, 10);
+        detector_process(d, &p);
+    }
+    CHECK(count_alerts(&c, "mmsi_conflict", ALERT_OPEN) == 1);
+    CHECK(count_alerts(&c, "position_jump", -1) == 2);
+    detector_destroy(&d);
+    collected_free(&c);
+}
+
+/* A law-enforcement patrol and a pilot boat running back against the lane: on duty, no
+ * wrong-way alert; a cargo ship doing the same is one. */
+static void test_tss_service_craft(void)
+{
+    collected c = {0};
+    detector *d = make_detector(NULL, &c, &stub_geo);
+    uint8_t types[] = {55, 50, 51};
+    for (int i = 0; i < 3; i++) {
+        wire_track e = make_track(1 + i, 352001500 + i, 7.9, -79.36, 9, 180, T0_NS);
+        e.zones |= 1u << ZONE_TSS_LANE;
+        e.ship_type = types[i];
+        run_track(d, &e, 900, 10);
+    }
+    CHECK(count_alerts(&c, "tss_violation", -1) == 0);
+    wire_track w = make_track(9, 352001509, 7.9, -79.36, 9, 180, T0_NS);
+    w.zones |= 1u << ZONE_TSS_LANE;
+    w.ship_type = 70;
+    run_track(d, &w, 900, 10);
+    CHECK(count_alerts(&c, "tss_violation", ALERT_OPEN) == 1);
+    detector_destroy(&d);
+    collected_free(&c);
+}
+
+/* Fishing boats drift slowly far offshore for hours while fishing: not loitering.  A cargo ship
+ * doing the same is. */
+static void test_loitering_fishing(void)
+{
+    collected c = {0};
+    detector *d = make_detector(NULL, &c, &stub_geo);
+    wire_track f = make_track(1, 352001601, 7.9, -79.7, 0.8f, 45, T0_NS);
+    f.dist_shore_m = 25 * 1852;
+    f.ship_type = 30;
+    run_track(d, &f, 6 * 3600, 120);
+    CHECK(count_alerts(&c, "loitering", -1) == 0);
+    wire_track g = make_track(2, 352001602, 7.8, -79.7, 0.8f, 45, T0_NS);
+    g.dist_shore_m = 25 * 1852;
+    g.ship_type = 70;
+    run_track(d, &g, 6 * 3600, 120);
+    CHECK(count_alerts(&c, "loitering", ALERT_OPEN) == 1);
+    detector_destroy(&d);
+    collected_free(&c);
+}
+
+/* Harbour craft at work near the coast: pilot boats out to the boarding ground at 22 kn, a
+ * tug, a tender, a towing vessel, a medical launch.  Not go-fasts; an undeclared type is. */
+static void test_fast_near_coast_harbour_craft(void)
+{
+    collected c = {0};
+    detector *d = make_detector(NULL, &c, NULL);
+    uint8_t types[] = {50, 52, 53, 31, 32, 58};
+    for (int i = 0; i < 6; i++) {
+        wire_track e = make_track(1 + i, 352001400 + i, 8.88, -79.52 + i * 0.01, 27, 160, T0_NS);
+        e.ship_type = types[i];
+        e.dist_shore_m = 4000;
+        run_track(d, &e, 900, 5);
+    }
+    CHECK(count_alerts(&c, "fast_near_coast", -1) == 0);
+    wire_track u = make_track(20, 352001420, 8.88, -79.40, 27, 160, T0_NS);
+    u.ship_type = 0;
+    u.dist_shore_m = 4000;
+    run_track(d, &u, 900, 5);
+    CHECK(count_alerts(&c, "fast_near_coast", ALERT_OPEN) == 1);
+    detector_destroy(&d);
+    collected_free(&c);
+}
+
+/* Limon Bay: the Atlantic approach channel runs north from the Colon breakwaters past the
+ * anchorages.  A ship that waited there and sails out to sea along the channel has left without
+ * transit; one that goes up the channel towards the entrance is transiting. */
+static void test_canal_overstay_atlantic(void)
+{
+    collected c = {0};
+    detector *d = make_detector(NULL, &c, &stub_geo);
+    const uint32_t canal_anch =
+        1u << ZONE_ANCHORAGE | 1u << ZONE_CANAL_APPROACH | 1u << ZONE_TERRITORIAL_SEA;
+    wire_track l = make_track(1, 352001301, 9.40, -79.92, 0.05f, 0, T0_NS);
+    l.zones = canal_anch;
+    run_track(d, &l, 12 * 3600, 180);
+    l.zones = 1u << ZONE_CANAL_APPROACH | 1u << ZONE_TERRITORIAL_SEA;
+    l.sog_kn = 12;
+    l.cog_deg = 0;
+    run_track(d, &l, 1200, 60); /* out along the approach channel, away from the entrance */
+    l.zones = 1u << ZONE_TERRITORIAL_SEA;
+    run_track(d, &l, 3600, 60);
+    CHECK(count_alerts(&c, "canal_overstay", ALERT_OPEN) == 1);
+    const wire_alert *a = last_alert(&c, "canal_overstay", ALERT_OPEN);
+    CHECK(a && a->track_id == 1 && strstr(a->evidence, "left_without_transit"));
+    /* Waited in the outer anchorage, then south up the channel to the breakwater gap: transit. */
+    wire_track n = make_track(2, 352001302, 9.43, -79.915, 0.05f, 0, T0_NS);
+    n.zones = canal_anch;
+    run_track(d, &n, 12 * 3600, 180);
+    n.zones = 1u << ZONE_CANAL_APPROACH | 1u << ZONE_TERRITORIAL_SEA;
+    n.sog_kn = 6;
+    n.cog_deg = 180;
+    run_track(d, &n, 900, 60);
+    n.zones = 1u << ZONE_PORT;
+    run_track(d, &n, 8 * 3600, 60); /* beyond the entrance circle: it stays in port */
+    CHECK(count_alerts(&c, "canal_overstay", ALERT_OPEN) == 1);
     detector_destroy(&d);
     collected_free(&c);
 }
@@ -1039,6 +1225,12 @@ static const struct group groups[] = {
     {"unknown_geography", test_unknown_geography},
     {"ais_gap_feed_outage", test_ais_gap_feed_outage},
     {"canal_overstay_transit", test_canal_overstay_transit},
+    {"canal_overstay_atlantic", test_canal_overstay_atlantic},
+    {"fast_near_coast_harbour_craft", test_fast_near_coast_harbour_craft},
+    {"tss_service_craft", test_tss_service_craft},
+    {"jump_or_conflict", test_jump_or_conflict},
+    {"dark_target_silent_ship", test_dark_target_silent_ship},
+    {"loitering_fishing", test_loitering_fishing},
     {"position_jump", test_position_jump},
     {"mmsi_conflict", test_mmsi_conflict},
     {"identity_change", test_identity_change},

@@ -123,7 +123,8 @@ static void test_straight_line(void)
     for (int k = 0; k < 60; k++) {
         double tl, to;
         geo_destination(lat, lon, cog, v * 10 * k, &tl, &to);
-        double nx = ((rand() / (double)RAND_MAX) - 0.5) * 20, ny = ((rand() / (double)RAND_MAX) - 0.5) * 20;
+        double nx = ((rand() / (double)RAND_MAX) - 0.5) * 20,
+               ny = ((rand() / (double)RAND_MAX) - 0.5) * 20;
         double ml, mo;
         geo_from_local(tl, to, nx, ny, &ml, &mo);
         fusion_report r = pos(352000001, T0 + k * 10 * NS, ml, mo, 12, cog);
@@ -313,7 +314,8 @@ static void test_radar(void)
     CHECK(a && (a->sensors & TRACK_SENSOR_AIS) && (a->sensors & TRACK_SENSOR_RADAR));
     CHECK(a && a->radar_site == 1 && a->radar_target == 5 && !(a->flags & TRACK_FLAG_DARK));
     const wire_track *d = find_mmsi(&s, 0, 0);
-    CHECK(d && (d->flags & TRACK_FLAG_DARK) && d->radar_target == 6 && d->sensors == TRACK_SENSOR_RADAR);
+    CHECK(d && (d->flags & TRACK_FLAG_DARK) && d->radar_target == 6 &&
+          d->sensors == TRACK_SENSOR_RADAR);
     CHECK(d && d->sog_kn > 30 && d->sog_kn < 40);
     CHECK(find_mmsi(&s, 0, 1) == NULL); /* target 5 was never published dark */
     CHECK(fusion_get_stats(f)->dark_tracks == 1 || fusion_get_stats(f)->dark_published == 1);
@@ -336,6 +338,215 @@ static void test_radar(void)
     fusion_destroy(&f);
 }
 
+/* ARPA reuses a dropped target's number for a new target, without a "lost" sentence: the new
+ * target is a new radar track, associated with the AIS ship under it at once, never dark. */
+static void test_radar_number_reuse(void)
+{
+    sink s = {0};
+    fusion *f = make(&s, NULL);
+    double v = 12 * GEO_MPS_PER_KN;
+    for (int k = 0; k < 40; k++) { /* ship 1 under target 5, then out of radar view */
+        double lat, lon;
+        geo_destination(8.6, -79.3, 0, v * 3 * k, &lat, &lon);
+        fusion_report a = pos(352000021, T0 + k * 3 * NS, lat, lon, 12, 0);
+        fusion_report_in(f, &a);
+        wire_radar r = radar(1, 5, T0 + k * 3 * NS + 500000000, lat, lon, 12, 0);
+        fusion_radar(f, &r);
+    }
+    /* 90 s later target 5 is ship 2, 15 km away, reporting AIS every 10 s. */
+    for (int k = 0; k < 60; k++) {
+        double lat, lon;
+        geo_destination(8.45, -79.42, 180, v * 3 * k, &lat, &lon);
+        int64_t t = T0 + 210 * NS + k * 3 * NS;
+        if (k % 3 == 0) {
+            fusion_report b = pos(352000022, t, lat, lon, 12, 180);
+            fusion_report_in(f, &b);
+        }
+        wire_radar r = radar(1, 5, t + 500000000, lat, lon, 12, 180);
+        fusion_radar(f, &r);
+    }
+    CHECK(s.dark_positions == 0);
+    CHECK(fusion_get_stats(f)->radar_reused == 1);
+    const wire_track *b = find_mmsi(&s, 352000022, 0);
+    CHECK(b && b->radar_site == 1 && b->radar_target == 5);
+    fusion_destroy(&f);
+}
+
+/* A target 20 NM out: plots 0.5 deg off in bearing (320 m across) and no speed (TLL) still
+ * belong to the AIS ship there. */
+static void test_radar_at_range(void)
+{
+    sink s = {0};
+    fusion *f = make(&s, NULL);
+    double v = 12 * GEO_MPS_PER_KN;
+    for (int k = 0; k < 60; k++) {
+        double lat, lon, plat, plon;
+        geo_destination(8.6, -79.3, 0, v * 3 * k, &lat, &lon);
+        if (k % 3 == 0) {
+            fusion_report a = pos(352000023, T0 + k * 3 * NS, lat, lon, 12, 0);
+            fusion_report_in(f, &a);
+        }
+        geo_destination(lat, lon, 90, 620, &plat, &plon);
+        wire_radar r = radar(1, 9, T0 + k * 3 * NS + 500000000, plat, plon, NAN, NAN);
+        r.range_m = 20 * 1852.0;
+        fusion_radar(f, &r);
+    }
+    CHECK(s.dark_positions == 0);
+    const wire_track *a = find_mmsi(&s, 352000023, 0);
+    CHECK(a && a->radar_target == 9);
+    fusion_destroy(&f);
+}
+
+/* A pilot boat comes in at 25 kn and stops dead at its pier, reporting 0 kn and no course
+ * (COG 360): its radar echo stays with it, never dark. */
+static void test_radar_stop_dead(void)
+{
+    sink s = {0};
+    fusion *f = make(&s, NULL);
+    double lat = 8.905, lon = -79.52, v = 25 * GEO_MPS_PER_KN;
+    int64_t t = T0;
+    for (int k = 0; k < 40; k++, t += 2 * NS) {
+        geo_destination(lat, lon, 330, v * 2, &lat, &lon);
+        fusion_report a = pos(352000040, t, lat, lon, 25, 330);
+        fusion_report_in(f, &a);
+        wire_radar r = radar(1, 30, t + 500000000, lat, lon, 25, 330);
+        fusion_radar(f, &r);
+    }
+    for (int k = 0; k < 150; k++, t += 2 * NS) {
+        if (k % 90 == 0) {
+            fusion_report a = pos(352000040, t, lat, lon, 0, NAN);
+            a.nav_status = 5;
+            fusion_report_in(f, &a);
+        }
+        wire_radar r = radar(1, 30, t + 500000000, lat, lon, 0.1, NAN);
+        fusion_radar(f, &r);
+    }
+    CHECK(s.dark_positions == 0);
+    fusion_destroy(&f);
+}
+
+/* The Taboga ferry berths: 12 kn, then stopped at the pier, and its next AIS report (moored,
+ * every 3 min) comes minutes later.  The radar echo at the pier is the ferry. */
+static void test_radar_berthing(void)
+{
+    sink s = {0};
+    fusion *f = make(&s, NULL);
+    double lat = 8.76, lon = -79.553, v = 12 * GEO_MPS_PER_KN;
+    int64_t t = T0;
+    for (int k = 0; k < 100; k++, t += 3 * NS) {
+        geo_destination(lat, lon, 0, v * 3, &lat, &lon);
+        if (k % 3 == 0) {
+            fusion_report a = pos(352000050, t, lat, lon, 12, 0);
+            fusion_report_in(f, &a);
+        }
+        wire_radar r = radar(1, 40, t + 500000000, lat, lon, 12, 0);
+        fusion_radar(f, &r);
+    }
+    CHECK(s.dark_positions == 0);
+    for (int k = 0; k < 100; k++, t += 3 * NS) { /* 5 min at the pier, AIS silent */
+        wire_radar r = radar(1, 40, t + 500000000, lat, lon, 0.2, NAN);
+        fusion_radar(f, &r);
+    }
+    /* dark at most while the AIS speed still looks fresh (30 s of 3 s plots), far below
+     * dark_target's 3 minutes */
+    CHECK(s.dark_positions <= 10);
+    fusion_destroy(&f);
+}
+
+/* Satellite AIS stamped on arrival: a ship's positions come minutes out of order, seconds
+ * apart.  With max_latency_s they stay one track; a second transmitter off the course line
+ * still splits. */
+static void test_out_of_order_delivery(void)
+{
+    sink s = {0};
+    fusion_config c = fusion_config_default();
+    c.emit = on_track;
+    c.emit_ctx = &s;
+    c.max_latency_s = 3600;
+    fusion *f = fusion_create(&c);
+    const int order[] = {0, 3, 5, 2, 4, 6, 1, 8, 7, 10, 9, 12, 11, 14, 13};
+    int64_t t = T0;
+    for (int k = 0; k < 15; k++, t += 3 * NS) {
+        double lat, lon; /* 10 kn north, one observation a minute */
+        geo_destination(-21.6, 112.3, 0, 10 * GEO_MPS_PER_KN * 60 * order[k], &lat, &lon);
+        fusion_report a = pos(371204000, t, lat, lon, 10, 0);
+        fusion_report_in(f, &a);
+    }
+    CHECK(fusion_get_stats(f)->splits == 0);
+    CHECK(fusion_get_stats(f)->out_of_order > 0);
+    fusion_report b = pos(371204000, t, -21.6, 112.35, 10, 0); /* 5 km abeam */
+    fusion_report_in(f, &b);
+    CHECK(fusion_get_stats(f)->splits == 1);
+    fusion_destroy(&f);
+}
+
+/* A ferry and two pilot boats moored together at one pier (within 30 m), each seen by the
+ * radar: every target belongs to the cluster, none is dark. */
+static void test_radar_moored_cluster(void)
+{
+    sink s = {0};
+    fusion *f = make(&s, NULL);
+    const double off[3][2] = {{0, 0}, {0.0001, 0.0002}, {-0.0002, 0.0001}};
+    unsigned seed = 7;
+    for (int k = 0; k < 200; k++) {
+        int64_t t = T0 + k * 3 * NS;
+        for (int i = 0; i < 3; i++) {
+            if (k % 20 == i) {
+                fusion_report a =
+                    pos(352000030 + i, t, 8.915 + off[i][0], -79.528 + off[i][1], 0, 0);
+                a.nav_status = 5;
+                fusion_report_in(f, &a);
+            }
+            seed = seed * 1103515245u + 12345u;
+            double n1 = ((seed >> 16) % 100 - 50) * 1e-6, n2 = ((seed >> 8) % 100 - 50) * 1e-6;
+            wire_radar r = radar(1, (uint16_t)(20 + i), t + 500000000, 8.915 + off[i][0] + n1,
+                                 -79.528 + off[i][1] + n2, 0.1, NAN);
+            r.range_m = 700;
+            fusion_radar(f, &r);
+        }
+    }
+    CHECK(s.dark_positions == 0);
+    fusion_destroy(&f);
+}
+
+/* A pilot boat leaves its berth at full speed, a fishing boat turns on its gear, a go-fast
+ * turns and slows down between two class B reports: one track each, no split. */
+static void test_manoeuvre_no_split(void)
+{
+    sink s = {0};
+    fusion *f = make(&s, NULL);
+    double lat = 8.915, lon = -79.528;
+    int64_t t = T0;
+    for (int k = 0; k < 10; k++, t += 10 * NS) {
+        fusion_report a = pos(352000024, t, lat, lon, 0, 0);
+        fusion_report_in(f, &a);
+    }
+    for (int k = 0; k < 60; k++, t += 2 * NS) { /* 0 to 26 kn in 20 s, then 2 s reports */
+        double kn = k < 10 ? 2.6 * (k + 1) : 26;
+        geo_destination(lat, lon, 170, kn * GEO_MPS_PER_KN * 2, &lat, &lon);
+        fusion_report a = pos(352000024, t, lat, lon, k < 3 ? 0 : kn, 170);
+        fusion_report_in(f, &a);
+    }
+    double flat = 7.9, flon = -79.7, cog = 0;
+    for (int k = 0; k < 120; k++, t += 10 * NS) { /* 8 kn, turning 45 deg per report */
+        cog = fmod(cog + (k % 8 < 4 ? 45 : 0), 360);
+        geo_destination(flat, flon, cog, 8 * GEO_MPS_PER_KN * 10, &flat, &flon);
+        fusion_report b = pos(352000025, t, flat, flon, 8, cog);
+        fusion_report_in(f, &b);
+    }
+    /* A class B go-fast (30 s reports) at 40 kn turns 90 deg and slows to 12 kn. */
+    double glat = 9.45, glon = -80.25;
+    for (int k = 0; k < 60; k++, t += 30 * NS) {
+        double kn = k < 30 ? 40 : 12, c = k < 30 ? 90 : 0;
+        geo_destination(glat, glon, c, kn * GEO_MPS_PER_KN * 30, &glat, &glon);
+        fusion_report g = pos(352000026, t, glat, glon, kn, c);
+        g.ais_class = 'B';
+        fusion_report_in(f, &g);
+    }
+    CHECK(fusion_get_stats(f)->splits == 0);
+    fusion_destroy(&f);
+}
+
 static void test_zones(const char *dir)
 {
     zones *z = zones_load(dir);
@@ -349,7 +560,8 @@ static void test_zones(const char *dir)
     fusion_report b = pos(352000008, T0, 8.87, -79.48, 0, 0); /* Flamenco anchorage */
     fusion_report_in(f, &b);
     const wire_track *w = find_mmsi(&s, 352000007, 0);
-    CHECK(w && (w->flags & TRACK_FLAG_ON_LAND) && (w->zones & ZONE_BIT(ZONE_LAND)) && w->dist_shore_m == 0);
+    CHECK(w && (w->flags & TRACK_FLAG_ON_LAND) && (w->zones & ZONE_BIT(ZONE_LAND)) &&
+          w->dist_shore_m == 0);
     w = find_mmsi(&s, 352000008, 0);
     CHECK(w && !(w->flags & TRACK_FLAG_ON_LAND) && (w->zones & ZONE_BIT(ZONE_ANCHORAGE)) &&
           (w->zones & ZONE_BIT(ZONE_EEZ)) && w->dist_shore_m > 500 && w->dist_shore_m < 12000);
@@ -388,7 +600,8 @@ static void test_restore(void)
     w.pos_sigma_m = 20;
     strcpy(w.name, "RESTORED");
     CHECK(fusion_restore(f, &w) == 0);
-    fusion_report a = pos(352000009, T0 + 10 * NS, 8.9 + 10 * GEO_MPS_PER_KN * 10 / GEO_M_PER_DEG, -79.5, 10, 0);
+    fusion_report a =
+        pos(352000009, T0 + 10 * NS, 8.9 + 10 * GEO_MPS_PER_KN * 10 / GEO_M_PER_DEG, -79.5, 10, 0);
     CHECK(fusion_report_in(f, &a) == 1);
     int n = 0;
     CHECK(fusion_each_track(f, count, &n) == 1 && n == 1);
@@ -408,6 +621,13 @@ int main(int argc, char **argv)
     test_static_and_split();
     test_timers();
     test_radar();
+    test_radar_number_reuse();
+    test_radar_at_range();
+    test_radar_moored_cluster();
+    test_radar_stop_dead();
+    test_out_of_order_delivery();
+    test_radar_berthing();
+    test_manoeuvre_no_split();
     test_restore();
     if (argc > 1)
         test_zones(argv[1]);

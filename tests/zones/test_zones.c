@@ -20,7 +20,9 @@ static const char *square_with_hole =
     "   [[[-79.2,8.2],[-79.1,8.2],[-79.1,8.8],[-79.2,8.8]]],"
     "   [[[-78,8],[-77.9,8],[-77.9,8.1],[-78,8]]]]}},"
     " {\"type\":\"Feature\",\"properties\":{\"kind\":\"land\"},"
-    "  \"geometry\":{\"type\":\"Polygon\",\"coordinates\":[[[-76,8],[-75,8],[-75,9],[-76,9],[-76,8]]]}}"
+    "  "
+    "\"geometry\":{\"type\":\"Polygon\",\"coordinates\":[[[-76,8],[-75,8],[-75,9],[-76,9],[-76,8]]]"
+    "}}"
     "]}";
 
 static void test_synthetic(void)
@@ -29,7 +31,8 @@ static void test_synthetic(void)
     CHECK(zones_add_geojson(z, square_with_hole, strlen(square_with_hole), "synthetic") == 0);
     CHECK(zones_build(z) == 0);
     CHECK(zones_count(z) == 3);
-    CHECK(zones_kinds_loaded(z) == (ZONE_BIT(ZONE_ANCHORAGE) | ZONE_BIT(ZONE_TSS_LANE) | ZONE_BIT(ZONE_LAND)));
+    CHECK(zones_kinds_loaded(z) ==
+          (ZONE_BIT(ZONE_ANCHORAGE) | ZONE_BIT(ZONE_TSS_LANE) | ZONE_BIT(ZONE_LAND)));
     CHECK(zones_mask_at(z, 8.2, -79.8) == ZONE_BIT(ZONE_ANCHORAGE));
     CHECK(zones_mask_at(z, 8.5, -79.5) == 0); /* in the hole */
     CHECK(zones_mask_at(z, 8.5, -79.15) == (ZONE_BIT(ZONE_ANCHORAGE) | ZONE_BIT(ZONE_TSS_LANE)));
@@ -140,10 +143,17 @@ static void test_panama(const char *dir)
     CHECK(!(zones_mask_at(z, 10.5, -82.8) & ZONE_BIT(ZONE_EEZ)));
     /* Gulf of Panama TSS lanes and direction */
     int ids[4];
-    int n = zones_find(z, 8.3, -79.39, ZONE_BIT(ZONE_TSS_LANE), ids, 4);
+    int n = zones_find(z, 8.3, -79.36, ZONE_BIT(ZONE_TSS_LANE), ids, 4);
     CHECK(n == 1);
     if (n == 1)
-        CHECK(fabs(zones_feature(z, (size_t)ids[0])->direction_deg - 350) < 1e-3);
+        CHECK(fabs(zones_feature(z, (size_t)ids[0])->direction_deg - 0) < 1e-3);
+    n = zones_find(z, 8.3, -79.46, ZONE_BIT(ZONE_TSS_LANE), ids, 4);
+    CHECK(n == 1);
+    if (n == 1)
+        CHECK(fabs(zones_feature(z, (size_t)ids[0])->direction_deg - 180) < 1e-3);
+    /* the separation zone lies between 79 26' and 79 23' W (IMO 2014) */
+    CHECK(zones_mask_at(z, 8.3, -79.41) & ZONE_BIT(ZONE_TSS_SEPARATION));
+    CHECK(!(zones_mask_at(z, 8.3, -79.41) & ZONE_BIT(ZONE_TSS_LANE)));
     /* distance to shore: anchorage a few km off, open Caribbean tens of km */
     double d = zones_dist_shore_m(z, 8.87, -79.48);
     CHECK(d > 500 && d < 12000);
@@ -153,7 +163,8 @@ static void test_panama(const char *dir)
     /* the canal is water: Gatun Locks (a northbound transit, 9.2797 N 79.9215 W), Gatun Lake
      * off Barro Colorado, the Culebra Cut at the Centennial Bridge, Miraflores Locks; a
      * position 10 km inland of Colon is still land, kilometres from any water */
-    const double canal[][2] = {{9.2797, -79.9215}, {9.175, -79.82}, {9.028, -79.63}, {8.997, -79.591}};
+    const double canal[][2] = {
+        {9.2797, -79.9215}, {9.175, -79.82}, {9.028, -79.63}, {8.997, -79.591}};
     for (size_t i = 0; i < sizeof canal / sizeof canal[0]; i++) {
         m = zones_mask_at(z, canal[i][0], canal[i][1]);
         CHECK(!(m & ZONE_BIT(ZONE_LAND)));
@@ -163,8 +174,11 @@ static void test_panama(const char *dir)
     /* outside the Panama land data (the Seine at Vernon, Nicaragua's coast): unknown */
     CHECK(isnan(zones_dist_shore_m(z, 49.09, 1.49)));
     CHECK(isnan(zones_dist_shore_m(z, 12.0, -83.5)));
-    /* distance to the nearest anchorage from the canal approach near Colon */
-    d = zones_distance_m(z, 9.42, -79.92, ZONE_BIT(ZONE_ANCHORAGE), 50000, NULL);
+    /* Limon Bay: the outer anchorage off the breakwaters, the inner one inside; the Gatun Locks
+     * approach channel a couple of km south of the inner one */
+    CHECK(zones_mask_at(z, 9.42, -79.88) & ZONE_BIT(ZONE_ANCHORAGE));
+    CHECK(zones_mask_at(z, 9.375, -79.935) & ZONE_BIT(ZONE_ANCHORAGE));
+    d = zones_distance_m(z, 9.34, -79.935, ZONE_BIT(ZONE_ANCHORAGE), 50000, NULL);
     CHECK(d > 0 && d < 3000);
     zones_destroy(&z);
 }
@@ -178,7 +192,9 @@ static void test_extent_and_water(void)
         "  \"geometry\":{\"type\":\"Polygon\",\"coordinates\":[[[-80,5],[-71,5],[-71,12],[-80,12],"
         "[-80,5]]]}},"
         " {\"type\":\"Feature\",\"properties\":{\"kind\":\"navigable_water\",\"name\":\"cut\"},"
-        "  \"geometry\":{\"type\":\"Polygon\",\"coordinates\":[[[-75.6,8.45],[-75.4,8.45],[-75.4,8.55],"
+        "  "
+        "\"geometry\":{\"type\":\"Polygon\",\"coordinates\":[[[-75.6,8.45],[-75.4,8.45],[-75.4,8."
+        "55],"
         "[-75.6,8.55],[-75.6,8.45]]]}}]}";
     zones *z = zones_create();
     CHECK(zones_add_geojson(z, square_with_hole, strlen(square_with_hole), "synthetic") == 0);

@@ -7,10 +7,11 @@
  * unbooked ones two to five, Panama Canal Authority queue statistics, so three days is far
  * beyond the norm for the default).  left_without_transit: a vessel that waited at least
  * min_wait_s leaves the anchorage and goes more than leave_dist_m from where it waited, or is
- * still not at the canal after no_transit_s, without entering a canal approach zone or coming
- * within radius of one of the entrances (approximate circles at the Pacific entrance below the
- * Bridge of the Americas and the Atlantic entrance inside the Colón breakwater, for zone files
- * without canal approaches). */
+ * still not at the canal after no_transit_s, without entering the canal's navigable water,
+ * coming within radius of one of the entrances (approximate circles at the Pacific entrance
+ * below the Bridge of the Americas and the Atlantic entrance inside the Colón breakwater), or
+ * entering a canal approach zone closer to an entrance than where it waited (the approach
+ * channels lead out to sea as well as in). */
 #include "../rule.h"
 #include "../detect_internal.h"
 #include "centinela/log.h"
@@ -85,6 +86,18 @@ static bool at_entrance(const struct self *s, double lat, double lon)
     return false;
 }
 
+/* Distance to the nearest entrance (m); INFINITY without entrances. */
+static double entrance_dist_m(const struct self *s, double lat, double lon)
+{
+    double best = INFINITY;
+    for (int i = 0; i < s->n_ent; i++) {
+        double d = geo_distance_m(lat, lon, s->ent[i].lat_deg, s->ent[i].lon_deg);
+        if (d < best)
+            best = d;
+    }
+    return best;
+}
+
 static void process(void *self, rule_env *env, const detect_track *v, void *state)
 {
     struct self *S = self;
@@ -101,11 +114,11 @@ static void process(void *self, rule_env *env, const detect_track *v, void *stat
             canal_anch = true;
         } else {
             const detect_geo *geo = rule_geo(env);
-            canal_anch = (z & ZONE_BIT(ZONE_CANAL_APPROACH)) ||
-                         (geo->dist_to_zone_m &&
-                          geo->dist_to_zone_m(geo->ctx, t->lat_deg, t->lon_deg,
-                                              ZONE_CANAL_APPROACH) <=
-                              rule_param(env, z, P_CANAL_DIST_M));
+            canal_anch =
+                (z & ZONE_BIT(ZONE_CANAL_APPROACH)) ||
+                (geo->dist_to_zone_m &&
+                 geo->dist_to_zone_m(geo->ctx, t->lat_deg, t->lon_deg, ZONE_CANAL_APPROACH) <=
+                     rule_param(env, z, P_CANAL_DIST_M));
         }
     }
     bool in_anch_area = canal_anch || (s->phase == WAITING && v->near_anchorage);
@@ -130,7 +143,8 @@ static void process(void *self, rule_env *env, const detect_track *v, void *stat
             rule_info_track(&a, t);
             a.start_ns = s->wait_start_ns;
             a.hold = true;
-            a.confidence = (float)(waited_s >= 2 * max_s ? 1.0 : 0.6 + 0.4 * (waited_s / max_s - 1));
+            a.confidence =
+                (float)(waited_s >= 2 * max_s ? 1.0 : 0.6 + 0.4 * (waited_s / max_s - 1));
             char ev[160];
             snprintf(ev, sizeof ev, "{\"kind\":\"overstay\",\"waited_s\":%.0f,\"norm_s\":%.0f}",
                      waited_s, max_s);
@@ -139,11 +153,17 @@ static void process(void *self, rule_env *env, const detect_track *v, void *stat
         }
         return;
     }
-    /* Entering the approach channel, the locks or the canal itself is the transit, whether or
-     * not the vessel is yet beyond the anchorage context's release distance (the Balboa
-     * channel runs along the anchorage: a ship leaving for the locks is still "near" it). */
-    bool transit = (z & (ZONE_BIT(ZONE_CANAL_APPROACH) | ZONE_BIT(ZONE_NAVIGABLE_WATER))) ||
-                   at_entrance(S, t->lat_deg, t->lon_deg);
+    /* Entering the locks or the canal itself is the transit, and so is entering the approach
+     * channel towards the canal, whether or not the vessel is yet beyond the anchorage
+     * context's release distance (the Balboa channel runs along the anchorage: a ship leaving
+     * for the locks is still "near" it).  The approach channels also lead out to sea (the
+     * Atlantic one runs north from the Colon breakwaters past both Limon Bay anchorages): in
+     * the channel but farther from the entrances than where it waited is leaving, not transit. */
+    bool transit = (z & ZONE_BIT(ZONE_NAVIGABLE_WATER)) || at_entrance(S, t->lat_deg, t->lon_deg);
+    if (!transit && (z & ZONE_BIT(ZONE_CANAL_APPROACH)) && s->phase != IDLE) {
+        double now_m = entrance_dist_m(S, t->lat_deg, t->lon_deg);
+        transit = !isfinite(now_m) || now_m < entrance_dist_m(S, s->wait_lat, s->wait_lon);
+    }
     if ((s->phase == WAITING || s->phase == DEPARTED) && transit && !canal_anch) {
         if (s->overstay_open)
             rule_alert_close(env, subj, s->last_wait_ns, NULL);

@@ -2,10 +2,19 @@
  * (3 min), classified by its mean speed over the dark period: go_fast (>= gofast_min_kn, 20),
  * semi_submersible (semisub_min_kn..semisub_max_kn, 4-8: the low-freeboard narco-subs'
  * cruising speeds), otherwise unclassified at unclassified_confidence.  The alert stays open
- * while the track is dark and closes when it gains an AIS association or is removed. */
+ * while the track is dark and closes when it gains an AIS association or is removed.
+ *
+ * A ship that switches its AIS off stays on the radar: once its AIS track is removed (10 min
+ * of silence), the radar target that carries on where it was heading is that ship — ais_gap's
+ * alert, not an unknown dark target.  The rule remembers the last state of every removed AIS
+ * track for silent_max_s and skips a dark target within silent_gate_m + silent_gate_frac x the
+ * dead-reckoned distance of such a ship's dead-reckoned position, at a speed within
+ * silent_speed_kn of its last one. */
 #include "../rule.h"
+#include "centinela/log.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 
 enum {
     P_MIN_DURATION_S,
@@ -13,18 +22,86 @@ enum {
     P_SEMISUB_MIN_KN,
     P_SEMISUB_MAX_KN,
     P_UNCLASSIFIED_CONF,
-    P_REFRESH_S
+    P_REFRESH_S,
+    P_SILENT_MAX_S,
+    P_SILENT_GATE_M,
+    P_SILENT_GATE_FRAC,
+    P_SILENT_SPEED_KN
 };
 static const detect_param_spec params[] = {
     {"min_duration_s", DP_REAL, "180", 0, 86400, "dark for at least this long (s)"},
     {"gofast_min_kn", DP_REAL, "20", 1, 200, "mean speed of the go-fast class (kn)"},
     {"semisub_min_kn", DP_REAL, "4", 0, 50, "lowest mean speed of the semi-submersible class (kn)"},
-    {"semisub_max_kn", DP_REAL, "8", 0, 50, "highest mean speed of the semi-submersible class (kn)"},
+    {"semisub_max_kn", DP_REAL, "8", 0, 50,
+     "highest mean speed of the semi-submersible class (kn)"},
     {"unclassified_confidence", DP_REAL, "0.4", 0, 1,
      "confidence of a dark target in neither class"},
     {"refresh_s", DP_REAL, "60", 1, 86400, "extend the open alert at most this often (s)"},
+    {"silent_max_s", DP_REAL, "10800", 0, 86400,
+     "remember a ship whose AIS fell silent this long (s); 0 turns the check off"},
+    {"silent_gate_m", DP_REAL, "2000", 0, 100000,
+     "a dark target this close to a silent ship's dead-reckoned position is that ship (m)"},
+    {"silent_gate_frac", DP_REAL, "0.2", 0, 1,
+     "plus this fraction of the distance dead-reckoned since its last report"},
+    {"silent_speed_kn", DP_REAL, "5", 0, 50, "and its speed within this of the ship's last (kn)"},
     {NULL, 0, NULL, 0, 0, NULL},
 };
+
+/* Last states of removed AIS tracks, a ring: the newest SILENT_CAP are kept. */
+#define SILENT_CAP 4096
+struct silent {
+    int64_t t_ns;
+    double lat, lon;
+    float sog_kn, cog_deg;
+};
+struct self {
+    struct silent v[SILENT_CAP];
+    size_t n, head;
+};
+
+static void *create(rule_env *env)
+{
+    (void)env;
+    return x_calloc(1, sizeof(struct self));
+}
+
+static void destroy(void **p)
+{
+    free(*p);
+    *p = NULL;
+}
+
+/* Whether a dark target at (lat, lon, sog) now is a remembered silent ship. */
+static bool silent_ship(const struct self *S, rule_env *env, const wire_track *t, double sog_kn)
+{
+    uint32_t z = t->zones;
+    double max_s = rule_param(env, z, P_SILENT_MAX_S), gate = rule_param(env, z, P_SILENT_GATE_M);
+    double frac = rule_param(env, z, P_SILENT_GATE_FRAC),
+           dv = rule_param(env, z, P_SILENT_SPEED_KN);
+    for (size_t i = 0; i < S->n; i++) {
+        const struct silent *e = &S->v[i];
+        double dt = NS_TO_S(t->time_ns - e->t_ns);
+        if (dt < 0 || dt > max_s)
+            continue;
+        if (isfinite(sog_kn) && fabs(sog_kn - e->sog_kn) > dv)
+            continue;
+        double dr_m = e->sog_kn * GEO_MPS_PER_KN * dt, lat, lon;
+        geo_destination(e->lat, e->lon, e->cog_deg, dr_m, &lat, &lon);
+        if (geo_distance_m(lat, lon, t->lat_deg, t->lon_deg) <= gate + frac * dr_m)
+            return true;
+    }
+    return false;
+}
+
+static void remember_silent(struct self *S, const wire_track *t)
+{
+    if (!isfinite(t->sog_kn) || !isfinite(t->cog_deg))
+        return;
+    S->v[S->head] = (struct silent){t->time_ns, t->lat_deg, t->lon_deg, t->sog_kn, t->cog_deg};
+    S->head = (S->head + 1) % SILENT_CAP;
+    if (S->n < SILENT_CAP)
+        S->n++;
+}
 
 struct st {
     bool dark;
@@ -35,9 +112,12 @@ struct st {
 
 static void process(void *self, rule_env *env, const detect_track *v, void *state)
 {
+    struct self *S = self;
     struct st *s = state;
     const wire_track *t = v->t;
     uint64_t subj = SUBJECT_TRACK(t->track_id);
+    if (t->mmsi != 0 && t->state == TRACK_REMOVED && rule_param(env, t->zones, P_SILENT_MAX_S) > 0)
+        remember_silent(S, t);
     bool dark = (t->flags & TRACK_FLAG_DARK) && (t->sensors & TRACK_SENSOR_RADAR) &&
                 t->state != TRACK_REMOVED;
     if (!dark) {
@@ -61,6 +141,10 @@ static void process(void *self, rule_env *env, const detect_track *v, void *stat
         return;
     s->last_raise_ns = t->time_ns;
     double mean = s->sog_n ? s->sog_sum / s->sog_n : NAN;
+    if (rule_param(env, t->zones, P_SILENT_MAX_S) > 0 && silent_ship(S, env, t, mean)) {
+        rule_note_once(env, "dark targets where a ship's AIS fell silent are that ship (ais_gap)");
+        return;
+    }
     const char *cls = "unclassified";
     float conf = (float)rule_param(env, t->zones, P_UNCLASSIFIED_CONF);
     if (isfinite(mean) && mean >= rule_param(env, t->zones, P_GOFAST_MIN_KN)) {
@@ -98,6 +182,8 @@ const detect_rule rule_dark_target = {
     .severity = 75,
     .params = params,
     .track_state_size = sizeof(struct st),
+    .create = create,
+    .destroy = destroy,
     .process = process,
     .forget = forget,
 };

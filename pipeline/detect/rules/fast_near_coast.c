@@ -1,7 +1,9 @@
 /* fast_near_coast: the go-fast profile — SOG above min_sog_kn (25) within coast_dist_nm (12 NM,
- * the territorial sea) for min_duration_s, by a vessel that is not a high-speed craft (ship
- * types 40-49), SAR (51) or law enforcement (55) (ITU-R M.1371 table 53); SAR aircraft
- * excluded.  Distance from the shore comes from dist_shore_m; without a shoreline the
+ * the territorial sea) for min_duration_s, by a vessel that does not declare a type whose work
+ * is fast near the coast (ITU-R M.1371-5 table 53): towing (31, 32), high-speed craft (40-49),
+ * pilot (50), SAR (51), tug (52), port tender (53), law enforcement (55) or medical transport
+ * (58).  Pilot boats run out to the boarding grounds at 18-26 kn many times a day; SAR aircraft
+ * are excluded too.  Distance from the shore comes from dist_shore_m; without a shoreline the
  * territorial-sea zone bit stands in.  The alert closes when the speed falls below
  * min_sog_kn - clear_margin_kn or the vessel leaves the coastal band. */
 #include "../rule.h"
@@ -26,7 +28,7 @@ struct st {
 
 static bool exempt_type(uint8_t type)
 {
-    return (type >= 40 && type <= 49) || type == 51 || type == 55;
+    return type == 31 || type == 32 || (type >= 40 && type <= 53) || type == 55 || type == 58;
 }
 
 static void process(void *self, rule_env *env, const detect_track *v, void *state)
@@ -47,9 +49,9 @@ static void process(void *self, rule_env *env, const detect_track *v, void *stat
     bool coastal = isfinite(v->dist_shore_m) ? v->dist_shore_m <= band_m
                                              : (t->zones & ZONE_BIT(ZONE_TERRITORIAL_SEA)) != 0;
     double min_sog = rule_param(env, t->zones, P_MIN_SOG_KN);
-    bool over = isfinite(t->sog_kn) &&
-                t->sog_kn > (s->fast ? min_sog - rule_param(env, t->zones, P_CLEAR_MARGIN_KN)
-                                     : min_sog);
+    bool over =
+        isfinite(t->sog_kn) &&
+        t->sog_kn > (s->fast ? min_sog - rule_param(env, t->zones, P_CLEAR_MARGIN_KN) : min_sog);
     if (!(coastal && over)) {
         if (s->fast)
             rule_alert_close(env, subj, s->last_ns, NULL);

@@ -5,7 +5,8 @@
  * loaded, or the position outside the land extent the zones cover) a position inside the EEZ
  * but outside the territorial sea and the contiguous zone (24 NM) stands in; otherwise the
  * rule stays silent rather than guess (moored barges on a river far from the loaded coast
- * read as "far offshore" before). */
+ * read as "far offshore" before).  Fishing vessels (type 30) are skipped: slow drifting is how
+ * they fish, and GFW's loitering event is defined for carriers, not for fishing vessels. */
 #include "../rule.h"
 
 #include <stdio.h>
@@ -32,7 +33,7 @@ static void process(void *self, rule_env *env, const detect_track *v, void *stat
 {
     struct st *s = state;
     const wire_track *t = v->t;
-    if (rule_not_a_ship(t) || t->mmsi == 0 || t->update == TRACK_UPD_STATIC)
+    if (rule_not_a_ship(t) || t->mmsi == 0 || t->update == TRACK_UPD_STATIC || t->ship_type == 30)
         return;
     uint32_t z = t->zones;
     uint64_t subj = SUBJECT_TRACK(t->track_id);

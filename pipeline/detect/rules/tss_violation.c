@@ -3,7 +3,9 @@
  * wrong_way: inside a TSS lane, course more than max_angle_deg (120) off the lane's direction of
  * traffic, at min_sog_kn or more, for min_duration_s.  The lane direction comes from the zones
  * (detect_geo.lane_direction_deg); crossing a lane at right angles is allowed by rule 10 and
- * stays below the angle.
+ * stays below the angle.  Pilot, SAR, tug, tender, anti-pollution, law-enforcement and medical
+ * vessels (types 50-58) on duty cross and run against the lanes to reach the ships they serve
+ * (the pilot boarding ground lies at the northern end of the Gulf of Panama scheme): exempt.
  * speed: the seasonal whale-protection limit of the Gulf of Panama — above speed_limit_kn (10)
  * north of speed_lat_min_deg (8 N) inside the gulf box, in the TSS, from season_start_mmdd
  * (Aug 1) to season_end_mmdd (Nov 30), for ships of speed_min_length_m (20 m) and more (unknown
@@ -64,8 +66,7 @@ static void process(void *self, rule_env *env, const detect_track *v, void *stat
 {
     struct st *s = state;
     const wire_track *t = v->t;
-    if (t->mmsi == 0 || rule_not_a_ship(t) || t->update == TRACK_UPD_STATIC ||
-        !isfinite(t->sog_kn))
+    if (t->mmsi == 0 || rule_not_a_ship(t) || t->update == TRACK_UPD_STATIC || !isfinite(t->sog_kn))
         return;
     uint32_t z = t->zones;
     uint64_t subj = SUBJECT_TRACK(t->track_id);
@@ -76,12 +77,12 @@ static void process(void *self, rule_env *env, const detect_track *v, void *stat
     if ((z & ZONE_BIT(ZONE_TSS_LANE)) && geo->lane_direction_deg)
         lane = geo->lane_direction_deg(geo->ctx, t->lat_deg, t->lon_deg);
     double off = isfinite(lane) && isfinite(t->cog_deg) ? geo_angle_diff_deg(t->cog_deg, lane) : 0;
-    bool wrong = isfinite(lane) && isfinite(t->cog_deg) &&
+    bool service = t->ship_type >= 50 && t->ship_type <= 58;
+    bool wrong = !service && isfinite(lane) && isfinite(t->cog_deg) &&
                  t->sog_kn >= rule_param(env, z, P_MIN_SOG_KN) &&
                  off > rule_param(env, z, P_MAX_ANGLE_DEG);
 
-    bool exempt = (t->ship_type >= 50 && t->ship_type <= 58) ||
-                  (t->length_m > 0 && t->length_m < rule_param(env, z, P_MIN_LENGTH_M));
+    bool exempt = service || (t->length_m > 0 && t->length_m < rule_param(env, z, P_MIN_LENGTH_M));
     bool fast = !exempt && (z & tss) && t->sog_kn > rule_param(env, z, P_SPEED_LIMIT_KN) &&
                 t->lat_deg > rule_param(env, z, P_SPEED_LAT_MIN) &&
                 t->lat_deg <= rule_param(env, z, P_GULF_LAT_MAX) &&
