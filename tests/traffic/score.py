@@ -228,7 +228,7 @@ def evaluate(a):
         b = base["rules"].get(r) if base else None
         if b:
             for k, v in (("precision", prec), ("recall", rec)):
-                if b.get(k) is not None and (v is None or round(v, 3) < b[k]):
+                if b.get(k) is not None and v is not None and round(v, 3) < b[k]:
                     regressed.append("%s %s %s < %.3f" % (r, k, "-" if v is None else "%.3f" % v, b[k]))
     if failed:
         ok = False
