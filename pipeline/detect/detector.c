@@ -47,7 +47,7 @@ struct detector {
     uint32_t source_id;
     uint64_t alert_seq;
     int64_t now_ns, next_sweep_ns;
-    bool clock_started;
+    bool clock_started, finishing;
     u64map tracks;
     u64map alerts[MAX_RULES];
     u64map repeats; /* vessel key -> alerts opened so far (as an integer in the pointer) */
@@ -460,8 +460,14 @@ static int cmp_alert_id(const void *a, const void *b)
     return x->a.alert_id < y->a.alert_id ? -1 : x->a.alert_id > y->a.alert_id;
 }
 
+bool rule_finishing(const rule_env *env)
+{
+    return env->d->finishing;
+}
+
 void detector_finish(detector *d)
 {
+    d->finishing = true;
     if (d->clock_started)
         sweep(d, d->now_ns);
     /* Close what is still open, oldest first, so the output order does not depend on hashing. */

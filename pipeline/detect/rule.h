@@ -32,6 +32,10 @@ typedef struct detect_param_spec {
 
 typedef struct rule_env rule_env;
 
+/* True during the detector's last sweep at the end of the stream: what a rule holds pending
+ * must be decided on what it has, since nothing more will come. */
+bool rule_finishing(const rule_env *env);
+
 /* What a rule sees of one track update. */
 typedef struct detect_track {
     const wire_track *t;    /* this state */

@@ -1108,6 +1108,41 @@ static void test_jump_or_conflict(void)
     collected_free(&c);
 }
 
+/* A split still open when the stream ends (a spoof at the end of a recording, the main job's
+ * 636018888) is decided on what was seen: the old position never came back, a jump.  One whose
+ * MMSI falls silent altogether is decided when its window has passed. */
+static void test_jump_at_end_of_stream(void)
+{
+    collected c = {0};
+    detector *d = make_detector(NULL, &c, NULL);
+    wire_track a = make_track(1, 636018888, 8.5, -79.45, 11, 0, T0_NS);
+    run_track(d, &a, 9, 2);
+    wire_track b = make_track(2, 636018888, 8.96, -79.54, 11, 0, a.time_ns);
+    b.flags |= TRACK_FLAG_SPLIT;
+    run_track(d, &b, 14, 2);
+    CHECK(count_alerts(&c, "position_jump", -1) == 0); /* undecided: 360 s not over */
+    detector_finish(d);
+    CHECK(count_alerts(&c, "position_jump", ALERT_OPEN) == 1);
+    const wire_alert *x = last_alert(&c, "position_jump", ALERT_OPEN);
+    CHECK(x && x->mmsi[0] == 636018888 && strstr(x->evidence, "\"split\":true"));
+    detector_destroy(&d);
+    collected_free(&c);
+
+    collected c2 = {0};
+    d = make_detector(NULL, &c2, NULL);
+    wire_track e = make_track(3, 352001705, 8.0, -79.6, 10, 0, T0_NS);
+    run_track(d, &e, 600, 10);
+    wire_track f = make_track(4, 352001705, 8.3, -79.2, 10, 0, e.time_ns);
+    f.flags |= TRACK_FLAG_SPLIT;
+    run_track(d, &f, 20, 10);
+    /* Silence for the MMSI; another vessel keeps the clock running past the window. */
+    wire_track o = make_track(5, 352001706, 8.8, -79.4, 10, 0, f.time_ns);
+    run_track(d, &o, 900, 10);
+    CHECK(count_alerts(&c2, "position_jump", ALERT_OPEN) == 1);
+    detector_destroy(&d);
+    collected_free(&c2);
+}
+
 /* A law-enforcement patrol and a pilot boat running back against the lane: on duty, no
  * wrong-way alert; a cargo ship doing the same is one. */
 static void test_tss_service_craft(void)
@@ -1229,6 +1264,7 @@ static const struct group groups[] = {
     {"fast_near_coast_harbour_craft", test_fast_near_coast_harbour_craft},
     {"tss_service_craft", test_tss_service_craft},
     {"jump_or_conflict", test_jump_or_conflict},
+    {"jump_at_end_of_stream", test_jump_at_end_of_stream},
     {"dark_target_silent_ship", test_dark_target_silent_ship},
     {"loitering_fishing", test_loitering_fishing},
     {"position_jump", test_position_jump},

@@ -13,7 +13,9 @@
  * over the next confirm_s: if they do not alternate (the old one fell silent: the vessel
  * moved or its fix is bad; or the new one was a blip of a few spoofed reports and the old one
  * carries on), the MMSI jumped — measured from its last report before the split; if both keep
- * reporting in turn, it is mmsi_conflict's. */
+ * reporting in turn, it is mmsi_conflict's.  A split whose window ends without reports (the
+ * MMSI fell silent), or that is still open when the stream ends, is decided the same way on
+ * what was seen (the sweep). */
 #include "../rule.h"
 
 #include <stdio.h>
@@ -55,6 +57,7 @@ struct last {
     int64_t from_ns, to_ns;
     double from_lat, from_lon, to_lat, to_lon;
     float from_sog_kn;
+    wire_track to_t; /* the first report at the new position */
 };
 
 /* Implied speed between two fixes and whether it is a jump; *over gets the ratio to the limit
@@ -140,6 +143,7 @@ static void by_mmsi(u64map *m, rule_env *env, const wire_track *t)
             L->to_ns = t->time_ns;
             L->to_lat = t->lat_deg;
             L->to_lon = t->lon_deg;
+            L->to_t = *t;
         }
     }
     L->track_id = t->track_id;
@@ -189,13 +193,23 @@ static void process(void *self, rule_env *env, const detect_track *v, void *stat
 
 static void sweep(void *self, rule_env *env, int64_t now_ns)
 {
-    (void)env;
     u64map *m = self;
     size_t it = 0;
     uint64_t k;
     void *v;
     while (u64map_next(m, &it, &k, &v)) {
         struct last *L = v;
+        if (L->pending && (rule_finishing(env) ||
+                           now_ns - L->to_ns >= S_TO_NS(rule_param(env, L->to_t.zones, P_CONFIRM_S)))) {
+            L->pending = false;
+            double d_m = geo_distance_m(L->from_lat, L->from_lon, L->to_lat, L->to_lon);
+            double dt_s = NS_TO_S(L->to_ns - L->from_ns), implied, over;
+            const char *why;
+            if (!(L->old_again && L->new_again) &&
+                is_jump(env, L->to_t.zones, d_m, dt_s, L->from_sog_kn, &implied, &over, &why))
+                raise_jump(env, &L->to_t, L->from_ns, L->from_lat, L->from_lon, L->to_lat,
+                           L->to_lon, d_m, dt_s, implied, L->from_sog_kn, over, why, true);
+        }
         if (now_ns - L->t_ns > S_TO_NS(86400)) {
             u64map_del(m, k);
             free(L);
