@@ -86,6 +86,10 @@ static bool silent_ship(const struct self *S, rule_env *env, const wire_track *t
         if (isfinite(sog_kn) && fabs(sog_kn - e->sog_kn) > dv)
             continue;
         double dr_m = e->sog_kn * GEO_MPS_PER_KN * dt, lat, lon;
+        /* cheap bound first: farther from the last position than it could have gone */
+        double reach_m = dr_m + gate + frac * dr_m;
+        if (fabs(t->lat_deg - e->lat) * GEO_M_PER_DEG > reach_m)
+            continue;
         geo_destination(e->lat, e->lon, e->cog_deg, dr_m, &lat, &lon);
         if (geo_distance_m(lat, lon, t->lat_deg, t->lon_deg) <= gate + frac * dr_m)
             return true;
