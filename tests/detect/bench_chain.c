@@ -18,7 +18,6 @@
 #include <string.h>
 #include <unistd.h>
 
-#define GFW_MSGS_PER_S (10e6 / 3.6)
 
 int main(int argc, char **argv)
 {
@@ -78,9 +77,8 @@ int main(int argc, char **argv)
     printf("fusion + detection: %.3f s CPU, %.2f M reports/s (%.2f M track states/s); "
            "%.2fx the 1 M reports/s target\n",
            r.cpu_s, rate / 1e6, r.track_states / r.cpu_s / 1e6, rate / 1e6);
-    printf("vs GFW gap detector (10 M messages in 3.6 s = 2.78 M/s, one rule, no fusion): "
-           "%.2fx\n",
-           rate / GFW_MSGS_PER_S);
+    /* GFW publishes 10 M messages in 3.6 s for its gap detector; without running it here beside
+     * this bench, that figure is context for the README, not a ratio to print. */
     double vh = chain_vessel_hours(c);
     chain_score per[32];
     chain_score_print(c, &r, stdout, per);

@@ -88,9 +88,6 @@ int main(int argc, char **argv)
            sc.hours, sc.n_normal, (unsigned long long)total);
     printf("detector: %.3f s, %.2f M states/s (generation %.1f s, not timed); %llu alerts\n", busy,
            total / busy / 1e6, gen, (unsigned long long)st.alerts_opened);
-    /* Peer: Global Fishing Watch's gap detector, 10 M messages in 3.6 s, one rule. */
-    printf("vs GFW gap scanning (2.78 M messages/s, one rule): %.2fx with twelve rules\n",
-           total / busy / 2.78e6);
     size_t nt;
     const scn_truth *truth = scenario_truth(s, &nt);
     scn_score per[32];
