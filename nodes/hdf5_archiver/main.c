@@ -134,27 +134,11 @@ static void drain_stats(archiver *a)
     if (!a->stats_sock)
         return;
     for (;;) {
-        char topic[16];
-        int tk = zmq_recv(a->stats_sock, topic, sizeof topic, ZMQ_DONTWAIT);
-        if (tk < 0)
-            return;
-        int more = 0;
-        size_t sz = sizeof more;
-        zmq_getsockopt(a->stats_sock, ZMQ_RCVMORE, &more, &sz);
-        if (!more)
-            continue;
-        int k = zmq_recv(a->stats_sock, a->frame, WIRE_MAX_FRAME, 0);
-        zmq_getsockopt(a->stats_sock, ZMQ_RCVMORE, &more, &sz);
-        while (more) {
-            zmq_recv(a->stats_sock, a->frame, WIRE_MAX_FRAME, 0);
-            zmq_getsockopt(a->stats_sock, ZMQ_RCVMORE, &more, &sz);
-            k = -1;
-        }
         wire_header h;
-        if (k < 0 || k > (int)WIRE_MAX_FRAME ||
-            wire_header_decode(a->frame, (size_t)k, &h) != WIRE_OK || h.type != WIRE_STATS ||
-            wire_stats_decode(a->frame + WIRE_HEADER_LEN, h.payload_len, a->json,
-                              WIRE_STATS_MAX + 1) != WIRE_OK)
+        int got = node_recv_stats(a->stats_sock, a->frame, &h, a->json, WIRE_STATS_MAX + 1);
+        if (got == 0)
+            return;
+        if (got < 0)
             continue;
         struct timespec now;
         clock_gettime(CLOCK_REALTIME, &now);

@@ -137,6 +137,30 @@ static double now_s(void)
     return (double)ts.tv_sec + ts.tv_nsec * 1e-9;
 }
 
+int node_recv_stats(void *sock, uint8_t *frame, wire_header *h, char *json, size_t cap)
+{
+    char topic[16];
+    if (zmq_recv(sock, topic, sizeof topic, ZMQ_DONTWAIT) < 0)
+        return 0;
+    int more = 0;
+    size_t sz = sizeof more;
+    zmq_getsockopt(sock, ZMQ_RCVMORE, &more, &sz);
+    if (!more)
+        return -1;
+    int k = zmq_recv(sock, frame, WIRE_MAX_FRAME, 0);
+    zmq_getsockopt(sock, ZMQ_RCVMORE, &more, &sz);
+    while (more) { /* extra frames: drain them and refuse the whole message */
+        zmq_recv(sock, frame, WIRE_MAX_FRAME, 0);
+        zmq_getsockopt(sock, ZMQ_RCVMORE, &more, &sz);
+        k = -1;
+    }
+    if (k < 0 || k > (int)WIRE_MAX_FRAME || wire_header_decode(frame, (size_t)k, h) != WIRE_OK ||
+        h->type != WIRE_STATS ||
+        wire_stats_decode(frame + WIRE_HEADER_LEN, h->payload_len, json, cap) != WIRE_OK)
+        return -1;
+    return 1;
+}
+
 char *node_expand_endpoint(const char *s)
 {
     const char *run_dir = getenv("CENTINELA_RUN_DIR");
@@ -933,13 +957,12 @@ static void publish_stats(node *n, bool final)
     json_object_set_new(o, "info", info);
     char *text = json_dumps(o, JSON_COMPACT);
     json_decref(o);
-    if (text && strlen(text) <= WIRE_STATS_MAX)
-    {
+    if (text && strlen(text) <= WIRE_STATS_MAX) {
         if (!final || !n->out) {
             node_publish(n, WIRE_STATS, n->event_time_ns, 0, (const uint8_t *)text, strlen(text));
         } else {
             size_t len = strlen(text);
-            wire_header h = {WIRE_VERSION, WIRE_STATS, 0, n->source_id, (uint32_t)len,
+            wire_header h = {WIRE_VERSION,         WIRE_STATS,      0, n->source_id, (uint32_t)len,
                              ++n->seq[WIRE_STATS], n->event_time_ns};
             wire_header_encode(&h, n->buf);
             memcpy(n->buf + WIRE_HEADER_LEN, text, len);

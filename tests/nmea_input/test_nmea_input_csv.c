@@ -14,14 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-static int g_failures;
-#define CHECK(cond)                                                                                \
-    do {                                                                                           \
-        if (!(cond)) {                                                                             \
-            fprintf(stderr, "%s:%d: check failed: %s\n", __FILE__, __LINE__, #cond);               \
-            g_failures++;                                                                          \
-        }                                                                                          \
-    } while (0)
+#include "check.h"
 
 #define MAX_OUT 32
 typedef struct sink {

@@ -119,6 +119,13 @@ bool node_stopping(const node *n);
 /* Publish stats now (also done every stats_interval_s and at exit). */
 void node_publish_stats(node *n);
 
+/* Receive one `stats` message waiting on a SUB socket subscribed to "stats" (a stats_sub socket
+ * of the archiver or the metrics node).  Returns 1 with its header in *h and its JSON text in
+ * json (cap bytes), 0
+ * when none waits, -1 for a malformed or foreign message (drained and skipped).  frame is
+ * scratch of WIRE_MAX_FRAME bytes. */
+int node_recv_stats(void *sock, uint8_t *frame, wire_header *h, char *json, size_t cap);
+
 /* Endpoint helpers, exposed for the launcher and the tap. */
 /* Expand ${run_dir} in s; result malloc'd. */
 char *node_expand_endpoint(const char *s);
