@@ -1049,8 +1049,8 @@ static void test_dark_target_silent_ship(void)
     CHECK(count_alerts(&c, "dark_target", -1) == 0);
     wire_track f = make_track(3, 0, 8.60, -79.60, 12, 0, a.time_ns + 2400LL * NS_PER_S);
     run_track(d, &f, 900, 15);
-    wire_track g = make_track(4, 0, 8.45 + dr_m / 111195.0, -79.35, 35, 0,
-                              a.time_ns + 2400LL * NS_PER_S);
+    wire_track g =
+        make_track(4, 0, 8.45 + dr_m / 111195.0, -79.35, 35, 0, a.time_ns + 2400LL * NS_PER_S);
     run_track(d, &g, 900, 15);
     CHECK(count_alerts(&c, "dark_target", ALERT_OPEN) == 2);
     detector_destroy(&d);
@@ -1141,6 +1141,20 @@ static void test_jump_at_end_of_stream(void)
     CHECK(count_alerts(&c2, "position_jump", ALERT_OPEN) == 1);
     detector_destroy(&d);
     collected_free(&c2);
+
+    /* A single report 700 km away and then the end (sparse satellite data, an MMSI several
+     * sets share): nothing to decide on. */
+    collected c3 = {0};
+    d = make_detector(NULL, &c3, NULL);
+    wire_track s = make_track(6, 273000000, 0.80, 101.96, 6, 40, T0_NS);
+    run_track(d, &s, 20, 10);
+    wire_track u = make_track(7, 273000000, -5.89, 105.85, 7, 270, s.time_ns + 3600LL * NS_PER_S);
+    u.flags |= TRACK_FLAG_SPLIT;
+    detector_process(d, &u);
+    detector_finish(d);
+    CHECK(count_alerts(&c3, "position_jump", -1) == 0);
+    detector_destroy(&d);
+    collected_free(&c3);
 }
 
 /* A law-enforcement patrol and a pilot boat running back against the lane: on duty, no

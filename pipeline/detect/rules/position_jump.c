@@ -15,7 +15,7 @@
  * carries on), the MMSI jumped — measured from its last report before the split; if both keep
  * reporting in turn, it is mmsi_conflict's.  A split whose window ends without reports (the
  * MMSI fell silent), or that is still open when the stream ends, is decided the same way on
- * what was seen (the sweep). */
+ * what was seen (the sweep), when the new position reported at least twice. */
 #include "../rule.h"
 
 #include <stdio.h>
@@ -53,6 +53,7 @@ struct last {
     double lat, lon;
     float sog_kn;
     bool pending, old_again, new_again;
+    int new_reports; /* reports at the new position since the split */
     uint32_t old_track, new_track;
     int64_t from_ns, to_ns;
     double from_lat, from_lon, to_lat, to_lon;
@@ -109,6 +110,8 @@ static void by_mmsi(u64map *m, rule_env *env, const wire_track *t)
     } else if (L->pending) {
         /* Two transmitters alternate: the old reports after the new appeared, and the new
          * after that.  A blip (new, new, old, old...) or a move (new, new...) does not. */
+        if (t->track_id == L->new_track)
+            L->new_reports++;
         if (t->track_id == L->old_track && t->time_ns > L->to_ns)
             L->old_again = true;
         else if (t->track_id == L->new_track && L->old_again)
@@ -134,6 +137,7 @@ static void by_mmsi(u64map *m, rule_env *env, const wire_track *t)
         if (is_jump(env, t->zones, d_m, dt_s, sog, &implied, &over, &why)) {
             L->pending = true;
             L->old_again = L->new_again = false;
+            L->new_reports = 1;
             L->old_track = L->track_id;
             L->new_track = t->track_id;
             L->from_ns = L->t_ns;
@@ -199,9 +203,14 @@ static void sweep(void *self, rule_env *env, int64_t now_ns)
     void *v;
     while (u64map_next(m, &it, &k, &v)) {
         struct last *L = v;
-        if (L->pending && (rule_finishing(env) ||
-                           now_ns - L->to_ns >= S_TO_NS(rule_param(env, L->to_t.zones, P_CONFIRM_S)))) {
+        if (L->pending &&
+            (rule_finishing(env) ||
+             now_ns - L->to_ns >= S_TO_NS(rule_param(env, L->to_t.zones, P_CONFIRM_S)))) {
             L->pending = false;
+            /* One report at the new place and then nothing more of the MMSI: no more than a
+             * blip, nothing to decide on (sparse satellite data is full of them). */
+            if (L->new_reports < 2)
+                continue;
             double d_m = geo_distance_m(L->from_lat, L->from_lon, L->to_lat, L->to_lon);
             double dt_s = NS_TO_S(L->to_ns - L->from_ns), implied, over;
             const char *why;
