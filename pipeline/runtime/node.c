@@ -108,6 +108,12 @@ struct node {
     bool resume_decided, replayable, diverged;
     uint64_t rx_duplicates, rx_from_journal, replay_suppressed, rx_eos_refused;
     uint8_t *jbuf; /* frame buffer for journal reads */
+    struct jpending {
+        uint8_t *frame;
+        size_t len;
+        wire_header hd;
+    } jpend[64];      /* the next unhandled frame of each input journal */
+    bool catching_up; /* input journals hold more than one bounded batch */
 
     uint64_t rx_messages, rx_bytes, rx_rejected[WIRE_STATUS_COUNT], rx_bad_frames, rx_bad_topic,
         rx_handler_rejects, rx_stats_ignored;
@@ -547,6 +553,7 @@ void node_destroy(node **pn)
     for (int i = 0; i < n->n_in_endpoints; i++) {
         journal_reader_close(&n->in_journal[i]);
         free(n->in_endpoint[i]);
+        free(n->jpend[i].frame);
     }
     free(n->journal_dir);
     free(n->jbuf);
@@ -1039,17 +1046,15 @@ static void dispatch(node *n, const node_handlers *h, void *ctx, const wire_head
         n->rx_handler_rejects++;
 }
 
-/* Everything the input journals hold that this node has not handled, oldest event time
- * first across publishers (so a restarted node sees its inputs in the order they happened). */
-static void drain_journals(node *n, const node_handlers *h, void *ctx)
+/* What the input journals hold that this node has not handled, oldest event time first across
+ * publishers (so a restarted node sees its inputs in the order they happened), at most max
+ * frames: the caller does its housekeeping (flushes, stats) between batches, and a backlog is
+ * never taken in one go.  Returns true when the bound was hit (more may wait). */
+#define JOURNAL_BATCH 4096
+static bool drain_journals(node *n, const node_handlers *h, void *ctx, int max)
 {
-    struct pending {
-        uint8_t *frame;
-        size_t len;
-        wire_header hd;
-    } p[64];
-    memset(p, 0, sizeof p);
-    for (;;) {
+    struct jpending *p = n->jpend;
+    for (int done = 0; done < max; done++) {
         int best = -1;
         for (int i = 0; i < n->n_in_endpoints; i++) {
             while (!p[i].frame) {
@@ -1078,12 +1083,13 @@ static void drain_journals(node *n, const node_handlers *h, void *ctx)
                 best = i;
         }
         if (best < 0)
-            break;
+            return false;
         n->rx_from_journal++;
         dispatch(n, h, ctx, &p[best].hd, p[best].frame, p[best].len);
         free(p[best].frame);
         p[best].frame = NULL;
     }
+    return true;
 }
 
 /* Receive and dispatch one message from the input socket; returns false when none waited. */
@@ -1137,13 +1143,20 @@ static bool receive_one(node *n, const node_handlers *h, void *ctx)
     n->last_rx_s = now_s();
     uint64_t last = 0;
     bool known = n->journal_dir && wire_seq_last(n->seqs, hd.source_id, hd.type, &last);
+    if (n->journal_dir && hd.seq > last + 1 && (known || hd.seq > 1) && n->catching_up)
+        return true; /* catching up from the journals: this frame comes from there, in order */
     if (n->journal_dir && hd.seq > last + 1 && (known || hd.seq > 1)) {
-        /* A gap: what is missing is in the publisher's journal (written before sending).
-         * Handlers publish through n->buf, so this frame waits in a copy. */
+        /* A gap: what is missing is in the publisher's journal (written before sending), and
+         * so is this frame.  Handlers publish through n->buf, so this frame waits in a copy. */
         uint8_t *copy = x_malloc((size_t)k);
         memcpy(copy, n->buf, (size_t)k);
-        drain_journals(n, h, ctx);
-        dispatch(n, h, ctx, &hd, copy, (size_t)k);
+        n->catching_up = drain_journals(n, h, ctx, JOURNAL_BATCH);
+        bool have = wire_seq_last(n->seqs, hd.source_id, hd.type, &last);
+        /* Still behind with more journal to read: this frame comes again from the journal,
+         * in order, in a later batch.  Otherwise it goes now (what is still missing was never
+         * journaled: counted as loss). */
+        if (!(n->catching_up && have && hd.seq > last + 1))
+            dispatch(n, h, ctx, &hd, copy, (size_t)k);
         free(copy);
         return true;
     }
@@ -1249,7 +1262,8 @@ int node_run(node *n, const node_handlers *h, void *ctx)
         /* What the inputs published before this process started (all of it after a restart;
          * nothing yet in a fresh graph). */
         node_resume_mode(n);
-        drain_journals(n, h, ctx);
+        while (!g_stop && drain_journals(n, h, ctx, JOURNAL_BATCH))
+            housekeeping(n, h, ctx);
         n->last_rx_s = now_s();
     }
     if (n->in) {
@@ -1266,9 +1280,10 @@ int node_run(node *n, const node_handlers *h, void *ctx)
                 ;
             housekeeping(n, h, ctx);
             /* Quiet inputs: a publisher that ended (or died) before this node subscribed
-             * left the rest, its end of stream included, in its journal. */
-            if (n->journal_dir && now_s() - n->last_rx_s > 1.0) {
-                drain_journals(n, h, ctx);
+             * left the rest, its end of stream included, in its journal.  A catch-up goes on
+             * one bounded batch per turn of the loop. */
+            if (n->journal_dir && (n->catching_up || now_s() - n->last_rx_s > 1.0)) {
+                n->catching_up = drain_journals(n, h, ctx, JOURNAL_BATCH);
                 n->last_rx_s = now_s();
             }
             if (n->n_eos >= eos_needed) {

@@ -46,7 +46,10 @@ while kill -0 "$launcher" 2>/dev/null; do
   for n in track_fusion anomaly_detector hdf5_archiver; do
     p=$(jq -r --arg n "$n" '.nodes[] | select(.node == $n and .state == "running") | .pid' \
         "$work/run/health.json" 2>/dev/null || true)
-    [ -n "$p" ] && echo "$(date +%s.%N) $n $(awk '/VmRSS/ {print $2}' /proc/$p/status 2>/dev/null || echo 0)" >> "$rss_log"
+    kb=""
+    [ -n "$p" ] && kb=$(awk '/VmRSS/ {print $2}' /proc/$p/status 2>/dev/null || true)
+    # A node that has just ended has no status any more: no sample.
+    [ -n "$kb" ] && echo "$(date +%s.%N) $n $kb" >> "$rss_log"
   done
   sleep 2
 done
