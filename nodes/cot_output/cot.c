@@ -3,6 +3,7 @@
  * a live picture of any size costs one probe or two per message. */
 #include "cot.h"
 
+#include "centinela/ais.h"
 #include "centinela/log.h"
 #include "centinela/mmsi.h"
 #include "centinela/zones.h"
@@ -215,48 +216,6 @@ static void callsign_of(const wire_track *t, char *out, size_t cap)
         snprintf(out, cap, "DARK %u", t->track_id);
 }
 
-static const char *ship_type_name(unsigned st)
-{
-    /* ITU-R M.1371-5 table 53 */
-    if (st == 30)
-        return "fishing";
-    if (st == 31 || st == 32)
-        return "towing";
-    if (st == 33)
-        return "dredging";
-    if (st == 34)
-        return "diving";
-    if (st == 35)
-        return "military";
-    if (st == 36)
-        return "sailing";
-    if (st == 37)
-        return "pleasure craft";
-    if (st >= 40 && st <= 49)
-        return "high-speed craft";
-    if (st == 50)
-        return "pilot";
-    if (st == 51)
-        return "search and rescue";
-    if (st == 52)
-        return "tug";
-    if (st == 53)
-        return "port tender";
-    if (st == 55)
-        return "law enforcement";
-    if (st == 58)
-        return "medical transport";
-    if (st >= 60 && st <= 69)
-        return "passenger";
-    if (st >= 70 && st <= 79)
-        return "cargo";
-    if (st >= 80 && st <= 89)
-        return "tanker";
-    if (st >= 90 && st <= 99)
-        return "other";
-    return NULL;
-}
-
 static const char *state_name(uint8_t s)
 {
     static const char *names[] = {"tentative", "confirmed", "lost", "removed"};
@@ -281,9 +240,9 @@ static void track_remarks(const wire_track *t, char *out, size_t cap)
         ADD("; flag %s (%s, MID %d)", mi.country->country, mi.country->iso2, mi.mid);
     else if (t->mmsi)
         ADD("; flag unknown");
-    const char *stn = ship_type_name(t->ship_type);
-    if (stn)
-        ADD("; %s (type %u)", stn, t->ship_type);
+    /* The ship type in gpsd's words (ITU-R M.1371 table 53), from the AIS codec. */
+    if (t->ship_type > 0 && t->ship_type < 100)
+        ADD("; %s (type %u)", ais_shiptype_text(t->ship_type), t->ship_type);
     if (t->imo)
         ADD("; IMO %u", t->imo);
     char text[24];

@@ -95,7 +95,6 @@ extern const char *const ais_epfd_legend[16];
 extern const char *const ais_shiptype_legend[100];
 extern const char *const ais_nav_status_legend[16];
 /* Ship type text, "INVALID SHIP TYPE" beyond 99 */
-const char *ais_shiptype_text(uint32_t t);
 
 /* Binary payloads (types 6 and 8): fills app_kind/app when the DAC/FI is known and fits. */
 void ais_app_decode(const uint8_t *bits, size_t nbits, size_t start, int type, ais_binary *b);

@@ -26,6 +26,8 @@ typedef enum ais_status {
     AIS_STATUS_COUNT
 } ais_status;
 const char *ais_status_name(ais_status s);
+/* Ship and cargo type in gpsd's words (ITU-R M.1371 table 53); "INVALID SHIP TYPE" beyond 99. */
+const char *ais_shiptype_text(uint32_t t);
 
 typedef struct ais_stats {
     uint64_t status[AIS_STATUS_COUNT];
