@@ -125,7 +125,10 @@ for f in caribewave/log_ais_cw17.csv.log.gz caribewave/ais_vernon_20160410.log.g
     [ -f "$OWN/$f" ] || { echo "missing $OWN/$f" >&2; exit 1; }
     case $f in
     caribewave/ais_vernon_*) run_one "$name" "$OWN/$f" Europe/Paris ;;
-    amsa/*) run_one "$name" "$OWN/$f" UTC 3600 ;;
+    # exactEarth again, a day later: a second pass delivers some ships' positions 55-75 min
+    # after the first pass delivered later ones (MMSI 373049000, 372253000, 538004216: 18-25 km
+    # back along their courses)
+    amsa/*) run_one "$name" "$OWN/$f" UTC 7200 ;;
     *) run_one "$name" "$OWN/$f" ;;
     esac
 done
