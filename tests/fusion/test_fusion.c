@@ -526,6 +526,39 @@ static void test_out_of_order_turn(void)
     fusion_destroy(&f);
 }
 
+/* Satellite AIS stamped on arrival: the track's first report had waited longest, the next one
+ * is 2.6 km ahead on the ship's course "102 s" later (13 kn ship: 49.8 kn by the stamps).  That
+ * is the track's report delivered late, not a jump: no re-acquisition there.  The same distance
+ * abeam is no late delivery: the track re-acquires it (position_jump's to judge). */
+static void test_late_track_report(void)
+{
+    for (int abeam = 0; abeam < 2; abeam++) {
+        sink s = {0};
+        fusion_config c = fusion_config_default();
+        c.emit = on_track;
+        c.emit_ctx = &s;
+        c.max_latency_s = 7200;
+        fusion *f = fusion_create(&c);
+        fusion_report a = pos(248708000, T0, -17.2267, 167.8919, 13, 5);
+        fusion_report_in(f, &a);
+        double lat, lon;
+        geo_destination(-17.2267, 167.8919, abeam ? 95 : 5, 2600, &lat, &lon);
+        fusion_report b = pos(248708000, T0 + 102 * NS, lat, lon, 13, 5);
+        fusion_report_in(f, &b);
+        const wire_track *w = find_mmsi(&s, 248708000, 0);
+        CHECK(w != NULL);
+        CHECK(fusion_get_stats(f)->splits == 0);
+        if (w && !abeam) {
+            CHECK(fusion_get_stats(f)->out_of_order == 1);
+            CHECK(fabs(w->lat_deg + 17.2267) < 1e-4); /* still where the track was */
+        } else if (w) {
+            CHECK(fusion_get_stats(f)->out_of_order == 0);
+            CHECK(fabs(w->lat_deg - lat) < 1e-4 && fabs(w->lon_deg - lon) < 1e-4);
+        }
+        fusion_destroy(&f);
+    }
+}
+
 /* Late reports of a ship that doubled back: a ferry leaving on course 090, turning round and
  * coming back along its route 15 min later, heard after a gap.  Reports on the outbound path
  * but with the homebound course are news, not late deliveries: the track follows them. */
@@ -705,6 +738,7 @@ int main(int argc, char **argv)
     test_out_of_order_delivery();
     test_out_of_order_turn();
     test_retrace_not_late();
+    test_late_track_report();
     test_radar_berthing();
     test_manoeuvre_no_split();
     test_restore();
