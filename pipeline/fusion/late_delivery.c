@@ -23,9 +23,13 @@
  *    max_latency_s at its speed.  A straight course is the case c1 = c2: the course line.
  * A second transmitter abeam of the course or away from the path fails both and still splits
  * the MMSI.  The former check followed the straight course line only, and split a ship turning
- * 75 deg off Fremantle (AMSA exactEarth log, MMSI 503613000: twelve reports over nine minutes
+ * 74 deg off Fremantle (AMSA exactEarth log, MMSI 503613000: twelve reports over seven minutes
  * delivered in five bursts); this one keeps it one track (tests/fusion: a synthetic turn with
  * the same delivery, and the second transmitter that must still split).
+ *
+ * The same reasoning the other way round (fusion.c): a report ahead on the track's course or
+ * turn, further than the vessel could have gone since the track's report, means the track's
+ * report was the late one; re-acquiring there would publish a jump no ship made.
  */
 #include "fusion_internal.h"
 
@@ -96,7 +100,7 @@ static double report_course(const fusion_report *r)
 }
 
 /* On a stretch of the track's path it could have been sent from (see the header comment);
- * behind_only: and more than gate_min_m from the present position (behind it, not beside). */
+ * behind_only: and more than gate_min_m from the present position (behind it, not at it). */
 static bool on_path(const fusion *f, const track *t, const fusion_report *r, bool behind_only)
 {
     double gate_m = fmax(f->cfg.gate_min_m, MIN_VERTEX_SPACING_M);

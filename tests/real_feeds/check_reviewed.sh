@@ -1,7 +1,7 @@
 #!/bin/sh
 # CTest real_feeds_reviewed: run every timed real log through the chain (run_feeds.sh) and
 # compare the alerts with the reviewed list; an alert not reviewed fails the test.  Prints per
-# log its vessel-hours, alerts, alerts not reviewed (unexplained) and those per 1,000
+# log its vessel-hours, alerts, and alerts not reviewed (unexplained), each also per 1,000
 # vessel-hours.
 #   check_reviewed.sh BIN_DIR ZONES DATASETS BUNDLED OUT_DIR REVIEWED
 set -u
@@ -19,12 +19,15 @@ awk 'FILENAME == ARGV[1] { if ($0 !~ /^#/ && NF >= 4) ok[$1 " " $2 " " $3] = 1; 
      END {
        for (k in ok) { split(k, p, " "); if ((p[1] in ran) && !(k in seen))
            print "reviewed but no longer raised (remove it): " k }
-       printf "\n%-52s %10s %7s %6s %11s %15s\n", "log", "vessel-h", "vessels", "alerts",
-              "unexplained", "unexpl/1000 vh"
+       printf "\n%-52s %9s %7s %6s %14s %11s %15s\n", "log", "vessel-h", "vessels", "alerts",
+              "alerts/1000 vh", "unexplained", "unexpl/1000 vh"
        for (i = 1; i <= nf; i++) { f = order[i]
-           printf "%-52s %10.1f %7d %6d %11d %15.2f\n", f, vh[f], nv[f], per[f] + 0, unexpl[f] + 0,
-                  (vh[f] > 0 ? 1000 * unexpl[f] / vh[f] : 0); tvh += vh[f] }
-       printf "%-52s %10.1f %7s %6d %11d %15.2f\n", "all", tvh, "", alerts, bad,
-              (tvh > 0 ? 1000 * bad / tvh : 0)
+           # under 0.05 vessel-hours (a log of one instant) a rate means nothing
+           ra = vh[f] >= 0.05 ? sprintf("%.1f", 1000 * per[f] / vh[f]) : "-"
+           ru = vh[f] >= 0.05 ? sprintf("%.2f", 1000 * unexpl[f] / vh[f]) : "-"
+           printf "%-52s %9.1f %7d %6d %14s %11d %15s\n", f, vh[f], nv[f], per[f] + 0, ra,
+                  unexpl[f] + 0, ru; tvh += vh[f] }
+       printf "%-52s %9.1f %7s %6d %14.1f %11d %15.2f\n", "all", tvh, "", alerts,
+              (tvh > 0 ? 1000 * alerts / tvh : 0), bad, (tvh > 0 ? 1000 * bad / tvh : 0)
        printf "%d alerts, %d not reviewed\n", alerts, bad; exit bad > 0 }' \
     "$REVIEWED" "$OUT/summary.txt" "$OUT.alerts"
