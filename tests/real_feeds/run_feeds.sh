@@ -30,10 +30,12 @@ mkdir -p "$OUT"
 run_one() { # name input-file [time zone] [fusion max_latency_s]
     name=$1 in=$2 tz=${3:-UTC} late=${4:-1800} dir=$OUT/$(echo "$1" | tr '/' '_')
     rm -rf "$dir"; mkdir -p "$dir"
+    # the nodes' ipc:// sockets live in run_dir: a short path (unix socket paths end at 107 bytes)
+    run=$(mktemp -d "${TMPDIR:-/tmp}/crf.XXXXXX")
     cat > "$dir/chain.conf" <<CONF
 [centinela]
 nodes = nmea_input, track_fusion, anomaly_detector, hdf5_archiver
-run_dir = $dir/run
+run_dir = $run
 progress = off
 log_level = warn
 [nmea_input]
@@ -58,8 +60,9 @@ rotate = none
 log_level = warn
 CONF
     if ! "$BIN/centinela/centinela" -c "$dir/chain.conf" --bin_dir= > "$dir/log" 2>&1; then
-        echo "chain failed on $name:" >&2; cat "$dir/log" >&2; exit 1
+        echo "chain failed on $name:" >&2; cat "$dir/log" >&2; rm -rf "$run"; exit 1
     fi
+    rm -rf "$run"
     if ! "$BIN/archive_tool/archive_tool" --command query --table positions --format jsonl \
         --input "$dir/archive" --output "$dir/positions.jsonl" > "$dir/query.log" 2>&1; then
         echo "archive query failed on $name:" >&2; cat "$dir/query.log" >&2; exit 1
