@@ -76,8 +76,16 @@ journal_mb = 0
 """
 with open(os.path.join(work, "graph.conf"), "w") as f:
     f.write(conf)
+
+
+def die_with_test():
+    """The graph ends if this test is killed (a CTest time-out): PR_SET_PDEATHSIG, SIGTERM."""
+    import ctypes
+    ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGTERM, 0, 0, 0)
+
+
 g = subprocess.Popen([build + "/nodes/centinela/centinela", "-c", "graph.conf"], cwd=work,
-                     stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+                     stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, preexec_fn=die_with_test)
 stopped_pid = None
 fail, scrapes, last = [], 0, ""
 
