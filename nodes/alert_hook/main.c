@@ -28,7 +28,11 @@ static const opt_spec hook_options[] = {
     {"queue_max", 0, OPT_INT, "1000", 1, 10000000,
      "documents waiting per receiver; beyond it new ones are dropped (counted)"},
     {"retry_initial_s", 0, OPT_REAL, "1", 0.01, 3600, "first retry delay, doubled per failure"},
-    {"retry_max_s", 0, OPT_REAL, "60", 0.01, 86400, "longest retry delay"},
+    /* 10 s: a receiver that comes back waits at most this long for the queue to move, and a
+     * receiver that is down gets one request per 10 s (a 60 s cap left a 30 s outage
+     * undelivered for up to half a minute after the receiver was back). */
+    {"retry_max_s", 0, OPT_REAL, "10", 0.01, 86400,
+     "longest retry delay (also the longest wait after a receiver comes back)"},
     {"timeout_s", 0, OPT_REAL, "10", 0.1, 600, "time-out of one request (connect included)"},
     {"max_age_s", 0, OPT_REAL, "0", 0, 31536000,
      "give a document up after this long in the queue (counted as expired); 0: never"},
