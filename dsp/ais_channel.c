@@ -92,6 +92,22 @@
 #define FINE_STEPS 4
 /* Symbols demodulated before looking for the end flag; longer messages extend to MAX_DATA */
 #define FIRST_BITS 280
+/* A candidate is not examined when a stronger one lies within SUPPRESS_BITS (see suppressed) */
+#define SUPPRESS_BITS 8
+/* Successive interference cancellation (sic_run).  The re-modulated burst's complex gain is
+ * fitted per SIC_SEG_BITS bits (a carrier that drifts or a frequency estimate a few tens of
+ * hertz off turns the phase by degrees over a segment, not more) and interpolated between
+ * segment centres.  The residual over the burst's span is searched only when its power
+ * exceeds the channel's noise floor by SIC_RESIDUAL (a weaker burst at Eb/N0 5 dB overlapping
+ * half the span raises it by ~2.3x; a lone burst leaves its noise and the fit's error).  The
+ * search reaches SIC_BACK_BITS before the decoded burst's start: a weaker burst that began
+ * earlier (its own preamble clean, its data hit) is found again there. */
+#define SIC_SEG_BITS 8
+#define SIC_RESIDUAL 1.5
+#define SIC_MAX_AIR_BITS (AIS_RAMP_BITS + AIS_TRAINING_BITS + 16 + (MAX_DATA * 6) / 5 + 16)
+#define SIC_BACK_BITS (MAX_DATA + DATA0)
+#define SIC_SPAN_MAX ((SIC_BACK_BITS + SIC_MAX_AIR_BITS + DATA0 + 8) * SPS + 2 * DET_TAPS)
+#define SIC_MAX_CANDIDATES 32
 
 typedef struct {
     /* shared tables, built once */
@@ -104,6 +120,7 @@ typedef struct {
                            1.0 = steady deviation */
     float c0[(GMSK_SPAN + 1) * C0_RES + 1];
     float complex twiddle[SPS]; /* exp(-j 2 pi r / 5) */
+    float ptab[GMSK_SPAN * 64 + 1]; /* phase pulse at 64 points per bit (re-modulation) */
 } tables;
 
 static tables T;
@@ -144,6 +161,8 @@ static void build_tables(void)
         T.twiddle[r] = (float complex)cexp(-I * 2 * M_PI * r / SPS);
     for (int i = 0; i <= (GMSK_SPAN + 1) * C0_RES; i++)
         T.c0[i] = (float)gmsk_laurent_c0(i / (double)C0_RES);
+    for (int i = 0; i <= GMSK_SPAN * 64; i++)
+        T.ptab[i] = (float)gmsk_phase_pulse(i / 64.0 - GMSK_SPAN / 2.0);
 }
 
 typedef struct {
@@ -159,6 +178,7 @@ struct ais_channel {
     char label;
     double channel_hz, max_off_hz;
     int repair_bits;
+    int sic;
     ais_demod_stats *stats;
     ais_channel_emit_fn emit;
     void *ctx;
@@ -170,6 +190,7 @@ struct ais_channel {
     size_t len;
 
     /* detector */
+    float det_h[DET_TAPS];
     fir_decim *det_c;
     float complex *detbuf;
     /* Tuning error carried across bursts: the carrier offset of clean frames, smoothed.  A
@@ -191,6 +212,8 @@ struct ais_channel {
      * all phases) stands above the tracked noise floor */
     float esum_all;
     float floor_e;         /* noise floor of esum_all; 0 = not yet measured */
+    float blk_pow;         /* sum of |x|^2 over the current block of NT bits */
+    float noise_pow;       /* noise power per channel sample, from the blocks quiet by floor_e */
     uint64_t squelch_open; /* samples with the squelch open (statistics) */
     int ypos[SPS];
     uint64_t n; /* detector clock */
@@ -223,15 +246,25 @@ struct ais_channel {
     float r[DATA0 + MAX_DATA];
     float nu[DATA0 + MAX_DATA]; /* phase step of the PLL after each symbol, rad per bit */
     int8_t u[DATA0 + MAX_DATA];
+
+    /* successive interference cancellation (see sic_run): work areas, allocated on first use */
+    int sic_depth;           /* 1 while decoding from a residual: no cancellation inside */
+    int8_t *sic_lev;         /* levels of the re-modulated burst */
+    float complex *sic_m;    /* its unit waveform, then the residual detector's filtered samples */
+    float complex *sic_y;    /* residual detector: one-bit differential products */
+    float *sic_ay, *sic_rho; /* their magnitudes; the normalised correlation */
+    float complex *sic_corr; /* the winning correlation */
+    int8_t *sic_pol;
 };
 
 ais_channel *ais_channel_create(int real, char label, double channel_hz, double max_offset_hz,
-                                int repair_bits, ais_demod_stats *stats, ais_channel_emit_fn emit,
-                                void *ctx)
+                                int repair_bits, int sic, ais_demod_stats *stats,
+                                ais_channel_emit_fn emit, void *ctx)
 {
     pthread_once(&tables_once, build_tables);
     ais_channel *c = x_calloc(1, sizeof *c);
     c->real = real;
+    c->sic = sic && !real;
     c->label = label;
     c->channel_hz = channel_hz;
     c->max_off_hz = max_offset_hz;
@@ -248,9 +281,8 @@ ais_channel *ais_channel_create(int real, char label, double channel_hz, double 
     } else {
         c->xc = x_calloc(BUF_CAP, sizeof *c->xc);
         /* detector pre-filter: +-10 kHz keeps a burst 9.7 kHz off tune detectable */
-        float h[DET_TAPS];
-        liquid_firdes_kaiser(DET_TAPS, 10000.0f / 48000.0f, 40.0f, 0.0f, h);
-        c->det_c = fir_decim_create(h, DET_TAPS, 1, 4096);
+        liquid_firdes_kaiser(DET_TAPS, 10000.0f / 48000.0f, 40.0f, 0.0f, c->det_h);
+        c->det_c = fir_decim_create(c->det_h, DET_TAPS, 1, 4096);
         c->detbuf = x_malloc(4096 * sizeof *c->detbuf);
         c->detmix = x_malloc(4096 * sizeof *c->detmix);
         c->det_rot = 1;
@@ -274,6 +306,13 @@ void ais_channel_destroy(ais_channel **pc)
     free(c->xc);
     free(c->xr);
     free(c->pend);
+    free(c->sic_lev);
+    free(c->sic_m);
+    free(c->sic_y);
+    free(c->sic_ay);
+    free(c->sic_rho);
+    free(c->sic_corr);
+    free(c->sic_pol);
     free(c);
     *pc = NULL;
 }
@@ -452,13 +491,14 @@ static int duplicate(ais_channel *c, uint64_t start, const uint8_t *payload, int
     return 0;
 }
 
-static void deliver(ais_channel *c, double start_bit0, int end_bit, const uint8_t *payload, int nb,
-                    int flips, double level_db, double snr_db, double f_hz)
+/* 1 when the frame went out, 0 when it was a duplicate */
+static int deliver(ais_channel *c, double start_bit0, int end_bit, const uint8_t *payload, int nb,
+                   int flips, double level_db, double snr_db, double f_hz)
 {
     uint64_t start = (uint64_t)llround(start_bit0 + AIS_RAMP_BITS * SPS);
     if (duplicate(c, start, payload, nb)) {
         c->stats->duplicates++;
-        return;
+        return 0;
     }
     ais_demod_frame f;
     memset(&f, 0, sizeof f);
@@ -480,7 +520,10 @@ static void deliver(ais_channel *c, double start_bit0, int end_bit, const uint8_
     c->claim_rho = c->cur_rho;
     if (flips)
         c->stats->repaired++;
+    if (c->sic_depth)
+        c->stats->sic_decodes++;
     c->emit(c->ctx, &f);
+    return 1;
 }
 
 /* |z| by the square root instruction: cabsf is hypotf in libm, overflow-safe but slow, and
@@ -587,6 +630,8 @@ static void track_offset(ais_channel *c, double f_hz)
         c->det_step = (float complex)cexp(-I * 2 * M_PI * shift / AIS_CH_RATE_HZ);
     }
 }
+
+static void sic_run(ais_channel *c, double s0, double w, int pol, const uint8_t *payload, int nb);
 
 static void decode_complex(ais_channel *c, const candidate *cd)
 {
@@ -868,9 +913,214 @@ again:;
     double mean = sum_r / nr, var = sum_r2 / nr - mean * mean;
     double ebn0 = var > 0 ? mean * mean / (2 * var) : 1e6;
     double snr_db = 10 * log10(ebn0 * C0_EBN0_CAL) - 4.16;
-    if (flips == 0)
+    if (flips == 0 && !c->sic_depth)
         track_offset(c, best_f);
-    deliver(c, s0, end_bit, payload, nb, flips, 10 * log10(sig_pow + 1e-30), snr_db, best_f);
+    if (deliver(c, s0, end_bit, payload, nb, flips, 10 * log10(sig_pow + 1e-30), snr_db, best_f) &&
+        c->sic && !c->sic_depth)
+        sic_run(c, s0, w, pol, payload, nb);
+}
+
+/* ---------------------------------------------------------------------------------------- */
+/* successive interference cancellation                                                      */
+
+/* The preamble detector of ais_channel_push_cf32 over the residual samples [lo, hi) (the same
+ * pre-filter, squelch and normalised correlation, without the running state): candidates in
+ * time order, each the strongest within SUPPRESS_BITS.  Returns their number. */
+static size_t sic_detect(ais_channel *c, int64_t lo, int64_t hi, candidate *out, size_t cap)
+{
+    size_t n = (size_t)(hi - lo);
+    float complex *s = c->sic_m, *y = c->sic_y;
+    float *ay = c->sic_ay, *rho = c->sic_rho;
+    float complex rot = 1;
+    const float complex step = (float complex)cexp(-I * 2 * M_PI * c->det_shift_hz / AIS_CH_RATE_HZ);
+    for (size_t i = 0; i < n; i++) {
+        float complex acc = 0;
+        for (int j = 0; j < DET_TAPS; j++)
+            acc += c->det_h[j] * cbuf(c, lo + (int64_t)i - j);
+        s[i] = acc * rot;
+        rot *= step;
+        if ((i & 255) == 255)
+            rot /= fast_abs(rot);
+    }
+    const size_t first = DET_TAPS + SPS + NT * SPS; /* the correlator's window is all residual */
+    for (size_t i = 0; i < n; i++) {
+        rho[i] = 0;
+        if (i < SPS)
+            continue;
+        y[i] = s[i] * conjf(s[i - SPS]);
+        ay[i] = fast_abs(s[i]) * fast_abs(s[i - SPS]);
+    }
+    float e_all = 0;
+    for (size_t i = SPS; i < n; i++) {
+        e_all += ay[i];
+        if (i >= SPS + NT * SPS)
+            e_all -= ay[i - NT * SPS];
+        if (i < first || (c->floor_e > 0 && e_all < SQUELCH * c->floor_e))
+            continue;
+        float complex cp = 0, cm = 0;
+        float e = 0;
+        for (int j = 0; j < NT; j++) {
+            size_t k = i - (size_t)SPS * (size_t)(NT - 1 - j);
+            cp += y[k] * conjf(T.ty[j]);
+            cm += y[k] * T.ty[j];
+            e += ay[k];
+        }
+        float ap = crealf(cp) * crealf(cp) + cimagf(cp) * cimagf(cp);
+        float am = crealf(cm) * crealf(cm) + cimagf(cm) * cimagf(cm);
+        rho[i] = e > 0 ? sqrtf(ap >= am ? ap : am) / e : 0;
+        c->sic_corr[i] = ap >= am ? cp : cm;
+        c->sic_pol[i] = ap >= am ? 1 : -1;
+    }
+    size_t nc = 0;
+    const size_t span = SUPPRESS_BITS * SPS;
+    for (size_t i = first; i < n && nc < cap; i++) {
+        if (rho[i] < DET_THRESHOLD_CPLX)
+            continue;
+        size_t a = i > span ? i - span : 0, b = i + span < n ? i + span : n - 1;
+        int best = 1;
+        for (size_t k = a; k <= b && best; k++)
+            if (k != i && (rho[k] > rho[i] || (rho[k] == rho[i] && k < i)))
+                best = 0;
+        if (!best)
+            continue;
+        candidate cd = {(uint64_t)(lo + (int64_t)i), rho[i], c->sic_corr[i], c->sic_pol[i],
+                        c->det_shift_hz};
+        out[nc++] = cd;
+    }
+    return nc;
+}
+
+/* A decoded burst is re-modulated from its frame bits (the framing of ais_hdlc_build, NRZI
+ * from the polarity the preamble showed, the GMSK phase of ais_mod.c with its raised-cosine
+ * ramps), at the start s0 (channel samples, fractional) and carrier w (rad/sample) the
+ * demodulator estimated; its complex gain is fitted by least squares per SIC_SEG_BITS and the
+ * burst is subtracted from the stored samples.  Where power is left over the span, a weaker
+ * burst that collided with it is looked for in the residual and decoded.  Costs one sample
+ * loop per decoded burst when nothing collided. */
+static void sic_run(ais_channel *c, double s0, double w, int pol, const uint8_t *payload, int nb)
+{
+    /* M.1371 frames are whole bytes; another length cannot be rebuilt bit for bit */
+    if (nb % 8)
+        return;
+    uint8_t air[SIC_MAX_AIR_BITS];
+    size_t na = ais_hdlc_build(payload, (size_t)nb, air, sizeof air, NULL);
+    if (na == 0)
+        return;
+    if (!c->sic_lev) {
+        c->sic_lev = x_malloc(SIC_MAX_AIR_BITS);
+        c->sic_m = x_malloc(SIC_SPAN_MAX * sizeof *c->sic_m);
+        c->sic_y = x_malloc(SIC_SPAN_MAX * sizeof *c->sic_y);
+        c->sic_ay = x_malloc(SIC_SPAN_MAX * sizeof *c->sic_ay);
+        c->sic_rho = x_malloc(SIC_SPAN_MAX * sizeof *c->sic_rho);
+        c->sic_corr = x_malloc(SIC_SPAN_MAX * sizeof *c->sic_corr);
+        c->sic_pol = x_malloc(SIC_SPAN_MAX);
+    }
+    int8_t *lev = c->sic_lev;
+    ais_hdlc_nrzi(air, na, pol, lev);
+    int64_t b0 = (int64_t)c->base, b1 = (int64_t)(c->base + c->len);
+    int64_t i0 = (int64_t)ceil(s0), i1 = (int64_t)floor(s0 + (double)na * SPS) + 1;
+    if (i0 < b0)
+        i0 = b0;
+    if (i1 > b1)
+        i1 = b1;
+    if (i1 - i0 < DATA0 * SPS)
+        return;
+    /* unit waveform and per-segment least squares */
+    enum { NSEG = SIC_MAX_AIR_BITS / SIC_SEG_BITS + 2 };
+    double complex num[NSEG] = {0};
+    double den[NSEG] = {0};
+    float complex *m = c->sic_m;
+    int cum = 0, kc = 0; /* cum: sum of the levels of bits [0, kc) */
+    for (int64_t i = i0; i < i1; i++) {
+        double tb = ((double)i - s0) / SPS; /* bits since the ramp-up began */
+        double r = AIS_RAMP_BITS, env = 1;
+        if (tb < r)
+            env = 0.5 - 0.5 * cos(M_PI * tb / r);
+        else if (tb > (double)na - r)
+            env = 0.5 - 0.5 * cos(M_PI * ((double)na - tb) / r);
+        if (tb < 0 || tb > (double)na)
+            env = 0;
+        long k0 = (long)floor(tb - 0.5 - GMSK_SPAN / 2.0), k1 = (long)ceil(tb - 0.5 + GMSK_SPAN / 2.0);
+        if (k0 < 0)
+            k0 = 0;
+        if (k1 > (long)na - 1)
+            k1 = (long)na - 1;
+        while (kc < k0)
+            cum += lev[kc++];
+        double ph = cum;
+        for (long k = k0; k <= k1; k++) {
+            double xt = (tb - (k + 0.5) + GMSK_SPAN / 2.0) * 64, pk;
+            if (xt <= 0)
+                pk = 0;
+            else if (xt >= GMSK_SPAN * 64)
+                pk = 1;
+            else {
+                int ix = (int)xt;
+                double fr = xt - ix;
+                pk = T.ptab[ix] * (1 - fr) + T.ptab[ix + 1] * fr;
+            }
+            ph += lev[k] * pk;
+        }
+        double phase = w * ((double)i - s0) + M_PI / 2 * ph;
+        float complex v = (float complex)(env * cos(phase) + I * env * sin(phase));
+        m[i - i0] = v;
+        int sg = (int)(tb / SIC_SEG_BITS);
+        if (sg < 0)
+            sg = 0;
+        if (sg > NSEG - 1)
+            sg = NSEG - 1;
+        num[sg] += c->xc[i - b0] * conjf(v);
+        den[sg] += crealf(v) * crealf(v) + cimagf(v) * cimagf(v);
+    }
+    int nseg = (int)((double)(i1 - 1 - s0) / SPS / SIC_SEG_BITS) + 1;
+    if (nseg > NSEG)
+        nseg = NSEG;
+    double complex g[NSEG];
+    for (int k = 0; k < nseg; k++)
+        g[k] = den[k] > 0 ? num[k] / den[k] : 0;
+    double res = 0, sig = 0;
+    for (int64_t i = i0; i < i1; i++) {
+        double u = ((double)i - s0) / SPS / SIC_SEG_BITS - 0.5;
+        int j = (int)floor(u);
+        double fr = u - j;
+        int ja = j < 0 ? 0 : j > nseg - 1 ? nseg - 1 : j;
+        int jb = j + 1 < 0 ? 0 : j + 1 > nseg - 1 ? nseg - 1 : j + 1;
+        double complex gi = g[ja] * (1 - fr) + g[jb] * fr;
+        float complex est = (float complex)gi * m[i - i0];
+        float complex *x = &c->xc[i - b0];
+        sig += crealf(*x) * crealf(*x) + cimagf(*x) * cimagf(*x);
+        *x -= est;
+        res += crealf(*x) * crealf(*x) + cimagf(*x) * cimagf(*x);
+    }
+    res /= (double)(i1 - i0);
+    sig /= (double)(i1 - i0);
+    if (getenv("AIS_DEBUG"))
+        fprintf(stderr, "sic: s0=%.2f bits=%zu sig=%.3g res=%.3g noise=%.3g\n", s0, na, sig, res,
+                (double)c->noise_pow);
+    if (c->noise_pow > 0 && res < SIC_RESIDUAL * c->noise_pow)
+        return;
+    c->stats->sic_searches++;
+    /* the residual: from a burst's length before this one to its end (a preamble there ends
+     * inside it), candidates decoded in time order */
+    int64_t lo = i0 - (int64_t)(na < SIC_BACK_BITS ? na : SIC_BACK_BITS) * SPS;
+    int64_t hi = i1 + (DATA0 + 8) * SPS;
+    if (lo < b0 + DET_TAPS)
+        lo = b0 + DET_TAPS;
+    if (hi > b1)
+        hi = b1;
+    if (hi - lo < (NT + 2) * SPS + DET_TAPS || hi - lo > SIC_SPAN_MAX)
+        return;
+    candidate cands[SIC_MAX_CANDIDATES];
+    size_t nc = sic_detect(c, lo, hi, cands, SIC_MAX_CANDIDATES);
+    uint64_t cf = c->claim_from, ct = c->claim_to;
+    float cr = c->claim_rho, rho_now = c->cur_rho;
+    c->sic_depth = 1;
+    for (size_t k = 0; k < nc; k++) {
+        c->cur_rho = cands[k].rho;
+        decode_complex(c, &cands[k]);
+    }
+    c->sic_depth = 0;
+    c->claim_from = cf, c->claim_to = ct, c->claim_rho = cr, c->cur_rho = rho_now;
 }
 
 /* Discriminator audio.  The candidate is a start flag seen in the hard bits of one sample
@@ -1038,7 +1288,6 @@ static void decode_real(ais_channel *c, const candidate *cd)
 /* A candidate is not examined when a stronger one lies within SUPPRESS_BITS (the training
  * sequence is periodic, so the detector also answers 4, 8, ... bits early), nor when it falls
  * inside a burst already decoded with a stronger preamble. */
-#define SUPPRESS_BITS 8
 static int suppressed(const ais_channel *c, size_t i)
 {
     const candidate *cd = &c->pend[i];
@@ -1092,10 +1341,12 @@ static void compact(ais_channel *c, size_t incoming)
 {
     if (c->len + incoming <= BUF_CAP)
         return;
-    uint64_t keep_from = c->base + c->len - (uint64_t)(PRE_BITS + 8) * SPS;
+    /* interference cancellation looks back a burst's length before a decoded burst */
+    const uint64_t back = c->sic ? (uint64_t)SIC_BACK_BITS * SPS : 0;
+    uint64_t keep_from = c->base + c->len - (uint64_t)(PRE_BITS + 8) * SPS - back;
     for (size_t i = 0; i < c->npend; i++) {
-        uint64_t s = c->pend[i].n > (uint64_t)(DATA0 + 8) * SPS
-                         ? c->pend[i].n - (uint64_t)(DATA0 + 8) * SPS
+        uint64_t s = c->pend[i].n > (uint64_t)(DATA0 + 8) * SPS + back
+                         ? c->pend[i].n - (uint64_t)(DATA0 + 8) * SPS - back
                          : 0;
         if (s < keep_from)
             keep_from = s;
@@ -1163,6 +1414,7 @@ void ais_channel_push_cf32(ais_channel *c, const float complex *x, size_t n)
         for (size_t i = 0; i < chunk; i++) {
             float complex s = c->detbuf[i];
             int p = (int)(c->n % SPS);
+            c->blk_pow += crealf(x[i]) * crealf(x[i]) + cimagf(x[i]) * cimagf(x[i]);
             float complex y = s * conjf(c->dhist[p]);
             float ps = crealf(s) * crealf(s) + cimagf(s) * cimagf(s);
             float ay = sqrtf(ps * c->dpow[p]);
@@ -1192,12 +1444,18 @@ void ais_channel_push_cf32(ais_channel *c, const float complex *x, size_t n)
                  * 0.8 dB/s) lifted the floor to the bursts' level and closed the squelch on
                  * every burst after the first second.  A real rise of the noise only keeps the
                  * squelch open (CPU, not sensitivity) until the floor has followed it. */
-                if (c->floor_e == 0)
+                float pw = c->blk_pow / (NT * SPS);
+                c->blk_pow = 0;
+                if (c->floor_e == 0) {
                     c->floor_e = e;
-                else if (e < 1.5f * c->floor_e)
+                    c->noise_pow = pw;
+                } else if (e < 1.5f * c->floor_e) {
                     c->floor_e = 0.95f * c->floor_e + 0.05f * e;
-                else
+                    c->noise_pow = 0.95f * c->noise_pow + 0.05f * pw;
+                } else {
                     c->floor_e *= 1.00005f;
+                    c->noise_pow *= 1.00005f;
+                }
             }
             if (c->esum_all < SQUELCH * c->floor_e) {
                 candidate none = {c->n, 0, 0, 1, 0};

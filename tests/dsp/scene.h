@@ -20,6 +20,7 @@ typedef struct {
      * within +-1 bit of the first slot boundary after the previous burst ended; a random half
      * are two-slot type 5 reports (424 bits), the rest type 1.  Overrides the spacing above. */
     int slot_packed;
+    int sic_off;            /* 1: the demodulator's interference cancellation off */
 } scene_config;
 
 typedef struct {
@@ -30,6 +31,7 @@ typedef struct {
     double cpu_s;   /* CPU time in the demodulator */
     unsigned long candidates, gated, suppressed, crc_fail; /* the demodulator's counters */
     unsigned long repaired, repair_rejected, repair_skipped;
+    unsigned long sic_searches, sic_decodes;
     double signal_s;
 } scene_result;
 

@@ -12,7 +12,11 @@
  *     phase tracked by a smoother over decided symbols, soft symbol values;
  *   - NRZI, destuffing, the end flag and the CRC-16; when the CRC fails, the least reliable
  *     symbols are flipped (one and two at a time) and frames that then pass the CRC are
- *     accepted only if their type and length are exactly those M.1371 allows.
+ *     accepted only if their type and length are exactly those M.1371 allows;
+ *   - successive interference cancellation: a decoded burst is re-modulated from its frame
+ *     bits, fitted to the received samples (complex gain per 8 bits) and subtracted; where
+ *     energy is left over its span, the residual is searched for the preamble of a weaker
+ *     burst that collided with it, and that burst is decoded from the residual.
  * Audio input (real) runs the same link layer on soft values from the discriminator signal.
  *
  * Frames are popped with ais_demod_pop() after each process call.
@@ -35,6 +39,8 @@ typedef struct {
     int channels;              /* AIS_DEMOD_CHANNEL_A | _B (0 = both); complex input only */
     double max_freq_offset_hz; /* frequency search range, [0, 12000], default (0 -> 10000) */
     int repair_bits;           /* most soft-repaired symbols per frame [0, 2]; -1 = default 2 */
+    int sic;                   /* successive interference cancellation of colliding bursts on one
+                                  channel (complex input): 1 on, -1 off, 0 = default (on) */
 } ais_demod_config;
 
 /* Fill *cfg with defaults for a complex stream at sample_rate_hz. */
@@ -63,6 +69,9 @@ typedef struct {
     uint64_t repair_skipped;        /* failed frames whose soft values predicted too many errors to
                                        repair: not searched */
     uint64_t duplicates;            /* the same frame found again (other hypothesis) and dropped */
+    uint64_t sic_searches;          /* decoded bursts subtracted from the channel whose residual
+                                       held energy and was searched for another burst */
+    uint64_t sic_decodes;           /* frames decoded from such a residual (of them in frames) */
 } ais_demod_stats;
 
 typedef struct ais_demod ais_demod;
