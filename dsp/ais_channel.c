@@ -102,7 +102,8 @@
  * half the span raises it by ~2.3x; a lone burst leaves its noise and the fit's error).  The
  * search reaches SIC_BACK_BITS before the decoded burst's start: a weaker burst that began
  * earlier (its own preamble clean, its data hit) is found again there. */
-#define SIC_SEG_BITS 8
+#define SIC_SEG_BITS 64
+#define SIC_FREQ_SEG_BITS 16
 #define SIC_RESIDUAL 1.5
 #define SIC_MAX_AIR_BITS (AIS_RAMP_BITS + AIS_TRAINING_BITS + 16 + (MAX_DATA * 6) / 5 + 16)
 #define SIC_BACK_BITS (MAX_DATA + DATA0)
@@ -1064,7 +1065,29 @@ static void sic_run(ais_channel *c, double s0, double w, int pol, const uint8_t 
         double phase = w * ((double)i - s0) + M_PI / 2 * ph;
         float complex v = (float complex)(env * cos(phase) + I * env * sin(phase));
         m[i - i0] = v;
-        int sg = (int)(tb / SIC_SEG_BITS);
+        int sg = (int)(tb / SIC_FREQ_SEG_BITS);
+        if (sg < 0)
+            sg = 0;
+        if (sg > NSEG - 1)
+            sg = NSEG - 1;
+        num[sg] += c->xc[i - b0] * conjf(v);
+    }
+    /* what the carrier estimate left: the phase advance of the gain from segment to segment */
+    int nf = (int)((double)(i1 - 1 - s0) / SPS / SIC_FREQ_SEG_BITS) + 1;
+    double complex adv = 0;
+    for (int k = 1; k < nf && k < NSEG; k++)
+        adv += num[k] * conj(num[k - 1]);
+    double dw = carg(adv) / (SIC_FREQ_SEG_BITS * SPS);
+    /* the gain per SIC_SEG_BITS with that corrected */
+    for (int k = 0; k < NSEG; k++)
+        num[k] = 0;
+    float complex rot = (float complex)cexp(I * dw * ((double)i0 - s0));
+    const float complex rstep = (float complex)cexp(I * dw);
+    for (int64_t i = i0; i < i1; i++) {
+        float complex v = m[i - i0] * rot;
+        m[i - i0] = v;
+        rot *= rstep;
+        int sg = (int)(((double)i - s0) / SPS / SIC_SEG_BITS);
         if (sg < 0)
             sg = 0;
         if (sg > NSEG - 1)
