@@ -128,7 +128,7 @@ typedef struct {
     float ideal[DATA0]; /* discriminator value at each preamble bit centre, polarity +,
                            1.0 = steady deviation */
     float c0[(GMSK_SPAN + 1) * C0_RES + 1];
-    float complex twiddle[SPS]; /* exp(-j 2 pi r / 5) */
+    float complex twiddle[SPS];     /* exp(-j 2 pi r / 5) */
     float ptab[GMSK_SPAN * 64 + 1]; /* phase pulse at 64 points per bit (re-modulation) */
 } tables;
 
@@ -951,7 +951,8 @@ static size_t sic_detect(ais_channel *c, int64_t lo, int64_t hi, candidate *out,
     float complex *s = c->sic_m, *y = c->sic_y;
     float *ay = c->sic_ay, *rho = c->sic_rho;
     float complex rot = 1;
-    const float complex step = (float complex)cexp(-I * 2 * M_PI * c->det_shift_hz / AIS_CH_RATE_HZ);
+    const float complex step =
+        (float complex)cexp(-I * 2 * M_PI * c->det_shift_hz / AIS_CH_RATE_HZ);
     for (size_t i = 0; i < n; i++) {
         float complex acc = 0;
         for (int j = 0; j < DET_TAPS; j++)
@@ -1059,7 +1060,8 @@ static void sic_run(ais_channel *c, double s0, double w, int pol, const uint8_t 
             env = 0.5 - 0.5 * cos(M_PI * ((double)na - tb) / r);
         if (tb < 0 || tb > (double)na)
             env = 0;
-        long k0 = (long)floor(tb - 0.5 - GMSK_SPAN / 2.0), k1 = (long)ceil(tb - 0.5 + GMSK_SPAN / 2.0);
+        long k0 = (long)floor(tb - 0.5 - GMSK_SPAN / 2.0),
+             k1 = (long)ceil(tb - 0.5 + GMSK_SPAN / 2.0);
         if (k0 < 0)
             k0 = 0;
         if (k1 > (long)na - 1)

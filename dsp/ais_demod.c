@@ -40,14 +40,14 @@ struct ais_demod {
     ais_demod_stats stats;
     /* complex front end */
     int cic_d;
-    fir_decim *cic;               /* CIC-3 as a FIR, 3D-2 taps */
+    fir_decim *cic; /* CIC-3 as a FIR, 3D-2 taps */
     fir_decim *dec2;
     msresamp_crcf rs;
     msresamp_rrrf rs_real;
     channel chan[2];
     int nchan;
-    double delay_in;              /* front-end delay, input samples */
-    double ratio;                 /* input samples per channel (48 kS/s) sample */
+    double delay_in; /* front-end delay, input samples */
+    double ratio;    /* input samples per channel (48 kS/s) sample */
     float complex *w1, *w2, *w3;
     float *wr;
     /* frame queue */

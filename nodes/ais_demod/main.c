@@ -50,7 +50,8 @@ static const opt_spec demod_options[] = {
     {"station_id", 0, OPT_INT, "0", 0, 4294967295.0, "receiving station id; 0: the source id"},
     {"talker", 0, OPT_STR, "AIVDM", 0, -1, "NMEA talker and sentence of the output"},
     {"nmea_udp", 0, OPT_STR, "", 0, -1, "send NMEA to these host:port targets, comma-separated"},
-    {"nmea_tcp", 0, OPT_STR, "", 0, -1, "serve NMEA to TCP clients on [host:]port (host default 127.0.0.1)"},
+    {"nmea_tcp", 0, OPT_STR, "", 0, -1,
+     "serve NMEA to TCP clients on [host:]port (host default 127.0.0.1)"},
     {"verbose", 'v', OPT_BOOL, "false", 0, -1, "file mode: per-frame RF details on stderr"},
     {NULL, 0, 0, NULL, 0, 0, NULL},
 };
@@ -66,8 +67,8 @@ struct demod_node {
     uint8_t kind;
     uint64_t center_hz;
     int64_t start_time_ns;
-    uint64_t base_index;  /* stream index of the demodulator's sample 0 */
-    uint64_t next_index;  /* expected first_sample of the next block */
+    uint64_t base_index; /* stream index of the demodulator's sample 0 */
+    uint64_t next_index; /* expected first_sample of the next block */
     int seq_id;
     float *samples;
     size_t samples_cap;

@@ -63,8 +63,12 @@ static void refuse(void)
  * the stronger; with it most are decoded from the residual, and the counter says so. */
 static void sic_check(void)
 {
-    scene_config c = {.sample_rate_hz = 288000, .ebn0_db = 20, .freq_spread_hz = 500,
-                      .nbursts = 60, .seed = 21, .interferer_db = 10};
+    scene_config c = {.sample_rate_hz = 288000,
+                      .ebn0_db = 20,
+                      .freq_spread_hz = 500,
+                      .nbursts = 60,
+                      .seed = 21,
+                      .interferer_db = 10};
     scene_result on, off;
     c.sic_off = 0;
     int rc = scene_run(&c, &on);
@@ -81,8 +85,8 @@ static void sic_check(void)
            off.interferers_decoded, off.sent, on.decoded, on.sent, off.decoded, off.sent);
     failures += !ok;
     /* without a collision nothing is left to search: a lone burst leaves only noise */
-    scene_config lone = {.sample_rate_hz = 288000, .ebn0_db = 30, .freq_spread_hz = 1000,
-                         .nbursts = 60, .seed = 22};
+    scene_config lone = {
+        .sample_rate_hz = 288000, .ebn0_db = 30, .freq_spread_hz = 1000, .nbursts = 60, .seed = 22};
     scene_result r;
     rc = scene_run(&lone, &r);
     ok = rc == 0 && r.decoded == r.sent && r.sic_searches == 0 && r.false_frames == 0;
@@ -125,8 +129,12 @@ int main(void)
     /* SOTDMA traffic of a busy area: bursts slot after slot on one channel, two-slot type 5
      * reports among them, so each burst's ramp-up follows the previous burst's end flag by
      * 9-40 bits */
-    scene_config sp = {.sample_rate_hz = 288000, .ebn0_db = 12, .freq_spread_hz = 1000,
-                       .nbursts = 300, .seed = 11, .slot_packed = 1};
+    scene_config sp = {.sample_rate_hz = 288000,
+                       .ebn0_db = 12,
+                       .freq_spread_hz = 1000,
+                       .nbursts = 300,
+                       .seed = 11,
+                       .slot_packed = 1};
     floor_check("288k 12 dB slot-packed, one channel", sp, 0.99);
     sp.audio = 1;
     sp.ebn0_db = 16;
