@@ -117,6 +117,21 @@
 #define SIC_RESIDUAL 1.2
 #define SIC_MAX_AIR_BITS (AIS_RAMP_BITS + AIS_TRAINING_BITS + 16 + (MAX_DATA * 6) / 5 + 16)
 #define SIC_BACK_BITS (MAX_DATA + DATA0)
+/* sic_pair: only for bursts this strong by their symbol amplitude (Eb/N0 against the channel's
+ * noise; 10 dB), and for at most SIC_PAIR_ROUNDS rounds of cancelling one, then the other (3
+ * and 6 rounds decoded the same pairs 3 dB apart; one round 2-3 fewer in 100).  A soft symbol
+ * is E[b] = tanh(SIC_PAIR_LLR a r / v) with a and v the mean and variance of |r|: the
+ * interference is bounded, not Gaussian, and a factor 0.25-0.5 decoded 46-48 pairs in 100
+ * where 1 decoded 42-45 and 2 37-43 (two seeds). */
+#define SIC_PAIR_MIN_EBN0 10.0
+#define SIC_PAIR_LLR 0.5
+/* The other burst's preamble is looked for this far from the failed one's and beyond: the
+ * training sequence repeats every 4 bits, and a strong lone burst's detector also answers
+ * 8 bits early, a candidate that fails as if it had collided (its true preamble is then the
+ * "other" one and decodes by itself when its turn comes). */
+#define SIC_PAIR_APART_BITS 16
+#define SIC_TIMING_STEP 0.5 /* samples */
+#define SIC_PAIR_ROUNDS 3
 #define SIC_SPAN_MAX ((SIC_BACK_BITS + SIC_MAX_AIR_BITS + DATA0 + 8) * SPS + 2 * DET_TAPS)
 #define SIC_MAX_CANDIDATES 32
 
@@ -175,6 +190,21 @@ static void build_tables(void)
     for (int i = 0; i <= GMSK_SPAN * 64; i++)
         T.ptab[i] = (float)gmsk_phase_pulse(i / 64.0 - GMSK_SPAN / 2.0);
 }
+
+/* What decode_complex learned of a burst, for cancelling it: its estimate as demodulated
+ * (soft symbols) or, when the CRC passed, its frame. */
+typedef struct sic_est {
+    int reached;    /* demodulated to the link layer */
+    int ok;         /* frame delivered: payload, nb */
+    double s0, w;   /* start of the ramp-up (channel samples), carrier (rad/sample) */
+    int pol, cum_a; /* polarity; sum of the preamble's levels */
+    int nbits;      /* soft symbols r[TB0, nbits) */
+    int end;        /* burst bit after the end flag; 0 = not found */
+    double llr;     /* r times this is half the log-likelihood ratio of a symbol */
+    int nb;
+    uint8_t payload[AIS_MAX_PAYLOAD_BITS / 8 + 8];
+    float r[DATA0 + MAX_DATA];
+} sic_est;
 
 typedef struct {
     uint64_t n; /* sample index where the detector peaked (detector output clock) */
@@ -266,6 +296,11 @@ struct ais_channel {
     float *sic_ay, *sic_rho; /* their magnitudes; the normalised correlation */
     float complex *sic_corr; /* the winning correlation */
     int8_t *sic_pol;
+    /* pairs neither of which decodes alone (sic_pair): a copy of the samples to cancel in, the
+     * two bursts' estimates, and where decode_complex reports on the burst it tried */
+    float complex *sic_copy;
+    struct sic_est *pair_a, *pair_b, *cap;
+    int64_t copy_lo, copy_hi; /* the span of sic_copy in use */
 };
 
 ais_channel *ais_channel_create(int real, char label, double channel_hz, double max_offset_hz,
@@ -324,6 +359,9 @@ void ais_channel_destroy(ais_channel **pc)
     free(c->sic_rho);
     free(c->sic_corr);
     free(c->sic_pol);
+    free(c->sic_copy);
+    free(c->pair_a);
+    free(c->pair_b);
     free(c);
     *pc = NULL;
 }
@@ -643,6 +681,18 @@ static void track_offset(ais_channel *c, double f_hz)
 }
 
 static void sic_run(ais_channel *c, double s0, double w, int pol, const uint8_t *payload, int nb);
+static void sic_pair(ais_channel *c, const candidate *cd);
+
+/* A stronger candidate still pending just after cd: cd is the detector's early answer to a
+ * burst's periodic training sequence, not a burst of its own. */
+static int sic_true_preamble_follows(const ais_channel *c, const candidate *cd)
+{
+    for (size_t j = 0; j < c->npend; j++)
+        if (c->pend[j].n > cd->n && c->pend[j].n - cd->n <= SIC_PAIR_APART_BITS * SPS &&
+            c->pend[j].rho > cd->rho)
+            return 1;
+    return 0;
+}
 
 static void decode_complex(ais_channel *c, const candidate *cd)
 {
@@ -907,6 +957,45 @@ again:;
     if (nb <= 0) {
         if (nb == -2)
             c->stats->crc_fail++;
+        /* A strong burst that failed with its symbols spread by something else on the air: the
+         * pair may come apart by cancelling each in turn (sic_pair). */
+        if (c->cap || (c->sic && !c->sic_depth)) {
+            int kend = end_bit > DATA0 ? end_bit : nbits;
+            double sa = 0, s2 = 0;
+            for (int k = DATA0; k < kend; k++)
+                sa += fabsf(r[k]), s2 += r[k] * r[k];
+            double a = sa / (kend - DATA0), v = s2 / (kend - DATA0) - a * a;
+            double hh = 0;
+            for (int i = 0; i <= 2 * C0_HALF; i++)
+                hh += h[i] * h[i];
+            double nv = c->noise_pow / 2 * hh;
+            if (!(v > 0))
+                return;
+            sic_est *e = c->cap;
+            if (!e) {
+                if (!(nv > 0 && a * a / (2 * nv) >= SIC_PAIR_MIN_EBN0 &&
+                      v > SIC_SPREAD * (nv + SIC_ISI_VAR * a * a)) ||
+                    sic_true_preamble_follows(c, cd))
+                    return;
+                if (!c->pair_a) {
+                    c->pair_a = x_malloc(sizeof *c->pair_a);
+                    c->pair_b = x_malloc(sizeof *c->pair_b);
+                }
+                e = c->pair_a;
+            }
+            e->reached = 1;
+            e->ok = 0;
+            e->s0 = s0;
+            e->w = w;
+            e->pol = pol;
+            e->cum_a = cumA;
+            e->nbits = nbits;
+            e->end = end_bit > DATA0 ? end_bit : 0;
+            e->llr = SIC_PAIR_LLR * a / v;
+            memcpy(e->r, r, (size_t)nbits * sizeof *r);
+            if (!c->cap)
+                sic_pair(c, cd);
+        }
         return;
     }
     /* level and SNR from the burst's symbols */
@@ -936,6 +1025,14 @@ again:;
     double snr_db = 10 * log10(ebn0 * C0_EBN0_CAL) - 4.16;
     if (flips == 0 && !c->sic_depth)
         track_offset(c, best_f);
+    if (c->cap) {
+        c->cap->reached = c->cap->ok = 1;
+        c->cap->s0 = s0;
+        c->cap->w = w;
+        c->cap->pol = pol;
+        c->cap->nb = nb;
+        memcpy(c->cap->payload, payload, (size_t)(nb + 7) / 8);
+    }
     if (deliver(c, s0, end_bit, payload, nb, flips, 10 * log10(sig_pow + 1e-30), snr_db, best_f) &&
         collided)
         sic_run(c, s0, w, pol, payload, nb);
@@ -1019,40 +1116,86 @@ static size_t sic_detect(ais_channel *c, int64_t lo, int64_t hi, candidate *out,
  * burst is subtracted from the stored samples.  Where power is left over the span, a weaker
  * burst that collided with it is looked for in the residual and decoded.  Called only for a
  * burst whose soft symbols showed interference (decode_complex). */
-static void sic_run(ais_channel *c, double s0, double w, int pol, const uint8_t *payload, int nb)
+/* Fits the unit waveform m[0, i1 - i0) of a burst starting at s0 to the stored samples and
+ * subtracts it: the residual carrier offset from the complex gains of SIC_FREQ_SEG_BITS
+ * segments (their phase advance), then the gain per SIC_SEG_BITS, interpolated between segment
+ * centres.  Returns the residual's mean power over [i0, i1). */
+static double sic_fit_subtract(ais_channel *c, int64_t i0, int64_t i1, double s0, float complex *m,
+                               int apply)
 {
-    /* M.1371 frames are whole bytes; another length cannot be rebuilt bit for bit */
-    if (nb % 8)
-        return;
-    uint8_t air[SIC_MAX_AIR_BITS];
-    size_t na = ais_hdlc_build(payload, (size_t)nb, air, sizeof air, NULL);
-    if (na == 0)
-        return;
-    if (!c->sic_lev) {
-        c->sic_lev = x_malloc(SIC_MAX_AIR_BITS);
-        c->sic_m = x_malloc(SIC_SPAN_MAX * sizeof *c->sic_m);
-        c->sic_y = x_malloc(SIC_SPAN_MAX * sizeof *c->sic_y);
-        c->sic_ay = x_malloc(SIC_SPAN_MAX * sizeof *c->sic_ay);
-        c->sic_rho = x_malloc(SIC_SPAN_MAX * sizeof *c->sic_rho);
-        c->sic_corr = x_malloc(SIC_SPAN_MAX * sizeof *c->sic_corr);
-        c->sic_pol = x_malloc(SIC_SPAN_MAX);
-    }
-    int8_t *lev = c->sic_lev;
-    ais_hdlc_nrzi(air, na, pol, lev);
-    int64_t b0 = (int64_t)c->base, b1 = (int64_t)(c->base + c->len);
-    int64_t i0 = (int64_t)ceil(s0), i1 = (int64_t)floor(s0 + (double)na * SPS) + 1;
-    if (i0 < b0)
-        i0 = b0;
-    if (i1 > b1)
-        i1 = b1;
-    if (i1 - i0 < DATA0 * SPS)
-        return;
-    /* unit waveform and per-segment least squares */
     enum { NSEG = SIC_MAX_AIR_BITS / SIC_FREQ_SEG_BITS + 2 };
+    const int64_t b0 = (int64_t)c->base;
     double complex num[NSEG] = {0};
     double den[NSEG] = {0};
-    float complex *m = c->sic_m;
-    int cum = 0, kc = 0; /* cum: sum of the levels of bits [0, kc) */
+    for (int64_t i = i0; i < i1; i++) {
+        int sg = (int)(((double)i - s0) / SPS / SIC_FREQ_SEG_BITS);
+        sg = sg < 0 ? 0 : sg > NSEG - 1 ? NSEG - 1 : sg;
+        num[sg] += c->xc[i - b0] * conjf(m[i - i0]);
+    }
+    int nf = (int)((double)(i1 - 1 - s0) / SPS / SIC_FREQ_SEG_BITS) + 1;
+    double complex adv = 0;
+    for (int k = 1; k < nf && k < NSEG; k++)
+        adv += num[k] * conj(num[k - 1]);
+    double dw = carg(adv) / (SIC_FREQ_SEG_BITS * SPS);
+    for (int k = 0; k < NSEG; k++)
+        num[k] = 0;
+    float complex rot = (float complex)cexp(I * dw * ((double)i0 - s0));
+    const float complex rstep = (float complex)cexp(I * dw);
+    for (int64_t i = i0; i < i1; i++) {
+        float complex v = m[i - i0] * rot;
+        m[i - i0] = v;
+        rot *= rstep;
+        int sg = (int)(((double)i - s0) / SPS / SIC_SEG_BITS);
+        sg = sg < 0 ? 0 : sg > NSEG - 1 ? NSEG - 1 : sg;
+        num[sg] += c->xc[i - b0] * conjf(v);
+        den[sg] += crealf(v) * crealf(v) + cimagf(v) * cimagf(v);
+    }
+    int nseg = (int)((double)(i1 - 1 - s0) / SPS / SIC_SEG_BITS) + 1;
+    if (nseg > NSEG)
+        nseg = NSEG;
+    double complex g[NSEG];
+    for (int k = 0; k < nseg; k++)
+        g[k] = den[k] > 0 ? num[k] / den[k] : 0;
+    double res = 0;
+    for (int64_t i = i0; i < i1; i++) {
+        double u = ((double)i - s0) / SPS / SIC_SEG_BITS - 0.5;
+        int j = (int)floor(u);
+        double fr = u - j;
+        int ja = j < 0 ? 0 : j > nseg - 1 ? nseg - 1 : j;
+        int jb = j + 1 < 0 ? 0 : j + 1 > nseg - 1 ? nseg - 1 : j + 1;
+        double complex gi = g[ja] * (1 - fr) + g[jb] * fr;
+        float complex *x = &c->xc[i - b0];
+        float complex v = *x - (float complex)gi * m[i - i0];
+        if (apply)
+            *x = v;
+        res += crealf(v) * crealf(v) + cimagf(v) * cimagf(v);
+    }
+    return res / (double)(i1 - i0);
+}
+
+static void sic_alloc(ais_channel *c)
+{
+    if (c->sic_lev)
+        return;
+    c->sic_lev = x_malloc(SIC_MAX_AIR_BITS);
+    c->sic_m = x_malloc(SIC_SPAN_MAX * sizeof *c->sic_m);
+    c->sic_y = x_malloc(SIC_SPAN_MAX * sizeof *c->sic_y);
+    c->sic_ay = x_malloc(SIC_SPAN_MAX * sizeof *c->sic_ay);
+    c->sic_rho = x_malloc(SIC_SPAN_MAX * sizeof *c->sic_rho);
+    c->sic_corr = x_malloc(SIC_SPAN_MAX * sizeof *c->sic_corr);
+    c->sic_pol = x_malloc(SIC_SPAN_MAX);
+}
+
+/* A decoded frame re-modulated (the framing of ais_hdlc_build, NRZI from the polarity the
+ * preamble showed, the GMSK phase of ais_mod.c with its raised-cosine ramps) at the start s0
+ * (channel samples, fractional) and carrier w (rad/sample) the demodulator estimated, fitted
+ * and subtracted.  Returns the residual power, or -1 (nothing subtracted); [*i0, *i1) the span. */
+/* The unit GMSK waveform of levels lev[0, na) starting at s0, carrier w, over [i0, i1) into m */
+static void sic_model(const int8_t *lev, size_t na, double s0, double w, int64_t i0, int64_t i1,
+                      float complex *m)
+{
+    int cum = 0;
+    long kc = 0; /* cum: sum of the levels of bits [0, kc) */
     for (int64_t i = i0; i < i1; i++) {
         double tb = ((double)i - s0) / SPS; /* bits since the ramp-up began */
         double r = AIS_RAMP_BITS, env = 1;
@@ -1085,63 +1228,160 @@ static void sic_run(ais_channel *c, double s0, double w, int pol, const uint8_t 
             ph += lev[k] * pk;
         }
         double phase = w * ((double)i - s0) + M_PI / 2 * ph;
-        float complex v = (float complex)(env * cos(phase) + I * env * sin(phase));
-        m[i - i0] = v;
-        int sg = (int)(tb / SIC_FREQ_SEG_BITS);
-        if (sg < 0)
-            sg = 0;
-        if (sg > NSEG - 1)
-            sg = NSEG - 1;
-        num[sg] += c->xc[i - b0] * conjf(v);
+        m[i - i0] = (float complex)(env * cos(phase) + I * env * sin(phase));
     }
-    /* what the carrier estimate left: the phase advance of the gain from segment to segment */
-    int nf = (int)((double)(i1 - 1 - s0) / SPS / SIC_FREQ_SEG_BITS) + 1;
-    double complex adv = 0;
-    for (int k = 1; k < nf && k < NSEG; k++)
-        adv += num[k] * conj(num[k - 1]);
-    double dw = carg(adv) / (SIC_FREQ_SEG_BITS * SPS);
-    /* the gain per SIC_SEG_BITS with that corrected */
-    for (int k = 0; k < NSEG; k++)
-        num[k] = 0;
-    float complex rot = (float complex)cexp(I * dw * ((double)i0 - s0));
-    const float complex rstep = (float complex)cexp(I * dw);
-    for (int64_t i = i0; i < i1; i++) {
-        float complex v = m[i - i0] * rot;
-        m[i - i0] = v;
-        rot *= rstep;
-        int sg = (int)(((double)i - s0) / SPS / SIC_SEG_BITS);
-        if (sg < 0)
-            sg = 0;
-        if (sg > NSEG - 1)
-            sg = NSEG - 1;
-        num[sg] += c->xc[i - b0] * conjf(v);
-        den[sg] += crealf(v) * crealf(v) + cimagf(v) * cimagf(v);
+}
+
+/* A decoded frame re-modulated (the framing of ais_hdlc_build, NRZI from the polarity the
+ * preamble showed, the GMSK phase of ais_mod.c with its raised-cosine ramps) at the carrier w
+ * (rad/sample) the demodulator estimated, fitted and subtracted.  The start s0 (channel
+ * samples) is refined first: the demodulator's parabola is off by up to a sample and more
+ * under a collision, and a waveform a quarter sample late leaves -22 dB of itself behind; the
+ * residual power is a parabola in the timing error, minimised over steps of SIC_TIMING_STEP.
+ * Returns the residual power, or -1 (nothing subtracted); [*i0, *i1) the span, *na its bits. */
+static double sic_subtract_frame(ais_channel *c, double s0, double w, int pol,
+                                 const uint8_t *payload, int nb, int64_t *i0_out, int64_t *i1_out,
+                                 size_t *na_out)
+{
+    /* M.1371 frames are whole bytes; another length cannot be rebuilt bit for bit */
+    if (nb % 8)
+        return -1;
+    uint8_t air[SIC_MAX_AIR_BITS];
+    size_t na = ais_hdlc_build(payload, (size_t)nb, air, sizeof air, NULL);
+    if (na == 0)
+        return -1;
+    sic_alloc(c);
+    int8_t *lev = c->sic_lev;
+    ais_hdlc_nrzi(air, na, pol, lev);
+    int64_t b0 = (int64_t)c->base, b1 = (int64_t)(c->base + c->len);
+    int64_t i0 = (int64_t)ceil(s0) - 2 * SPS, i1 = (int64_t)floor(s0 + (double)na * SPS) + 2 * SPS;
+    if (i0 < b0)
+        i0 = b0;
+    if (i1 > b1)
+        i1 = b1;
+    if (i1 - i0 < DATA0 * SPS)
+        return -1;
+    float complex *m = c->sic_m;
+    double t = s0, r[3];
+    const double d = SIC_TIMING_STEP;
+    for (int it = 0; it < 4; it++) {
+        for (int k = 0; k < 3; k++) {
+            if (it > 0 && k == 1)
+                continue; /* the centre was computed last round */
+            sic_model(lev, na, t + (k - 1) * d, w, i0, i1, m);
+            r[k] = sic_fit_subtract(c, i0, i1, t + (k - 1) * d, m, 0);
+        }
+        double den = r[0] - 2 * r[1] + r[2];
+        double step = den > 0 ? 0.5 * d * (r[0] - r[2]) / den : (r[0] < r[2] ? -d : d);
+        if (fabs(step) <= d) {
+            t += step;
+            break;
+        }
+        /* the minimum lies beyond a step: move there and look again */
+        if (r[0] < r[2]) {
+            t -= d;
+            r[2] = r[1];
+            r[1] = r[0];
+        } else {
+            t += d;
+            r[0] = r[1];
+            r[1] = r[2];
+        }
+        if (fabs(t - s0) > 3)
+            return -1;
     }
-    int nseg = (int)((double)(i1 - 1 - s0) / SPS / SIC_SEG_BITS) + 1;
-    if (nseg > NSEG)
-        nseg = NSEG;
-    double complex g[NSEG];
-    for (int k = 0; k < nseg; k++)
-        g[k] = den[k] > 0 ? num[k] / den[k] : 0;
-    double res = 0;
-    for (int64_t i = i0; i < i1; i++) {
-        double u = ((double)i - s0) / SPS / SIC_SEG_BITS - 0.5;
-        int j = (int)floor(u);
-        double fr = u - j;
-        int ja = j < 0 ? 0 : j > nseg - 1 ? nseg - 1 : j;
-        int jb = j + 1 < 0 ? 0 : j + 1 > nseg - 1 ? nseg - 1 : j + 1;
-        double complex gi = g[ja] * (1 - fr) + g[jb] * fr;
-        float complex est = (float complex)gi * m[i - i0];
-        float complex *x = &c->xc[i - b0];
-        *x -= est;
-        res += crealf(*x) * crealf(*x) + cimagf(*x) * cimagf(*x);
-    }
-    res /= (double)(i1 - i0);
-    if (c->noise_pow > 0 && res < SIC_RESIDUAL * c->noise_pow)
+    sic_model(lev, na, t, w, i0, i1, m);
+    *i0_out = i0;
+    *i1_out = i1;
+    *na_out = na;
+    return sic_fit_subtract(c, i0, i1, t, m, 1);
+}
+
+/* A burst that did not decode, subtracted as its soft symbols say it is: Laurent's
+ * decomposition keeps GMSK linear in the pseudo-symbols (x = sum_k a_k C0(t - kT), ~99 % of the
+ * energy), so the waveform is rebuilt from E[b_k] = tanh(llr r_k): a symbol in doubt is not
+ * subtracted at all, rather than subtracted wrong (which would double the interference the
+ * other burst sees there). */
+static void sic_subtract_soft(ais_channel *c, const sic_est *e)
+{
+    sic_alloc(c);
+    int nb_end = e->end ? e->end + AIS_RAMP_BITS : e->nbits;
+    if (nb_end > e->nbits)
+        nb_end = e->nbits;
+    int64_t b0 = (int64_t)c->base, b1 = (int64_t)(c->base + c->len);
+    int64_t i0 = (int64_t)ceil(e->s0), i1 = (int64_t)floor(e->s0 + (double)nb_end * SPS) + 1;
+    if (i0 < b0)
+        i0 = b0;
+    if (i1 > b1)
+        i1 = b1;
+    if (i1 - i0 < DATA0 * SPS)
         return;
+    /* pseudo-symbols with their rotation j^(cum_a + k - 39) restored */
+    static const float complex jp[4] = {1, I, -1, -I};
+    float complex *a = (float complex *)c->sic_y; /* free until the next search */
+    int b = 1;
+    for (int k = DATA0 - 1; k >= 0; k--) { /* the preamble's, known: b_39 = +1 */
+        a[k] = (float)b * jp[((e->cum_a + k - (DATA0 - 1)) % 4 + 4) % 4];
+        b *= e->pol * T.lev[k];
+    }
+    for (int k = DATA0; k < nb_end; k++)
+        a[k] = (float)tanh(e->llr * e->r[k]) * jp[((e->cum_a + k - (DATA0 - 1)) % 4 + 4) % 4];
+    float complex *m = c->sic_m;
+    const double half = (GMSK_SPAN + 1) / 2.0; /* C0 is centred there */
+    for (int64_t i = i0; i < i1; i++) {
+        double tb = ((double)i - e->s0) / SPS;
+        double r = AIS_RAMP_BITS, env = 1;
+        if (tb < r)
+            env = 0.5 - 0.5 * cos(M_PI * tb / r);
+        else if (tb > nb_end - r)
+            env = 0.5 - 0.5 * cos(M_PI * (nb_end - tb) / r);
+        /* symbol k is sampled at s0 + SPS (k + 1): C0((t - t_k) / SPS + half) */
+        int k0 = (int)ceil(tb - 1 - half), k1 = (int)floor(tb - 1 + half);
+        if (k0 < 0)
+            k0 = 0;
+        if (k1 > nb_end - 1)
+            k1 = nb_end - 1;
+        float complex v = 0;
+        for (int k = k0; k <= k1; k++) {
+            double x = (tb - (k + 1) + half) * C0_RES;
+            if (x < 0 || x >= (GMSK_SPAN + 1) * C0_RES)
+                continue;
+            int ix = (int)x;
+            float fr = (float)(x - ix);
+            v += a[k] * (T.c0[ix] * (1 - fr) + T.c0[ix + 1] * fr);
+        }
+        double ph = e->w * ((double)i - e->s0);
+        m[i - i0] = v * (float)env * (float complex)(cos(ph) + I * sin(ph));
+    }
+    sic_fit_subtract(c, i0, i1, e->s0, m, 1);
+}
+
+static void sic_search(ais_channel *c, int64_t i0, int64_t i1, size_t na);
+
+/* A decoded burst is subtracted (sic_subtract_frame); where power is left over its span, a
+ * weaker burst that collided with it is looked for in the residual and decoded.  Called only
+ * for a burst whose soft symbols showed interference (decode_complex). */
+static void sic_run(ais_channel *c, double s0, double w, int pol, const uint8_t *payload, int nb)
+{
+    int64_t i0, i1;
+    size_t na;
+    double res = sic_subtract_frame(c, s0, w, pol, payload, nb, &i0, &i1, &na);
+    if (res < 0 || (c->noise_pow > 0 && res < SIC_RESIDUAL * c->noise_pow))
+        return;
+    uint64_t cf = c->claim_from, ct = c->claim_to;
+    float cr = c->claim_rho, rho_now = c->cur_rho;
+    c->sic_depth = 1;
+    sic_search(c, i0, i1, na);
+    c->sic_depth = 0;
+    c->claim_from = cf, c->claim_to = ct, c->claim_rho = cr, c->cur_rho = rho_now;
+}
+
+/* The residual of a subtracted burst over [i0, i1) (na bits), from a burst's length before it
+ * to its end (a preamble there ends inside it): candidates decoded in time order. */
+static void sic_search(ais_channel *c, int64_t i0, int64_t i1, size_t na)
+{
     c->stats->sic_searches++;
-    /* the residual: from a burst's length before this one to its end (a preamble there ends
-     * inside it), candidates decoded in time order */
+    int64_t b0 = (int64_t)c->base, b1 = (int64_t)(c->base + c->len);
     int64_t lo = i0 - (int64_t)(na < SIC_BACK_BITS ? na : SIC_BACK_BITS) * SPS;
     int64_t hi = i1 + (DATA0 + 8) * SPS;
     if (lo < b0 + DET_TAPS)
@@ -1152,12 +1392,101 @@ static void sic_run(ais_channel *c, double s0, double w, int pol, const uint8_t 
         return;
     candidate cands[SIC_MAX_CANDIDATES];
     size_t nc = sic_detect(c, lo, hi, cands, SIC_MAX_CANDIDATES);
-    uint64_t cf = c->claim_from, ct = c->claim_to;
-    float cr = c->claim_rho, rho_now = c->cur_rho;
-    c->sic_depth = 1;
     for (size_t k = 0; k < nc; k++) {
         c->cur_rho = cands[k].rho;
         decode_complex(c, &cands[k]);
+    }
+}
+
+/* decode_complex on a copy of the samples from which the burst e was softly subtracted; the
+ * attempt reported in *out */
+static void sic_try_under(ais_channel *c, const sic_est *e, const candidate *cd, sic_est *out)
+{
+    float complex *x = c->xc;
+    size_t from = (size_t)(c->copy_lo - (int64_t)c->base);
+    memcpy(c->sic_copy + from, x + from, (size_t)(c->copy_hi - c->copy_lo) * sizeof *x);
+    c->xc = c->sic_copy;
+    sic_subtract_soft(c, e);
+    out->reached = out->ok = 0;
+    c->cap = out;
+    c->cur_rho = cd->rho;
+    decode_complex(c, cd);
+    c->cap = NULL;
+    c->xc = x;
+}
+
+/* Two bursts of nearly equal power (3 dB apart) where neither decodes alone: the one that
+ * failed (e, candidate cd) is subtracted as its soft symbols say, the other looked for and
+ * demodulated in what is left, then that one subtracted softly from the original samples and
+ * the first demodulated again, in turn, until one passes the CRC; that one is then subtracted
+ * exactly and the other decoded from the residual.  The samples are changed only by exact
+ * subtraction of a decoded frame. */
+static void sic_pair(ais_channel *c, const candidate *cd)
+{
+    sic_alloc(c);
+    if (!c->sic_copy)
+        c->sic_copy = x_malloc(BUF_CAP * sizeof *c->sic_copy);
+    sic_est *ea = c->pair_a, *eb = c->pair_b; /* ea: the burst of cd, as it failed */
+    c->stats->sic_pairs++;
+    uint64_t cf = c->claim_from, ct = c->claim_to;
+    float cr = c->claim_rho, rho_now = c->cur_rho;
+    c->sic_depth = 1;
+    /* the other burst: the strongest preamble in the residual, away from this one's */
+    int64_t b0 = (int64_t)c->base, b1 = (int64_t)(c->base + c->len);
+    int nb_end = ea->end ? ea->end + AIS_RAMP_BITS : ea->nbits;
+    int64_t lo = (int64_t)ea->s0 - (int64_t)nb_end * SPS,
+            hi = (int64_t)ea->s0 + (nb_end + DATA0 + 8) * SPS;
+    if (lo < b0 + DET_TAPS)
+        lo = b0 + DET_TAPS;
+    if (hi > b1)
+        hi = b1;
+    candidate other = {0};
+    int found = 0;
+    /* what the demodulator may read of the two bursts: copied to cancel in */
+    c->copy_lo = lo - DET_TAPS - (DATA0 + 8) * SPS;
+    c->copy_hi = hi + (DATA0 + MAX_DATA + 8) * SPS;
+    c->copy_lo = c->copy_lo < b0 ? b0 : c->copy_lo;
+    c->copy_hi = c->copy_hi > b1 ? b1 : c->copy_hi;
+    if (hi - lo >= (NT + 2) * SPS + DET_TAPS && hi - lo <= SIC_SPAN_MAX) {
+        float complex *x = c->xc;
+        size_t from = (size_t)(c->copy_lo - b0);
+        memcpy(c->sic_copy + from, x + from, (size_t)(c->copy_hi - c->copy_lo) * sizeof *x);
+        c->xc = c->sic_copy;
+        sic_subtract_soft(c, ea);
+        candidate cands[SIC_MAX_CANDIDATES];
+        size_t nc = sic_detect(c, lo, hi, cands, SIC_MAX_CANDIDATES);
+        c->xc = x;
+        for (size_t k = 0; k < nc; k++) {
+            uint64_t d = cands[k].n > cd->n ? cands[k].n - cd->n : cd->n - cands[k].n;
+            if (d > SIC_PAIR_APART_BITS * SPS && (!found || cands[k].rho > other.rho)) {
+                other = cands[k];
+                found = 1;
+            }
+        }
+    }
+    for (int round = 0; found && round < SIC_PAIR_ROUNDS; round++) {
+        sic_try_under(c, ea, &other, eb);
+        if (!eb->reached)
+            break;
+        if (eb->ok) { /* the other decoded: subtract it, then search what is left */
+            int64_t i0, i1;
+            size_t na;
+            if (sic_subtract_frame(c, eb->s0, eb->w, eb->pol, eb->payload, eb->nb, &i0, &i1, &na) >=
+                0)
+                sic_search(c, i0, i1, na);
+            break;
+        }
+        sic_try_under(c, eb, cd, ea);
+        if (!ea->reached)
+            break;
+        if (ea->ok) {
+            int64_t i0, i1;
+            size_t na;
+            if (sic_subtract_frame(c, ea->s0, ea->w, ea->pol, ea->payload, ea->nb, &i0, &i1, &na) >=
+                0)
+                sic_search(c, i0, i1, na);
+            break;
+        }
     }
     c->sic_depth = 0;
     c->claim_from = cf, c->claim_to = ct, c->claim_rho = cr, c->cur_rho = rho_now;

@@ -214,6 +214,7 @@ int scene_run(const scene_config *cfg, scene_result *out)
     out->repaired = (unsigned long)st.repaired;
     out->sic_searches = (unsigned long)st.sic_searches;
     out->sic_decodes = (unsigned long)st.sic_decodes;
+    out->sic_pairs = (unsigned long)st.sic_pairs;
     free(x);
     free(a);
     free(msgs);

@@ -31,7 +31,7 @@ typedef struct {
     double cpu_s;                                          /* CPU time in the demodulator */
     unsigned long candidates, gated, suppressed, crc_fail; /* the demodulator's counters */
     unsigned long repaired, repair_rejected, repair_skipped;
-    unsigned long sic_searches, sic_decodes;
+    unsigned long sic_searches, sic_decodes, sic_pairs;
     double signal_s;
 } scene_result;
 

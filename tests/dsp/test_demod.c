@@ -84,14 +84,27 @@ static void sic_check(void)
            ok ? "ok  " : "FAIL", on.interferers_decoded, on.sent, on.sic_decodes,
            off.interferers_decoded, off.sent, on.decoded, on.sent, off.decoded, off.sent);
     failures += !ok;
+    /* 3 dB apart neither decodes alone where they overlap most; cancelling each softly in turn
+     * brings more of them out (on this seed 10 stronger bursts of 60 without, 23 with) */
+    c.interferer_db = 3;
+    c.sic_off = 0;
+    rc = scene_run(&c, &on);
+    c.sic_off = 1;
+    rc |= scene_run(&c, &off);
+    ok = rc == 0 && on.decoded >= off.decoded + 5 && on.false_frames == 0 && off.false_frames == 0;
+    printf("%s collision 3 dB apart, stronger decoded: SIC on %d/%d (weaker %d), off %d/%d\n",
+           ok ? "ok  " : "FAIL", on.decoded, on.sent, on.interferers_decoded, off.decoded,
+           off.sent);
+    failures += !ok;
     /* without a collision nothing is left to search: a lone burst leaves only noise */
     scene_config lone = {
         .sample_rate_hz = 288000, .ebn0_db = 30, .freq_spread_hz = 1000, .nbursts = 60, .seed = 22};
     scene_result r;
     rc = scene_run(&lone, &r);
-    ok = rc == 0 && r.decoded == r.sent && r.sic_searches == 0 && r.false_frames == 0;
-    printf("%s lone bursts at Eb/N0 30 dB: %d/%d decoded, %lu residual searches\n",
-           ok ? "ok  " : "FAIL", r.decoded, r.sent, r.sic_searches);
+    ok = rc == 0 && r.decoded == r.sent && r.sic_searches == 0 && r.sic_pairs == 0 &&
+         r.false_frames == 0;
+    printf("%s lone bursts at Eb/N0 30 dB: %d/%d decoded, %lu residual searches, %lu pairs\n",
+           ok ? "ok  " : "FAIL", r.decoded, r.sent, r.sic_searches, r.sic_pairs);
     failures += !ok;
 }
 

@@ -13,10 +13,13 @@
  *   - NRZI, destuffing, the end flag and the CRC-16; when the CRC fails, the least reliable
  *     symbols are flipped (one and two at a time) and frames that then pass the CRC are
  *     accepted only if their type and length are exactly those M.1371 allows;
- *   - successive interference cancellation: a decoded burst is re-modulated from its frame
- *     bits, fitted to the received samples (complex gain per 8 bits) and subtracted; where
- *     energy is left over its span, the residual is searched for the preamble of a weaker
- *     burst that collided with it, and that burst is decoded from the residual.
+ *   - successive interference cancellation, only for bursts whose soft symbols show something
+ *     else on the air: a decoded burst is re-modulated from its frame bits, fitted to the
+ *     received samples (timing, carrier, complex gain per 64 bits) and subtracted; where energy
+ *     is left over its span, the residual is searched for the preamble of a weaker burst that
+ *     collided with it, which is decoded from the residual.  A strong burst that fails under
+ *     another of nearly its power is subtracted as its soft symbols say, the other demodulated
+ *     in what is left and subtracted softly in turn, until one of the two passes the CRC.
  * Audio input (real) runs the same link layer on soft values from the discriminator signal.
  *
  * Frames are popped with ais_demod_pop() after each process call.
@@ -71,7 +74,11 @@ typedef struct {
     uint64_t duplicates;            /* the same frame found again (other hypothesis) and dropped */
     uint64_t sic_searches;          /* decoded bursts subtracted from the channel whose residual
                                        held energy and was searched for another burst */
-    uint64_t sic_decodes;           /* frames decoded from such a residual (of them in frames) */
+    uint64_t sic_pairs;             /* strong bursts that failed with their symbols spread by
+                                       interference, tried as one of a colliding pair */
+    uint64_t sic_decodes;           /* frames decoded from a residual, or under a soft
+                                       cancellation of the burst they collided with (of them
+                                       in frames) */
 } ais_demod_stats;
 
 typedef struct ais_demod ais_demod;
