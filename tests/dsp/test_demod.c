@@ -66,7 +66,7 @@ static void sic_check(void)
     scene_config c = {.sample_rate_hz = 288000,
                       .ebn0_db = 20,
                       .freq_spread_hz = 500,
-                      .nbursts = 60,
+                      .nbursts = 40,
                       .seed = 21,
                       .interferer_db = 10};
     scene_result on, off;
@@ -87,6 +87,7 @@ static void sic_check(void)
     /* 3 dB apart neither decodes alone where they overlap most; cancelling each softly in turn
      * brings more of them out (on this seed 10 stronger bursts of 60 without, 23 with) */
     c.interferer_db = 3;
+    c.nbursts = 60;
     c.sic_off = 0;
     rc = scene_run(&c, &on);
     c.sic_off = 1;
@@ -98,7 +99,7 @@ static void sic_check(void)
     failures += !ok;
     /* without a collision nothing is left to search: a lone burst leaves only noise */
     scene_config lone = {
-        .sample_rate_hz = 288000, .ebn0_db = 30, .freq_spread_hz = 1000, .nbursts = 60, .seed = 22};
+        .sample_rate_hz = 288000, .ebn0_db = 30, .freq_spread_hz = 1000, .nbursts = 40, .seed = 22};
     scene_result r;
     rc = scene_run(&lone, &r);
     ok = rc == 0 && r.decoded == r.sent && r.sic_searches == 0 && r.sic_pairs == 0 &&
