@@ -130,6 +130,7 @@
  * 8 bits early, a candidate that fails as if it had collided (its true preamble is then the
  * "other" one and decodes by itself when its turn comes). */
 #define SIC_PAIR_APART_BITS 16
+#define SIC_PAIR_TRIES 3
 #define SIC_TIMING_STEP 0.5 /* samples */
 #define SIC_PAIR_ROUNDS 3
 #define SIC_SPAN_MAX ((SIC_BACK_BITS + SIC_MAX_AIR_BITS + DATA0 + 8) * SPS + 2 * DET_TAPS)
@@ -1440,53 +1441,67 @@ static void sic_pair(ais_channel *c, const candidate *cd)
         lo = b0 + DET_TAPS;
     if (hi > b1)
         hi = b1;
-    candidate other = {0};
-    int found = 0;
     /* what the demodulator may read of the two bursts: copied to cancel in */
     c->copy_lo = lo - DET_TAPS - (DATA0 + 8) * SPS;
     c->copy_hi = hi + (DATA0 + MAX_DATA + 8) * SPS;
     c->copy_lo = c->copy_lo < b0 ? b0 : c->copy_lo;
     c->copy_hi = c->copy_hi > b1 ? b1 : c->copy_hi;
+    candidate cands[SIC_MAX_CANDIDATES];
+    size_t nc = 0;
     if (hi - lo >= (NT + 2) * SPS + DET_TAPS && hi - lo <= SIC_SPAN_MAX) {
         float complex *x = c->xc;
         size_t from = (size_t)(c->copy_lo - b0);
         memcpy(c->sic_copy + from, x + from, (size_t)(c->copy_hi - c->copy_lo) * sizeof *x);
         c->xc = c->sic_copy;
         sic_subtract_soft(c, ea);
-        candidate cands[SIC_MAX_CANDIDATES];
-        size_t nc = sic_detect(c, lo, hi, cands, SIC_MAX_CANDIDATES);
+        nc = sic_detect(c, lo, hi, cands, SIC_MAX_CANDIDATES);
         c->xc = x;
+    }
+    /* the other burst: the strongest preamble left, away from this one's; the next strongest
+     * when that one does not even reach the link layer (3 dB apart a third of the first
+     * choices were the data of one of the two) */
+    for (int tries = 0; tries < SIC_PAIR_TRIES; tries++) {
+        candidate other = {0};
+        int found = 0;
         for (size_t k = 0; k < nc; k++) {
             uint64_t d = cands[k].n > cd->n ? cands[k].n - cd->n : cd->n - cands[k].n;
-            if (d > SIC_PAIR_APART_BITS * SPS && (!found || cands[k].rho > other.rho)) {
+            if (d > SIC_PAIR_APART_BITS * SPS && cands[k].rho > 0 &&
+                (!found || cands[k].rho > other.rho)) {
                 other = cands[k];
-                found = 1;
+                found = (int)k + 1;
             }
         }
-    }
-    for (int round = 0; found && round < SIC_PAIR_ROUNDS; round++) {
-        sic_try_under(c, ea, &other, eb);
-        if (!eb->reached)
+        if (!found)
             break;
-        if (eb->ok) { /* the other decoded: subtract it, then search what is left */
-            int64_t i0, i1;
-            size_t na;
-            if (sic_subtract_frame(c, eb->s0, eb->w, eb->pol, eb->payload, eb->nb, &i0, &i1, &na) >=
-                0)
-                sic_search(c, i0, i1, na);
-            break;
+        cands[found - 1].rho = 0; /* tried */
+        int reached = 0;
+        for (int round = 0; round < SIC_PAIR_ROUNDS; round++) {
+            sic_try_under(c, ea, &other, eb);
+            if (!eb->reached)
+                break;
+            reached = 1;
+            if (eb->ok) { /* the other decoded: subtract it, then search what is left */
+                int64_t i0, i1;
+                size_t na;
+                if (sic_subtract_frame(c, eb->s0, eb->w, eb->pol, eb->payload, eb->nb, &i0, &i1,
+                                       &na) >= 0)
+                    sic_search(c, i0, i1, na);
+                break;
+            }
+            sic_try_under(c, eb, cd, ea);
+            if (!ea->reached)
+                break;
+            if (ea->ok) {
+                int64_t i0, i1;
+                size_t na;
+                if (sic_subtract_frame(c, ea->s0, ea->w, ea->pol, ea->payload, ea->nb, &i0, &i1,
+                                       &na) >= 0)
+                    sic_search(c, i0, i1, na);
+                break;
+            }
         }
-        sic_try_under(c, eb, cd, ea);
-        if (!ea->reached)
+        if (reached)
             break;
-        if (ea->ok) {
-            int64_t i0, i1;
-            size_t na;
-            if (sic_subtract_frame(c, ea->s0, ea->w, ea->pol, ea->payload, ea->nb, &i0, &i1, &na) >=
-                0)
-                sic_search(c, i0, i1, na);
-            break;
-        }
     }
     c->sic_depth = 0;
     c->claim_from = cf, c->claim_to = ct, c->claim_rho = cr, c->cur_rho = rho_now;
