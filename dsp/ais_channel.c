@@ -99,12 +99,14 @@
  * filter plus the receiver's own ISI (Laurent's C0 alone leaves the other pulses), SIC_ISI_VAR
  * times the squared symbol amplitude (0.0031-0.0033 measured on synthesized bursts at Eb/N0
  * 20, 30 and 40 dB).  Lone bursts at 6-40 dB stay within 1.15 of that; a burst under another
- * 10 dB weaker exceeds it 6-10 times, 20 dB weaker 1.3-2 times.  Over SIC_SPREAD the burst is
+ * 10 dB weaker exceeds it 6-10 times, 20 dB weaker 1.2-2 times.  Over SIC_SPREAD the burst is
  * re-modulated and subtracted; below, decoding costs what it did without cancellation.
- * Fit: the residual carrier offset from the complex gains of SIC_FREQ_SEG_BITS segments (their
- * phase advance), then the gain per SIC_SEG_BITS, interpolated between segment centres.  Gains
- * per 8 bits took a share of the weaker burst with them (10 dB down it decoded 39 times in 60,
- * 58 with 64-bit gains); 128-bit gains no longer follow the carrier (44 in 60).
+ * Fit (sic_fit_subtract): the residual carrier offset from the complex gains of
+ * SIC_FREQ_SEG_BITS segments (their phase advance), then the gain per SIC_SEG_BITS,
+ * interpolated between segment centres.  Weaker bursts 10 dB down decoded from the residual,
+ * of 60: gains per 8 bits 39 (they take a share of the weaker burst with them), 32 bits 55,
+ * 64 bits 43 without the offset correction and 58 with it, 128 bits 44.  The start is refined
+ * by SIC_TIMING_STEP steps (sic_subtract_frame).
  * Search: only when the residual's power over the span exceeds the channel's noise floor by
  * SIC_RESIDUAL (a lone burst at Eb/N0 30 dB leaves 1.05-1.11 times the noise; a weaker burst at
  * Eb/N0 6 dB over half the span adds ~0.4 times it: 1.5 found 47 of them in 100, 1.2 66).  It
@@ -114,25 +116,26 @@
 #define SIC_SPREAD 1.3
 #define SIC_FREQ_SEG_BITS 16
 #define SIC_SEG_BITS 64
+#define SIC_TIMING_STEP 0.5 /* samples */
 #define SIC_RESIDUAL 1.2
-#define SIC_MAX_AIR_BITS (AIS_RAMP_BITS + AIS_TRAINING_BITS + 16 + (MAX_DATA * 6) / 5 + 16)
 #define SIC_BACK_BITS (MAX_DATA + DATA0)
-/* sic_pair: only for bursts this strong by their symbol amplitude (Eb/N0 against the channel's
- * noise; 10 dB), and for at most SIC_PAIR_ROUNDS rounds of cancelling one, then the other (3
- * and 6 rounds decoded the same pairs 3 dB apart; one round 2-3 fewer in 100).  A soft symbol
- * is E[b] = tanh(SIC_PAIR_LLR a r / v) with a and v the mean and variance of |r|: the
- * interference is bounded, not Gaussian, and a factor 0.25-0.5 decoded 46-48 pairs in 100
- * where 1 decoded 42-45 and 2 37-43 (two seeds). */
+/* Pairs (sic_pair): only for failed bursts this strong by their symbol amplitude (Eb/N0
+ * against the channel's noise, 10 dB), with their symbols spread as by SIC_SPREAD, for at most
+ * SIC_PAIR_ROUNDS rounds of cancelling one, then the other (3 and 6 rounds decoded the same
+ * pairs 3 dB apart, one round 2-3 fewer in 100).  A soft symbol is E[b] = tanh(SIC_PAIR_LLR a r
+ * / v), a and v the mean and variance of |r|: the interference is bounded, not Gaussian, and
+ * factors 0.25-0.5 decoded 46-48 pairs in 100 where 1 decoded 42-45 and 2 37-43 (two seeds).
+ * The other burst's preamble is looked for SIC_PAIR_APART_BITS or more from the failed one's:
+ * the training sequence repeats every 4 bits, a strong lone burst's detector also answers 8
+ * bits early, and that candidate fails as if it had collided.  Up to SIC_PAIR_TRIES preambles
+ * are tried, strongest first, until one reaches the link layer. */
 #define SIC_PAIR_MIN_EBN0 10.0
+#define SIC_PAIR_ROUNDS 3
 #define SIC_PAIR_LLR 0.5
-/* The other burst's preamble is looked for this far from the failed one's and beyond: the
- * training sequence repeats every 4 bits, and a strong lone burst's detector also answers
- * 8 bits early, a candidate that fails as if it had collided (its true preamble is then the
- * "other" one and decodes by itself when its turn comes). */
 #define SIC_PAIR_APART_BITS 16
 #define SIC_PAIR_TRIES 3
-#define SIC_TIMING_STEP 0.5 /* samples */
-#define SIC_PAIR_ROUNDS 3
+/* work areas */
+#define SIC_MAX_AIR_BITS (AIS_RAMP_BITS + AIS_TRAINING_BITS + 16 + (MAX_DATA * 6) / 5 + 16)
 #define SIC_SPAN_MAX ((SIC_BACK_BITS + SIC_MAX_AIR_BITS + DATA0 + 8) * SPS + 2 * DET_TAPS)
 #define SIC_MAX_CANDIDATES 32
 
@@ -1110,17 +1113,11 @@ static size_t sic_detect(ais_channel *c, int64_t lo, int64_t hi, candidate *out,
     return nc;
 }
 
-/* A decoded burst is re-modulated from its frame bits (the framing of ais_hdlc_build, NRZI
- * from the polarity the preamble showed, the GMSK phase of ais_mod.c with its raised-cosine
- * ramps), at the start s0 (channel samples, fractional) and carrier w (rad/sample) the
- * demodulator estimated; its complex gain is fitted by least squares per SIC_SEG_BITS and the
- * burst is subtracted from the stored samples.  Where power is left over the span, a weaker
- * burst that collided with it is looked for in the residual and decoded.  Called only for a
- * burst whose soft symbols showed interference (decode_complex). */
-/* Fits the unit waveform m[0, i1 - i0) of a burst starting at s0 to the stored samples and
- * subtracts it: the residual carrier offset from the complex gains of SIC_FREQ_SEG_BITS
- * segments (their phase advance), then the gain per SIC_SEG_BITS, interpolated between segment
- * centres.  Returns the residual's mean power over [i0, i1). */
+/* Fits the unit waveform m[0, i1 - i0) of a burst starting at s0 (least squares) to the stored
+ * samples and subtracts it (apply 0: only measures): the residual carrier offset from the
+ * complex gains of SIC_FREQ_SEG_BITS segments (their phase advance), then the gain per
+ * SIC_SEG_BITS, interpolated between segment centres.  m is left with the offset applied.
+ * Returns the residual's mean power over [i0, i1). */
 static double sic_fit_subtract(ais_channel *c, int64_t i0, int64_t i1, double s0, float complex *m,
                                int apply)
 {
@@ -1187,10 +1184,6 @@ static void sic_alloc(ais_channel *c)
     c->sic_pol = x_malloc(SIC_SPAN_MAX);
 }
 
-/* A decoded frame re-modulated (the framing of ais_hdlc_build, NRZI from the polarity the
- * preamble showed, the GMSK phase of ais_mod.c with its raised-cosine ramps) at the start s0
- * (channel samples, fractional) and carrier w (rad/sample) the demodulator estimated, fitted
- * and subtracted.  Returns the residual power, or -1 (nothing subtracted); [*i0, *i1) the span. */
 /* The unit GMSK waveform of levels lev[0, na) starting at s0, carrier w, over [i0, i1) into m */
 static void sic_model(const int8_t *lev, size_t na, double s0, double w, int64_t i0, int64_t i1,
                       float complex *m)
@@ -1417,11 +1410,11 @@ static void sic_try_under(ais_channel *c, const sic_est *e, const candidate *cd,
 }
 
 /* Two bursts of nearly equal power (3 dB apart) where neither decodes alone: the one that
- * failed (e, candidate cd) is subtracted as its soft symbols say, the other looked for and
- * demodulated in what is left, then that one subtracted softly from the original samples and
- * the first demodulated again, in turn, until one passes the CRC; that one is then subtracted
- * exactly and the other decoded from the residual.  The samples are changed only by exact
- * subtraction of a decoded frame. */
+ * failed (candidate cd, its estimate in pair_a) is subtracted as its soft symbols say, the other
+ * looked for and demodulated in what is left, then that one subtracted softly from the original
+ * samples and the first demodulated again, in turn, until one passes the CRC; that one is then
+ * subtracted exactly and the other decoded from the residual.  The samples are changed only by
+ * exact subtraction of a decoded frame. */
 static void sic_pair(ais_channel *c, const candidate *cd)
 {
     sic_alloc(c);
