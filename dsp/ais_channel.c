@@ -1445,7 +1445,7 @@ static void sic_pair(ais_channel *c, const candidate *cd)
     uint64_t cf = c->claim_from, ct = c->claim_to;
     float cr = c->claim_rho, rho_now = c->cur_rho;
     c->sic_depth = 1;
-    /* the other burst: the strongest preamble in the residual, away from this one's */
+    /* where the other may start: from a burst's length before this one to its end */
     int64_t b0 = (int64_t)c->base, b1 = (int64_t)(c->base + c->len);
     int nb_end = ea->end ? ea->end + AIS_RAMP_BITS : ea->nbits;
     int64_t lo = (int64_t)ea->s0 - (int64_t)nb_end * SPS,
@@ -1461,7 +1461,8 @@ static void sic_pair(ais_channel *c, const candidate *cd)
     c->copy_hi = c->copy_hi > b1 ? b1 : c->copy_hi;
     candidate cands[SIC_MAX_CANDIDATES];
     size_t nc = 0;
-    if (hi - lo >= (NT + 2) * SPS + DET_TAPS && hi - lo <= SIC_SPAN_MAX) {
+    if (hi - lo >= (NT + 2) * SPS + DET_TAPS && hi - lo <= SIC_SPAN_MAX && lo >= c->copy_lo &&
+        hi <= c->copy_hi) {
         float complex *x = c->xc;
         size_t from = (size_t)(c->copy_lo - b0);
         memcpy(c->sic_copy + from, x + from, (size_t)(c->copy_hi - c->copy_lo) * sizeof *x);
@@ -1471,8 +1472,8 @@ static void sic_pair(ais_channel *c, const candidate *cd)
         c->xc = x;
     }
     /* the other burst: the strongest preamble left, away from this one's; the next strongest
-     * when that one does not even reach the link layer (3 dB apart a third of the first
-     * choices were the data of one of the two) */
+     * when that one does not even reach the link layer (10 of 26 first choices did not, on
+     * pairs 3 dB apart) */
     for (int tries = 0; tries < SIC_PAIR_TRIES; tries++) {
         candidate other = {0};
         int found = 0;
