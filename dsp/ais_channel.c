@@ -119,6 +119,10 @@
 #define SIC_TIMING_STEP 0.5 /* samples */
 #define SIC_RESIDUAL 1.2
 #define SIC_BACK_BITS (MAX_DATA + DATA0)
+/* Residual candidates tried, strongest first, until one decodes (sic_search).  Trying all (16
+ * a search on average) gave 1 wrong frame in 300 collisions 15 dB apart, the weaker at Eb/N0 5
+ * dB, with its two soft-repaired flips passing the CRC and the field checks. */
+#define SIC_SEARCH_TRIES 3
 /* Pairs (sic_pair): only for failed bursts this strong by their symbol amplitude (Eb/N0
  * against the channel's noise, 10 dB), with their symbols spread as by SIC_SPREAD, for at most
  * SIC_PAIR_ROUNDS rounds of cancelling one, then the other (3 and 6 rounds decoded the same
@@ -1406,9 +1410,23 @@ static void sic_search(ais_channel *c, int64_t i0, int64_t i1, size_t na)
         return;
     candidate cands[SIC_MAX_CANDIDATES];
     size_t nc = sic_detect(c, lo, hi, cands, SIC_MAX_CANDIDATES);
-    for (size_t k = 0; k < nc; k++) {
-        c->cur_rho = cands[k].rho;
-        decode_complex(c, &cands[k]);
+    /* strongest first, until one decodes: the residual holds the burst that collided and the
+     * other's leftovers, on which every decoding attempt (with soft repair) is one more chance
+     * for a wrong frame to pass the CRC */
+    for (int t = 0; t < SIC_SEARCH_TRIES; t++) {
+        size_t best = nc;
+        for (size_t k = 0; k < nc; k++)
+            if (cands[k].rho > 0 && (best == nc || cands[k].rho > cands[best].rho))
+                best = k;
+        if (best == nc)
+            break;
+        candidate cd = cands[best];
+        cands[best].rho = 0;
+        uint64_t before = c->stats->frames;
+        c->cur_rho = cd.rho;
+        decode_complex(c, &cd);
+        if (c->stats->frames != before)
+            break;
     }
 }
 
