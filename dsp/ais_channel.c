@@ -120,10 +120,11 @@
 #define SIC_RESIDUAL 1.2
 #define SIC_BACK_BITS (MAX_DATA + DATA0)
 /* Residual candidates tried, strongest first, until one decodes (sic_search).  Trying all of
- * them (16 a search on average) decoded the same bursts 3, 5, 10 and 15 dB apart with 1.7 times
- * the candidates.  One wrong frame in 300 collisions 15 dB apart remains either way: the
- * weaker burst at Eb/N0 5 dB with two soft-repaired flips that passed the CRC and the field
- * checks (allowing one flip in residual frames removed it but lost a third of those bursts). */
+ * them (16 a search on average) decoded the same bursts (within one in 300) 3, 5, 10 and 15 dB
+ * apart with 1.7 times the candidates.  One wrong frame in 300 collisions 15 dB apart remains
+ * either way: the weaker burst at Eb/N0 5 dB with two soft-repaired flips that passed the CRC
+ * and the field checks (one flip at most in residual frames removed it but lost a third of
+ * those bursts). */
 #define SIC_SEARCH_TRIES 3
 /* Pairs (sic_pair): only for failed bursts this strong by their symbol amplitude (Eb/N0
  * against the channel's noise, 10 dB), with their symbols spread as by SIC_SPREAD, for at most
