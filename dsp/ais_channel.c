@@ -1444,8 +1444,22 @@ static void sic_try_under(ais_channel *c, const sic_est *e, const candidate *cd,
     sic_subtract_soft(c, e);
     out->reached = out->ok = 0;
     c->cap = out;
-    c->cur_rho = cd->rho;
-    decode_complex(c, cd);
+    /* the preamble seen again without the other burst: its frequency and timing estimates
+     * were made under it (3 dB apart this decoded 281 pairs of 600 where the first detection
+     * decoded 272, three seeds; 4 dB apart 171 of 200 where 164) */
+    candidate fresh = *cd;
+    const int64_t first = DET_TAPS + SPS + NT * SPS, span = SUPPRESS_BITS * SPS;
+    int64_t lo = (int64_t)cd->n - span - first, hi = (int64_t)cd->n + span + 1;
+    if (lo >= c->copy_lo + DET_TAPS && hi <= c->copy_hi) {
+        candidate cs[SIC_MAX_CANDIDATES];
+        size_t n = sic_detect(c, lo, hi, cs, SIC_MAX_CANDIDATES);
+        float best = 0;
+        for (size_t k = 0; k < n; k++)
+            if (cs[k].rho > best)
+                best = cs[k].rho, fresh = cs[k];
+    }
+    c->cur_rho = fresh.rho;
+    decode_complex(c, &fresh);
     c->cap = NULL;
     c->xc = x;
 }
