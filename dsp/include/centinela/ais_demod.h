@@ -68,7 +68,8 @@ typedef struct {
     uint64_t frames;                /* frames delivered */
     uint64_t repaired;              /* of which after soft repair */
     uint64_t crc_fail;              /* candidates with an end flag whose CRC never passed */
-    uint64_t repair_rejected;       /* repairs that passed the CRC but not the field checks */
+    uint64_t repair_rejected;       /* repairs that passed the CRC but not the field checks (or,
+                                       decoded under a soft cancellation, the SNR floor) */
     uint64_t repair_skipped;        /* failed frames whose soft values predicted too many errors to
                                        repair: not searched */
     uint64_t duplicates;            /* the same frame found again (other hypothesis) and dropped */
