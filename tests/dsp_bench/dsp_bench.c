@@ -332,9 +332,16 @@ static int bench_cpu(const config *c)
         double sig = ais_modulate_get_stats(m)->duration_s;
         char rate[32];
         snprintf(rate, sizeof rate, "%.0f", mixes[k].rate_hz);
-        char *sic = config_bool(c, "sic") ? "true" : "false";
-        char *argo[] = {(char *)ours_bin, "-r", (char *)file, "-f", "cu8", "-s", rate,
-                        "--sic",          sic,  NULL};
+        /* --sic only to turn it off: a receiver built before the option (a baseline) runs too */
+        char *argo[] = {(char *)ours_bin,
+                        "-r",
+                        (char *)file,
+                        "-f",
+                        "cu8",
+                        "-s",
+                        rate,
+                        config_bool(c, "sic") ? NULL : "--sic=false",
+                        NULL};
         char *argp[] = {(char *)bu_peer(), "-r", "CU8", (char *)file, "-s", rate, "-o", "1", NULL};
         bu_match mo = {0}, mp = {0};
         int okp = have_peer;
