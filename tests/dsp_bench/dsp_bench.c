@@ -333,15 +333,9 @@ static int bench_cpu(const config *c)
         char rate[32];
         snprintf(rate, sizeof rate, "%.0f", mixes[k].rate_hz);
         /* --sic only to turn it off: a receiver built before the option (a baseline) runs too */
-        char *argo[] = {(char *)ours_bin,
-                        "-r",
-                        (char *)file,
-                        "-f",
-                        "cu8",
-                        "-s",
-                        rate,
-                        config_bool(c, "sic") ? NULL : "--sic=false",
-                        NULL};
+        char *argo[] = {(char *)ours_bin, "-r", (char *)file, "-f", "cu8", "-s", rate, NULL, NULL};
+        if (!config_bool(c, "sic"))
+            argo[7] = "--sic=false";
         char *argp[] = {(char *)bu_peer(), "-r", "CU8", (char *)file, "-s", rate, "-o", "1", NULL};
         bu_match mo = {0}, mp = {0};
         int okp = have_peer;
