@@ -299,7 +299,7 @@ static int bench_cpu(const config *c)
            "traffic (the messages of %s in order, every type it holds, channels alternating), "
            "+-1 kHz; median of %d interleaved runs each\n",
            secs, nmea, reps);
-    printf("   ours:        %s -r FILE -f cu8 -s RATE\n", ours_bin);
+    printf("   ours:        %s -r FILE --format cu8 -s RATE\n", ours_bin);
     printf("   AIS-catcher: %s -r CU8 FILE -s RATE -o 1\n", have_peer ? bu_peer() : "$AISCATCHER");
     printf("   command: dsp_bench --run cpu --cpu_seconds %.0f --repeats %d\n", secs, reps);
     if (access(ours_bin, X_OK) != 0) {
@@ -333,7 +333,8 @@ static int bench_cpu(const config *c)
         char rate[32];
         snprintf(rate, sizeof rate, "%.0f", mixes[k].rate_hz);
         /* --sic only to turn it off: a receiver built before the option (a baseline) runs too */
-        char *argo[] = {(char *)ours_bin, "-r", (char *)file, "-f", "cu8", "-s", rate, NULL, NULL};
+        char *argo[] = {
+            (char *)ours_bin, "-r", (char *)file, "--format", "cu8", "-s", rate, NULL, NULL};
         if (!config_bool(c, "sic"))
             argo[7] = "--sic=false";
         char *argp[] = {(char *)bu_peer(), "-r", "CU8", (char *)file, "-s", rate, "-o", "1", NULL};
