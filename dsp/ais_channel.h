@@ -15,9 +15,10 @@ typedef struct ais_channel ais_channel;
 /* Frames go to emit(ctx, frame) with start_sample in channel samples (48 kS/s). */
 typedef void (*ais_channel_emit_fn)(void *ctx, const ais_demod_frame *f);
 
+/* sic: successive interference cancellation on (complex input only; see ais_demod.h) */
 ais_channel *ais_channel_create(int real, char label, double channel_hz, double max_offset_hz,
-                                int repair_bits, ais_demod_stats *stats, ais_channel_emit_fn emit,
-                                void *ctx);
+                                int repair_bits, int sic, ais_demod_stats *stats,
+                                ais_channel_emit_fn emit, void *ctx);
 void ais_channel_push_cf32(ais_channel *c, const float complex *x, size_t n);
 void ais_channel_push_real(ais_channel *c, const float *x, size_t n);
 void ais_channel_flush(ais_channel *c);

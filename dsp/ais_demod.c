@@ -40,14 +40,14 @@ struct ais_demod {
     ais_demod_stats stats;
     /* complex front end */
     int cic_d;
-    fir_decim *cic;               /* CIC-3 as a FIR, 3D-2 taps */
+    fir_decim *cic; /* CIC-3 as a FIR, 3D-2 taps */
     fir_decim *dec2;
     msresamp_crcf rs;
     msresamp_rrrf rs_real;
     channel chan[2];
     int nchan;
-    double delay_in;              /* front-end delay, input samples */
-    double ratio;                 /* input samples per channel (48 kS/s) sample */
+    double delay_in; /* front-end delay, input samples */
+    double ratio;    /* input samples per channel (48 kS/s) sample */
     float complex *w1, *w2, *w3;
     float *wr;
     /* frame queue */
@@ -64,6 +64,7 @@ void ais_demod_config_default(ais_demod_config *cfg, double sample_rate_hz)
     cfg->channels = AIS_DEMOD_CHANNEL_A | AIS_DEMOD_CHANNEL_B;
     cfg->max_freq_offset_hz = 10000;
     cfg->repair_bits = 2;
+    cfg->sic = 1;
 }
 
 static void emit(void *ctx, const ais_demod_frame *f)
@@ -120,6 +121,8 @@ ais_demod *ais_demod_create(const ais_demod_config *cfg_in)
         cfg.repair_bits = 2;
     if (cfg.audio_channel == 0)
         cfg.audio_channel = 'A';
+    if (cfg.sic == 0)
+        cfg.sic = 1;
     if (cfg.input_real) {
         if (!(fs >= 48e3 && fs <= 192e3)) {
             log_error("ais_demod: audio sample rate %.0f Hz outside [48000, 192000]", fs);
@@ -151,6 +154,10 @@ ais_demod *ais_demod_create(const ais_demod_config *cfg_in)
         log_error("ais_demod: repair_bits %d outside [0, 2]", cfg.repair_bits);
         return NULL;
     }
+    if (cfg.sic != 1 && cfg.sic != -1) {
+        log_error("ais_demod: sic %d (1 on, -1 off, 0 default)", cfg.sic);
+        return NULL;
+    }
 
     ais_demod *q = x_calloc(1, sizeof *q);
     q->cfg = cfg;
@@ -163,7 +170,7 @@ ais_demod *ais_demod_create(const ais_demod_config *cfg_in)
         q->chan[0].label = cfg.audio_channel;
         q->chan[0].hz = ch_hz;
         q->chan[0].ch = ais_channel_create(1, cfg.audio_channel, ch_hz, cfg.max_freq_offset_hz,
-                                           cfg.repair_bits, &q->stats, emit, q);
+                                           cfg.repair_bits, 0, &q->stats, emit, q);
         q->nchan = 1;
         if (fabs(fs - 48000) > 0.5) {
             q->rs_real = msresamp_rrrf_create((float)(48000 / fs), 60.0f);
@@ -232,7 +239,7 @@ ais_demod *ais_demod_create(const ais_demod_config *cfg_in)
         c->osc_step = (float complex)cexp(-I * 2 * M_PI * c->offset_hz / MID_RATE_HZ);
         c->dec = make_decim(2, 16000, MID_RATE_HZ, 25);
         c->ch = ais_channel_create(0, c->label, c->hz, cfg.max_freq_offset_hz, cfg.repair_bits,
-                                   &q->stats, emit, q);
+                                   cfg.sic > 0, &q->stats, emit, q);
     }
     q->delay_in += 12.0 * fs / MID_RATE_HZ; /* channel filter, 25 taps at 96 kS/s */
     q->ratio = fs / 48000;

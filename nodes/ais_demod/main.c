@@ -43,11 +43,15 @@ static const opt_spec demod_options[] = {
     {"max_offset_hz", 0, OPT_REAL, "10000", 500, 12000,
      "carrier search range around each channel, Hz (10000 covers +-60 ppm)"},
     {"repair_bits", 'R', OPT_INT, "2", 0, 2, "soft-repaired symbols allowed per frame"},
+    {"sic", 0, OPT_BOOL, "true", 0, -1,
+     "decode a weaker burst under a stronger one on the same channel by subtracting the decoded "
+     "stronger (successive interference cancellation; complex input)"},
     {"audio_channel", 0, OPT_STR, "A", 0, -1, "channel label of discriminator audio input, A or B"},
     {"station_id", 0, OPT_INT, "0", 0, 4294967295.0, "receiving station id; 0: the source id"},
     {"talker", 0, OPT_STR, "AIVDM", 0, -1, "NMEA talker and sentence of the output"},
     {"nmea_udp", 0, OPT_STR, "", 0, -1, "send NMEA to these host:port targets, comma-separated"},
-    {"nmea_tcp", 0, OPT_STR, "", 0, -1, "serve NMEA to TCP clients on [host:]port (host default 127.0.0.1)"},
+    {"nmea_tcp", 0, OPT_STR, "", 0, -1,
+     "serve NMEA to TCP clients on [host:]port (host default 127.0.0.1)"},
     {"verbose", 'v', OPT_BOOL, "false", 0, -1, "file mode: per-frame RF details on stderr"},
     {NULL, 0, 0, NULL, 0, 0, NULL},
 };
@@ -63,8 +67,8 @@ struct demod_node {
     uint8_t kind;
     uint64_t center_hz;
     int64_t start_time_ns;
-    uint64_t base_index;  /* stream index of the demodulator's sample 0 */
-    uint64_t next_index;  /* expected first_sample of the next block */
+    uint64_t base_index; /* stream index of the demodulator's sample 0 */
+    uint64_t next_index; /* expected first_sample of the next block */
     int seq_id;
     float *samples;
     size_t samples_cap;
@@ -84,6 +88,7 @@ static int make_demod(struct demod_node *d, const wire_iq *m)
     dc.audio_channel = config_str(d->cfg, "audio_channel")[0] == 'B' ? 'B' : 'A';
     dc.max_freq_offset_hz = config_real(d->cfg, "max_offset_hz");
     dc.repair_bits = (int)config_int(d->cfg, "repair_bits");
+    dc.sic = config_bool(d->cfg, "sic") ? 1 : -1;
     d->q = ais_demod_create(&dc);
     if (!d->q)
         return -1;
@@ -196,6 +201,7 @@ static void on_tick(void *ctx)
         node_gauge(d->n, "candidates", (double)st.candidates);
         node_gauge(d->n, "crc_fail", (double)st.crc_fail);
         node_gauge(d->n, "repaired", (double)st.repaired);
+        node_gauge(d->n, "sic_decodes", (double)st.sic_decodes);
     }
     const nmeaout_stats *ns = nmeaout_get_stats(d->out);
     node_gauge(d->n, "nmea_tcp_clients", (double)(ns->tcp_clients - ns->tcp_disconnected));
@@ -267,6 +273,7 @@ static int run_file(const config *c)
     dc.audio_channel = config_str(c, "audio_channel")[0] == 'B' ? 'B' : 'A';
     dc.max_freq_offset_hz = config_real(c, "max_offset_hz");
     dc.repair_bits = (int)config_int(c, "repair_bits");
+    dc.sic = config_bool(c, "sic") ? 1 : -1;
     /* stereo discriminator audio: one demodulator per channel, left A and right B */
     bool stereo = dc.input_real && info->audio_channels == 2;
     ais_demod *q[2] = {NULL, NULL};
@@ -348,13 +355,16 @@ static int run_file(const config *c)
         st.candidates += st2.candidates;
         st.gated += st2.gated;
         st.crc_fail += st2.crc_fail;
+        st.sic_decodes += st2.sic_decodes;
     }
     fprintf(stderr,
             "ais_demod: %s: %.1f s of signal, %lu frames (A %lu, B %lu; %llu after soft repair), "
-            "%llu candidates (%llu gated, %llu with a bad CRC), %.3f CPU s (%.1fx real time)\n",
+            "%llu candidates (%llu gated, %llu with a bad CRC), %llu under a stronger burst, "
+            "%.3f CPU s (%.1fx real time)\n",
             path, secs, frames, per_ch[0], per_ch[1], (unsigned long long)st.repaired,
             (unsigned long long)st.candidates, (unsigned long long)st.gated,
-            (unsigned long long)st.crc_fail, cpu, cpu > 0 ? secs / cpu : 0);
+            (unsigned long long)st.crc_fail, (unsigned long long)st.sic_decodes, cpu,
+            cpu > 0 ? secs / cpu : 0);
     if (info->truncated_bytes)
         fprintf(stderr, "ais_demod: %llu trailing byte(s) did not make a whole sample\n",
                 (unsigned long long)info->truncated_bytes);

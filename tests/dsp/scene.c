@@ -106,6 +106,7 @@ int scene_run(const scene_config *cfg, scene_result *out)
     ais_demod_config dc;
     ais_demod_config_default(&dc, fs);
     dc.input_real = cfg->audio;
+    dc.sic = cfg->sic_off ? -1 : 1;
     ais_demod *dem = ais_demod_create(&dc);
     if (!mod || !dem)
         return -1;
@@ -211,6 +212,9 @@ int scene_run(const scene_config *cfg, scene_result *out)
     out->repair_rejected = (unsigned long)st.repair_rejected;
     out->repair_skipped = (unsigned long)st.repair_skipped;
     out->repaired = (unsigned long)st.repaired;
+    out->sic_searches = (unsigned long)st.sic_searches;
+    out->sic_decodes = (unsigned long)st.sic_decodes;
+    out->sic_pairs = (unsigned long)st.sic_pairs;
     free(x);
     free(a);
     free(msgs);

@@ -85,6 +85,13 @@ double bu_cpu_self(void)
            ru.ru_stime.tv_usec * 1e-6;
 }
 
+static int g_sic = 1;
+
+void bu_set_sic(int on)
+{
+    g_sic = on;
+}
+
 int bu_decode_ours(const char *path, double rate_hz, bu_set *out)
 {
     iqfile_options io = {.sample_rate_hz = rate_hz};
@@ -96,6 +103,7 @@ int bu_decode_ours(const char *path, double rate_hz, bu_set *out)
     ais_demod_config_default(&dc, info->sample_rate_hz);
     dc.center_hz = info->center_hz;
     dc.input_real = info->kind == IQFILE_KIND_REAL;
+    dc.sic = g_sic ? 1 : -1;
     ais_demod *q = ais_demod_create(&dc);
     if (!q) {
         iqfile_close(&r);

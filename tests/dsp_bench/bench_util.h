@@ -35,6 +35,9 @@ void bu_set_free(bu_set *s);
  * cpu_s covers reading and demodulating (getrusage around the loop).  0 or -1. */
 int bu_decode_ours(const char *path, double rate_hz, bu_set *out);
 
+/* Interference cancellation in bu_decode_ours: 1 on (default), 0 off. */
+void bu_set_sic(int on);
+
 /* The peer binary from $AISCATCHER, NULL when unset or empty. */
 const char *bu_peer(void);
 /* Run argv (argv[0] = the binary) and parse its NMEA output on stdout into messages; stdin

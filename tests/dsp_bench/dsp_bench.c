@@ -50,6 +50,8 @@ static const opt_spec bench_options[] = {
     {"offset_bursts", 0, OPT_INT, "100", 10, 100000, "offsets: bursts per offset point"},
     {"offset_ebn0_db", 0, OPT_REAL, "20", -10, 40, "offsets: Eb/N0 of the tuning-error sweep"},
     {"collision_pairs", 0, OPT_INT, "200", 10, 100000, "offsets: burst pairs per level step"},
+    {"sic", 0, OPT_BOOL, "true", 0, -1,
+     "our receiver's interference cancellation (false: as without it, for comparison)"},
     {"log_level", 0, OPT_STR, "warn", 0, -1, "error, warn, info or debug"},
     {NULL, 0, 0, NULL, 0, 0, NULL},
 };
@@ -297,7 +299,7 @@ static int bench_cpu(const config *c)
            "traffic (the messages of %s in order, every type it holds, channels alternating), "
            "+-1 kHz; median of %d interleaved runs each\n",
            secs, nmea, reps);
-    printf("   ours:        %s -r FILE -f cu8 -s RATE\n", ours_bin);
+    printf("   ours:        %s -r FILE --format cu8 -s RATE\n", ours_bin);
     printf("   AIS-catcher: %s -r CU8 FILE -s RATE -o 1\n", have_peer ? bu_peer() : "$AISCATCHER");
     printf("   command: dsp_bench --run cpu --cpu_seconds %.0f --repeats %d\n", secs, reps);
     if (access(ours_bin, X_OK) != 0) {
@@ -330,7 +332,11 @@ static int bench_cpu(const config *c)
         double sig = ais_modulate_get_stats(m)->duration_s;
         char rate[32];
         snprintf(rate, sizeof rate, "%.0f", mixes[k].rate_hz);
-        char *argo[] = {(char *)ours_bin, "-r", (char *)file, "-f", "cu8", "-s", rate, NULL};
+        /* --sic only to turn it off: a receiver built before the option (a baseline) runs too */
+        char *argo[] = {
+            (char *)ours_bin, "-r", (char *)file, "--format", "cu8", "-s", rate, NULL, NULL};
+        if (!config_bool(c, "sic"))
+            argo[7] = "--sic=false";
         char *argp[] = {(char *)bu_peer(), "-r", "CU8", (char *)file, "-s", rate, "-o", "1", NULL};
         bu_match mo = {0}, mp = {0};
         int okp = have_peer;
@@ -500,6 +506,7 @@ static int bench_noise(const config *c)
     ais_mod *mod = ais_mod_create(&mc);
     ais_demod_config dc;
     ais_demod_config_default(&dc, rate);
+    dc.sic = config_bool(c, "sic") ? 1 : -1;
     ais_demod *q = ais_demod_create(&dc);
     if (!mod || !q)
         return -1;
@@ -582,8 +589,8 @@ static int bench_offsets(const config *c)
            "(A/B alternating), +-200 Hz spread on top\n",
            oe, nb);
     printf("   command: dsp_bench --run offsets --offset_bursts %d --collision_pairs %d "
-           "--offset_ebn0_db %.1f\n",
-           nb, np, oe);
+           "--offset_ebn0_db %.1f --sic %s\n",
+           nb, np, oe, config_bool(c, "sic") ? "true" : "false");
     printf("%6s %10s %12s %7s", "ppm", "offset_Hz", "ours", "share");
     if (have_peer)
         printf(" %12s %7s", "AIS-catcher", "share");
@@ -638,7 +645,7 @@ static int bench_offsets(const config *c)
     if (have_peer)
         printf(" %12s %7s %12s", "AISc strong", "share", "AISc weak");
     printf("\n");
-    static const double deltas[] = {5, 6, 7, 8, 9, 10};
+    static const double deltas[] = {3, 4, 5, 6, 7, 8, 9, 10};
     for (unsigned k = 0; k < sizeof deltas / sizeof deltas[0]; k++) {
         uint64_t rng = 900 + k;
         for (int i = 0; i < np; i++) {
@@ -701,6 +708,7 @@ int main(int argc, char **argv)
     if (!cfg)
         return rc;
     g_dir = config_str(cfg, "data_dir");
+    bu_set_sic(config_bool(cfg, "sic"));
     mkdir(g_dir, 0777);
     const char *run = config_str(cfg, "run");
     int all = strcmp(run, "all") == 0, known = 0;

@@ -12,7 +12,14 @@
  *     phase tracked by a smoother over decided symbols, soft symbol values;
  *   - NRZI, destuffing, the end flag and the CRC-16; when the CRC fails, the least reliable
  *     symbols are flipped (one and two at a time) and frames that then pass the CRC are
- *     accepted only if their type and length are exactly those M.1371 allows.
+ *     accepted only if their type and length are exactly those M.1371 allows;
+ *   - successive interference cancellation, only for bursts whose soft symbols show something
+ *     else on the air: a decoded burst is re-modulated from its frame bits, fitted to the
+ *     received samples (timing, carrier, complex gain per 64 bits) and subtracted; where energy
+ *     is left over its span, the residual is searched for the preamble of a weaker burst that
+ *     collided with it, which is decoded from the residual.  A strong burst that fails under
+ *     another of nearly its power is subtracted as its soft symbols say, the other demodulated
+ *     in what is left and subtracted softly in turn, until one of the two passes the CRC.
  * Audio input (real) runs the same link layer on soft values from the discriminator signal.
  *
  * Frames are popped with ais_demod_pop() after each process call.
@@ -35,6 +42,8 @@ typedef struct {
     int channels;              /* AIS_DEMOD_CHANNEL_A | _B (0 = both); complex input only */
     double max_freq_offset_hz; /* frequency search range, [0, 12000], default (0 -> 10000) */
     int repair_bits;           /* most soft-repaired symbols per frame [0, 2]; -1 = default 2 */
+    int sic;                   /* successive interference cancellation of colliding bursts on one
+                                  channel (complex input): 1 on, -1 off, 0 = default (on) */
 } ais_demod_config;
 
 /* Fill *cfg with defaults for a complex stream at sample_rate_hz. */
@@ -59,10 +68,18 @@ typedef struct {
     uint64_t frames;                /* frames delivered */
     uint64_t repaired;              /* of which after soft repair */
     uint64_t crc_fail;              /* candidates with an end flag whose CRC never passed */
-    uint64_t repair_rejected;       /* repairs that passed the CRC but not the field checks */
+    uint64_t repair_rejected;       /* repairs that passed the CRC but not the field checks (or,
+                                       decoded under a soft cancellation, the SNR floor) */
     uint64_t repair_skipped;        /* failed frames whose soft values predicted too many errors to
                                        repair: not searched */
     uint64_t duplicates;            /* the same frame found again (other hypothesis) and dropped */
+    uint64_t sic_searches;          /* decoded bursts subtracted from the channel whose residual
+                                       held energy and was searched for another burst */
+    uint64_t sic_pairs;             /* strong bursts that failed with their symbols spread by
+                                       interference, tried as one of a colliding pair */
+    uint64_t sic_decodes;           /* frames decoded from a residual, or under a soft
+                                       cancellation of the burst they collided with (of them
+                                       in frames) */
 } ais_demod_stats;
 
 typedef struct ais_demod ais_demod;
