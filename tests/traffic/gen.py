@@ -163,7 +163,8 @@ class Vessel:
         self.mmsi, self.kind, self.cls, self.ship_type = mmsi, kind, cls, ship_type
         self.name, self.callsign, self.imo, self.dims = name, callsign, imo, dims
         self.track, self.rng = track, rng
-        self.t_on, self.t_off = track.t[0], track.end
+        self.t_on = track.t[0]
+        self._t_off = None  # transmitter switched off for good; None: at the end of the track
         self.silent = []  # [(t0, t1)] transmitter off
         self.spoof = []  # [(t0, t1, lat, lon)] reported position replaced
         self.renames = []  # [(t, name, callsign)] static data changes
@@ -172,6 +173,18 @@ class Vessel:
         self.ais = True
         self.draught = 8.0
         self.finished = False  # the track already ends where the vessel leaves the picture
+
+    @property
+    def t_off(self):
+        """When the transmitter falls silent for good: the end of the track unless an event sets
+        it.  Read at the end, so a voyage extended after the vessel was added (the event vessels
+        sail on to an anchorage) keeps transmitting to its end instead of vanishing mid-voyage
+        inside coverage, a gap no truth records."""
+        return self.track.end if self._t_off is None else self._t_off
+
+    @t_off.setter
+    def t_off(self, t):
+        self._t_off = t
 
 
 # ---------------------------------------------------------------------------------------------
@@ -570,7 +583,6 @@ def inject(w, per_rule):
         v.track.go([geo.offset(*spot, rng.uniform(0, 360), 0.6 * KN_MS * hrs * 3600)], 0.6)
         l1 = v.track.end
         v.track.go([came_from], 12)
-        v.t_off = v.track.end
         truth("loitering", v.mmsi, l0, l1, *spot)
 
         # position_jump: a ship's reports jump ~30 NM away for two reports (spoofing)
