@@ -552,7 +552,10 @@ def inject(w, per_rule):
         g1 = g0 + rng.uniform(1.0, 2.0) * 3600
         v.silent.append((g0, g1))
         la, lo = v.track.state(g0)[:2]
-        truth("ais_gap", v.mmsi, g0, g1, la, lo)
+        # sailing on dark through the Flamenco radar's coverage: a radar track with no AIS is a
+        # dark target, rightly (the path is where it sailed while silent)
+        dark = [[round(x, 5) for x in v.track.state(g0 + f * (g1 - g0))[:2]] for f in np.linspace(0, 1, 13)]
+        truth("ais_gap", v.mmsi, g0, g1, la, lo, path=dark, also=["dark_target"])
 
         # encounter: two ships drift side by side at sea for ~3 h (< 500 m, < 2 kn)
         t = slot(k)
