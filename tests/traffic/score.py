@@ -7,8 +7,8 @@ Runs the launcher on a private config in a fresh temporary directory (its own ru
 parallel runs never collide), reads the detector's JSON Lines, and matches every alert to the
 ground truth of gen.py: same rule, time windows overlapping within a 30-minute tolerance, and
 the same MMSI (any of a list) or, for radar-only truth (mmsi null) or a radar-only alert, the
-alert within 5 km of the truth's path.  An alert of a rule an event legitimately also raises ("also" in the truth) is
-neither true nor false.  Prints per-rule precision and recall, false alerts per 1,000
+alert within 5 km of the truth's path.  An alert of a rule an event legitimately also raises
+("also" in the truth) is neither true nor false.  Prints per-rule precision and recall, false alerts per 1,000
 vessel-hours (vessel-hours: sum over MMSIs of the time between their first and last received
 report), and writes the false alerts with their evidence and a per-cause summary.
 
