@@ -529,10 +529,12 @@ def inject(w, per_rule):
     def slot(k):  # spread events over the period, k = 0..per_rule-1
         return t0 + (k + 0.5) * dur / per_rule + rng.uniform(-2, 2) * 3600
 
-    def truth(rule, mmsi, ts, te, lat, lon, path=None, also=()):
+    def truth(rule, mmsi, ts, te, lat, lon, path=None, also=(), also_end=None):
+        """also_end: the rules in also may be raised until then (default te)."""
         w.truth.append({"rule": rule, "mmsi": mmsi, "start": iso(ts), "end": iso(te), "start_s": ts,
                         "end_s": te, "lat": round(lat, 5), "lon": round(lon, 5),
-                        "path": path or [[round(lat, 5), round(lon, 5)]], "also": list(also)})
+                        "path": path or [[round(lat, 5), round(lon, 5)]], "also": list(also),
+                        "also_end_s": te if also_end is None else also_end})
 
     def sailing(start, pts, sp, t, kind, ship_type=70, cls="A", mids=None):
         vr = w.vrng()
@@ -609,7 +611,11 @@ def inject(w, per_rule):
         clone.t_off = c1
         clone.name, clone.callsign, clone.imo = real.name, real.callsign, real.imo
         clone.finished = True  # the second transmitter falls silent where it is
-        truth("mmsi_conflict", real.mmsi, c0, c1, 8.80, -79.49, also=["position_jump", "ais_gap"])
+        # the ship that carried it sails on down the lane with no AIS: under the radar, rightly a
+        # dark target (the path is where it sails from the start to the end of its track)
+        path = [[round(x, 5) for x in ct.state(c0 + f * (ct.end - c0))[:2]] for f in np.linspace(0, 1, 13)]
+        truth("mmsi_conflict", real.mmsi, c0, c1, 8.80, -79.49, path=path,
+              also=["position_jump", "ais_gap", "dark_target"], also_end=ct.end)
 
         # identity_change: name and call sign change mid-voyage
         t = slot(k)

@@ -120,9 +120,11 @@ def seg_dist_km(lat, lon, path):
     return best
 
 
-def matches(alert, tr):
+def matches(alert, tr, also=False):
+    """also: matching a rule the event also raises, possibly until its also_end_s."""
     a0, a1 = parse_iso(alert["start"]), parse_iso(alert["end"])
-    if a1 < tr["start_s"] - TIME_TOL_S or a0 > tr["end_s"] + TIME_TOL_S:
+    end_s = tr.get("also_end_s", tr["end_s"]) if also else tr["end_s"]
+    if a1 < tr["start_s"] - TIME_TOL_S or a0 > end_s + TIME_TOL_S:
         return False
     if tr["mmsi"] is None or alert.get("mmsi") is None:  # radar-only truth or radar-only alert
         if alert.get("lat") is None:
@@ -144,7 +146,7 @@ def score(alerts, truth, kinds, vh):
             per[r]["tp_alerts"] += 1
             found.update(hit)
             continue
-        if any(r in t.get("also", []) and matches(a, t) for t in truth):
+        if any(r in t.get("also", []) and matches(a, t, also=True) for t in truth):
             per[r]["excused"] += 1
             continue
         ms = sorted(mmsis(a.get("mmsi")))
