@@ -19,8 +19,8 @@
  *
  * Geography: with `zones` (GeoJSON files or directories, as track_fusion reads them) the rules
  * ask the zones (detect_geo_zones) for the distance to anchorages, ports and canal approaches,
- * the direction of a TSS lane and how far inland a position is; a track arriving without zones (fusion run without them) gets its zone bits and
- * distance from shore filled in here.
+ * the direction of a TSS lane and how far inland a position is; a track arriving without zones
+ * (fusion run without them) gets its zone bits and distance from shore filled in here.
  *
  * Stats: counters "alerts" (opened), "alerts.<rule>" (opened per rule), "alerts_closed",
  * "tracks_refused"; gauges "open_alerts" and "vessels". */
@@ -125,29 +125,19 @@ static void collect_earlier(void *ctx, const wire_header *h, const uint8_t *payl
     e->a[e->n++] = a;
 }
 
-/* A detector that continues after a restart without its history cannot follow the alerts the
- * earlier process left open: close each one (never leave it orphaned), saying why. */
-static void close_orphans(struct app *app)
+/* A detector that continues after a restart without its history takes back the alerts the
+ * earlier process left open: they keep their ids while their rules raise them again, and close,
+ * saying why, when they stay quiet (never orphaned, never raised twice). */
+static void adopt_open_alerts(struct app *app)
 {
     struct earlier e = {0};
     node_read_own_journal(app->n, WIRE_ALERT, collect_earlier, &e);
-    size_t closed = 0;
-    for (size_t i = 0; i < e.n; i++) {
-        wire_alert *a = &e.a[i];
-        if (a->state == ALERT_CLOSE)
-            continue;
-        a->state = ALERT_CLOSE;
-        char ev[WIRE_ALERT_MAX_EVIDENCE + 1];
-        int k = snprintf(ev, sizeof ev, "{\"closed_by\":\"detector restart without history\",\"last\":%s}",
-                         a->evidence[0] ? a->evidence : "null");
-        if (k < 0 || (size_t)k >= sizeof ev)
-            snprintf(ev, sizeof ev, "{\"closed_by\":\"detector restart without history\"}");
-        memcpy(a->evidence, ev, sizeof a->evidence);
-        on_alert(app, a);
-        closed++;
-    }
-    if (closed)
-        log_warn("closed %zu alerts left open by the earlier detector process", closed);
+    size_t adopted = 0;
+    for (size_t i = 0; i < e.n; i++)
+        if (e.a[i].state != ALERT_CLOSE && detector_adopt(app->det, &e.a[i]) == 0)
+            adopted++;
+    if (adopted)
+        log_info("took back %zu alerts left open by the earlier detector process", adopted);
     free(e.a);
 }
 
@@ -249,7 +239,9 @@ int main(int argc, char **argv)
      * the same JSON Lines); continuing after it takes ids the earlier processes never used and
      * appends to the JSON Lines. */
     enum node_resume resume = node_resume_mode(n);
-    detect_config dc = {.params = p, .sink = on_alert, .sink_ctx = &app,
+    detect_config dc = {.params = p,
+                        .sink = on_alert,
+                        .sink_ctx = &app,
                         .source_id = node_source_id(n),
                         .first_alert_seq = resume == NODE_CONTINUE ? node_epoch(n) << 24 : 0};
     const char *zpaths = config_str(cfg, "zones");
@@ -273,7 +265,8 @@ int main(int argc, char **argv)
     }
     const char *path = config_str(cfg, "jsonl");
     if (*path) {
-        app.jsonl = strcmp(path, "-") == 0 ? stdout : fopen(path, resume == NODE_CONTINUE ? "a" : "w");
+        app.jsonl =
+            strcmp(path, "-") == 0 ? stdout : fopen(path, resume == NODE_CONTINUE ? "a" : "w");
         if (!app.jsonl) {
             log_error("jsonl: cannot open %s: %s", path, strerror(errno));
             rc = 1;
@@ -292,7 +285,7 @@ int main(int argc, char **argv)
     node_declare_input(n, WIRE_TRACK);
     node_declare_output(n, WIRE_ALERT);
     if (resume == NODE_CONTINUE)
-        close_orphans(&app);
+        adopt_open_alerts(&app);
     node_handlers h = {.on_message = on_message, .on_tick = on_tick, .on_finish = on_finish};
     rc = node_run(n, &h, &app);
 out:

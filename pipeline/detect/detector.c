@@ -51,6 +51,11 @@ struct detector {
     u64map tracks;
     u64map alerts[MAX_RULES];
     u64map repeats; /* vessel key -> alerts opened so far (as an integer in the pointer) */
+    /* Alerts an earlier process left open (detector_adopt): each waits for its rule to raise it
+     * again, or closes once quiet for close_after_s like any other alert. */
+    struct alert_rec **adopted;
+    int *adopted_rule;
+    size_t n_adopted, cap_adopted;
     rule_env env[MAX_RULES];
     void *self[MAX_RULES];
     bool enabled[MAX_RULES];
@@ -110,10 +115,10 @@ static float context_of(const detector *d, const struct alert_rec *r, char *why,
     double w = 1.0;
     why[0] = 0;
     size_t k = 0;
-#define FACTOR(name, weight)                                                                   \
-    do {                                                                                       \
-        w *= (weight);                                                                         \
-        k += (size_t)snprintf(why + k, k < cap ? cap - k : 0, "%s\"%s\"", k ? "," : "", name);  \
+#define FACTOR(name, weight)                                                                       \
+    do {                                                                                           \
+        w *= (weight);                                                                             \
+        k += (size_t)snprintf(why + k, k < cap ? cap - k : 0, "%s\"%s\"", k ? "," : "", name);     \
     } while (0)
     const uint32_t lanes = ZONE_BIT(ZONE_TSS_LANE) | ZONE_BIT(ZONE_TSS_SEPARATION);
     if ((r->zones & ZONE_BIT(ZONE_EEZ)) && !(r->zones & lanes))
@@ -140,9 +145,8 @@ static float context_of(const detector *d, const struct alert_rec *r, char *why,
 static void finish_alert(detector *d, struct alert_rec *r, int rule, const char *extra)
 {
     char why[256];
-    r->a.severity = (float)detect_param_value(d->p, detect_param_base(rule) +
-                                                        detect_param_rule_count(rule) + 1,
-                                              r->zones);
+    r->a.severity = (float)detect_param_value(
+        d->p, detect_param_base(rule) + detect_param_rule_count(rule) + 1, r->zones);
     r->a.context = context_of(d, r, why, sizeof why);
     float s = r->a.severity * r->a.confidence * r->a.context;
     r->a.score = s > 100.0f ? 100.0f : (s < 0 ? 0 : s);
@@ -159,8 +163,8 @@ static void finish_alert(detector *d, struct alert_rec *r, int rule, const char 
     for (size_t i = 1; i + 1 < n; i++)
         if (ev[i] != ' ')
             empty = false;
-    snprintf(r->a.evidence, sizeof r->a.evidence, "%.*s%s\"context\":[%s]%s%s}", (int)(n - 1),
-             ev, empty ? "" : ",", why, extra ? "," : "", extra ? extra : "");
+    snprintf(r->a.evidence, sizeof r->a.evidence, "%.*s%s\"context\":[%s]%s%s}", (int)(n - 1), ev,
+             empty ? "" : ",", why, extra ? "," : "", extra ? extra : "");
 }
 
 static void publish(detector *d, struct alert_rec *r, uint8_t state)
@@ -172,13 +176,49 @@ static void publish(detector *d, struct alert_rec *r, uint8_t state)
         d->sink(d->sink_ctx, &r->a);
 }
 
+static bool same_vessels(const wire_alert *a, const rule_alert_info *in)
+{
+    if (a->n_mmsi == 0 || in->n_mmsi == 0)
+        return a->n_mmsi == 0 && in->n_mmsi == 0 && a->track_id == in->track_id;
+    size_t n = in->n_mmsi > WIRE_ALERT_MAX_MMSI ? WIRE_ALERT_MAX_MMSI : in->n_mmsi;
+    if (n != a->n_mmsi)
+        return false;
+    for (size_t i = 0; i < n; i++) { /* a pair may come back in the other order */
+        bool found = false;
+        for (size_t j = 0; j < n && !found; j++)
+            found = a->mmsi[j] == in->mmsi[i];
+        if (!found)
+            return false;
+    }
+    return true;
+}
+
+/* The adopted alert this raise continues (same rule, same vessels), taken off the list. */
+static struct alert_rec *take_adopted(detector *d, int rule, const rule_alert_info *in)
+{
+    for (size_t i = 0; i < d->n_adopted; i++)
+        if (d->adopted_rule[i] == rule && same_vessels(&d->adopted[i]->a, in)) {
+            struct alert_rec *r = d->adopted[i];
+            d->n_adopted--;
+            d->adopted[i] = d->adopted[d->n_adopted];
+            d->adopted_rule[i] = d->adopted_rule[d->n_adopted];
+            d->st.alerts_resumed++;
+            return r;
+        }
+    return NULL;
+}
+
 bool rule_alert(rule_env *env, uint64_t subject, const rule_alert_info *in)
 {
     detector *d = env->d;
     u64map *m = &d->alerts[env->rule];
     struct alert_rec *r = u64map_get(m, subject);
-    bool opened = false;
-    if (!r) {
+    bool opened = false, resumed = false;
+    if (!r && (r = take_adopted(d, env->rule, in)) != NULL) {
+        r->subject = subject;
+        resumed = true;
+        u64map_put(m, subject, r);
+    } else if (!r) {
         r = x_calloc(1, sizeof *r);
         r->subject = subject;
         r->a.alert_id = ((uint64_t)d->source_id << 32) | ++d->alert_seq;
@@ -215,7 +255,7 @@ bool rule_alert(rule_env *env, uint64_t subject, const rule_alert_info *in)
         d->st.opened_per_rule[env->rule]++;
         d->st.open_now++;
         publish(d, r, ALERT_OPEN);
-    } else if (fabsf(r->a.score - r->last_pub_score) >= d->update_delta ||
+    } else if (resumed || fabsf(r->a.score - r->last_pub_score) >= d->update_delta ||
                (double)(r->a.end_ns - r->last_pub_ns) >= d->update_interval_ns) {
         (void)old_score;
         d->st.alerts_updated++;
@@ -224,7 +264,7 @@ bool rule_alert(rule_env *env, uint64_t subject, const rule_alert_info *in)
     return opened;
 }
 
-static void close_rec(detector *d, int rule, struct alert_rec *r, const char *extra)
+static void close_unmapped(detector *d, int rule, struct alert_rec *r, const char *extra)
 {
     if (r->a.end_ns < r->a.start_ns)
         r->a.end_ns = r->a.start_ns;
@@ -232,8 +272,70 @@ static void close_rec(detector *d, int rule, struct alert_rec *r, const char *ex
     d->st.alerts_closed++;
     d->st.open_now--;
     publish(d, r, ALERT_CLOSE);
-    u64map_del(&d->alerts[rule], r->subject);
     free(r);
+}
+
+static void close_rec(detector *d, int rule, struct alert_rec *r, const char *extra)
+{
+    u64map_del(&d->alerts[rule], r->subject);
+    close_unmapped(d, rule, r, extra);
+}
+
+/* Adopted alerts not raised again within close_after_s of their last raise close (all of them
+ * when everything = true, at the end of the stream), oldest id first. */
+static void close_adopted(detector *d, int64_t now_ns, bool everything)
+{
+    for (;;) {
+        size_t best = d->n_adopted;
+        for (size_t i = 0; i < d->n_adopted; i++)
+            if ((everything ||
+                 (double)(now_ns - d->adopted[i]->last_raised_ns) > d->close_after_ns) &&
+                (best == d->n_adopted || d->adopted[i]->a.alert_id < d->adopted[best]->a.alert_id))
+                best = i;
+        if (best == d->n_adopted)
+            return;
+        struct alert_rec *r = d->adopted[best];
+        int rule = d->adopted_rule[best];
+        d->n_adopted--;
+        d->adopted[best] = d->adopted[d->n_adopted];
+        d->adopted_rule[best] = d->adopted_rule[d->n_adopted];
+        close_unmapped(d, rule, r,
+                       everything ? "\"closed_by\":\"end_of_stream\""
+                                  : "\"closed_by\":\"not raised again after a detector restart\"");
+    }
+}
+
+int detector_adopt(detector *d, const wire_alert *a)
+{
+    int rule = detect_rule_index(a->rule);
+    if (rule < 0 || !d->enabled[rule] || a->state == ALERT_CLOSE)
+        return -1;
+    for (size_t i = 0; i < d->n_adopted; i++)
+        if (d->adopted[i]->a.alert_id == a->alert_id)
+            return -1;
+    struct alert_rec *r = x_calloc(1, sizeof *r);
+    r->a = *a;
+    r->a.state = ALERT_UPDATE;
+    r->last_raised_ns = a->end_ns;
+    r->last_pub_ns = a->end_ns;
+    r->last_pub_score = a->score;
+    /* The earlier evidence (its context included) travels as one member until the rule raises
+     * the alert again with its own. */
+    snprintf(r->rule_evidence, sizeof r->rule_evidence, "{\"before_restart\":%.*s}",
+             (int)(sizeof r->rule_evidence - 22), a->evidence[0] ? a->evidence : "null");
+    if (strlen(r->rule_evidence) + 1 >= sizeof r->rule_evidence)
+        snprintf(r->rule_evidence, sizeof r->rule_evidence, "{}");
+    uint64_t vk = vessel_key(&r->a);
+    u64map_put(&d->repeats, vk, (void *)((uintptr_t)u64map_get(&d->repeats, vk) + 1));
+    if (d->n_adopted == d->cap_adopted) {
+        d->cap_adopted = d->cap_adopted ? 2 * d->cap_adopted : 16;
+        d->adopted = x_realloc(d->adopted, d->cap_adopted * sizeof *d->adopted);
+        d->adopted_rule = x_realloc(d->adopted_rule, d->cap_adopted * sizeof *d->adopted_rule);
+    }
+    d->adopted[d->n_adopted] = r;
+    d->adopted_rule[d->n_adopted++] = rule;
+    d->st.open_now++;
+    return 0;
 }
 
 void rule_alert_close(rule_env *env, uint64_t subject, int64_t end_ns, const char *evidence)
@@ -326,8 +428,13 @@ detector *detector_create(const detect_config *cfg)
 static void forget_vessel(detector *d, struct vessel *v)
 {
     if (v->has_prev) {
-        detect_track dt = {&v->prev, &v->prev, v->first_seen_ns, v->near_anchorage, v->stopped,
-                           v->dist_anchorage_m, v->prev.dist_shore_m};
+        detect_track dt = {&v->prev,
+                           &v->prev,
+                           v->first_seen_ns,
+                           v->near_anchorage,
+                           v->stopped,
+                           v->dist_anchorage_m,
+                           v->prev.dist_shore_m};
         for (int r = 0; r < detect_rules_count; r++)
             if (d->enabled[r] && detect_rules[r]->forget)
                 detect_rules[r]->forget(d->self[r], &d->env[r], &dt,
@@ -353,6 +460,7 @@ static void sweep(detector *d, int64_t now_ns)
                 close_rec(d, r, a, NULL);
         }
     }
+    close_adopted(d, now_ns, false);
     size_t it = 0;
     uint64_t key;
     void *val;
@@ -394,11 +502,10 @@ static void update_context(detector *d, struct vessel *v, const wire_track *t)
          * after moving m metres it is at least the queried value minus m: ask again only when
          * that bound falls inside the horizon (no rule compares beyond it) and the vessel has
          * moved requery_m since the last answer. */
-        double moved = v->anch_queried ? geo_distance_m(v->anch_q_lat, v->anch_q_lon, t->lat_deg,
-                                                        t->lon_deg)
-                                       : 0;
-        if (!v->anch_queried ||
-            (moved > d->requery_m && v->anch_dist_q - moved <= d->horizon_m)) {
+        double moved = v->anch_queried
+                           ? geo_distance_m(v->anch_q_lat, v->anch_q_lon, t->lat_deg, t->lon_deg)
+                           : 0;
+        if (!v->anch_queried || (moved > d->requery_m && v->anch_dist_q - moved <= d->horizon_m)) {
             double a = d->geo.dist_to_zone_m(d->geo.ctx, t->lat_deg, t->lon_deg, ZONE_ANCHORAGE);
             double p = d->geo.dist_to_zone_m(d->geo.ctx, t->lat_deg, t->lon_deg, ZONE_PORT);
             v->dist_anchorage_m = fmin(a, p);
@@ -441,8 +548,9 @@ int detector_process(detector *d, const wire_track *t)
     }
     v->last_update_ns = t->time_ns;
     update_context(d, v, t);
-    detect_track dt = {t, v->has_prev ? &v->prev : NULL, v->first_seen_ns, v->near_anchorage,
-                       v->stopped, v->dist_anchorage_m, t->dist_shore_m};
+    detect_track dt = {
+        t,          v->has_prev ? &v->prev : NULL, v->first_seen_ns, v->near_anchorage,
+        v->stopped, v->dist_anchorage_m,           t->dist_shore_m};
     for (int r = 0; r < detect_rules_count; r++)
         if (d->enabled[r])
             detect_rules[r]->process(d->self[r], &d->env[r], &dt, v->rule_state + d->state_off[r]);
@@ -485,6 +593,7 @@ void detector_finish(detector *d)
             close_rec(d, r, list[i], "\"closed_by\":\"end_of_stream\"");
         free(list);
     }
+    close_adopted(d, d->now_ns, true);
 }
 
 void detector_destroy(detector **pd)
@@ -507,6 +616,10 @@ void detector_destroy(detector **pd)
             detect_rules[r]->destroy(&d->self[r]);
     }
     u64map_free(&d->repeats);
+    for (size_t i = 0; i < d->n_adopted; i++)
+        free(d->adopted[i]);
+    free(d->adopted);
+    free(d->adopted_rule);
     detect_params_destroy(&d->p);
     free(d);
     *pd = NULL;

@@ -831,30 +831,12 @@ static bool position_valid(const fusion_report *r)
  * manoeuvring (kn): speed changes within a reporting interval and position noise. */
 #define MANOEUVRE_MARGIN_KN 8.0
 
-/* A report that failed every gate of its MMSI but lies on one of its tracks' course line (within
- * gate_min_m of it, more further along), behind or ahead by no more than the track's speed x max_latency_s: a late
- * delivery of the same ship (satellite AIS stamped on arrival), not a second transmitter. */
-static bool track_course_line(const fusion *f, const track *t, const fusion_report *r,
-                              double *along_m)
+/* A report that failed every gate of its MMSI but is one of its tracks' ship delivered out of
+ * order (late_delivery.c): not a second transmitter. */
+static bool late_for_any(const fusion *f, int32_t head, const fusion_report *r)
 {
-    double v = hypot(t->x.v, t->y.v);
-    if (v < 0.5)
-        return false; /* at rest, late reports fall inside the gate anyway */
-    double mx, my;
-    to_local(t, r->lat_deg, r->lon_deg, &mx, &my);
-    double dx = mx - t->x.p, dy = my - t->y.p;
-    double along = (dx * t->x.v + dy * t->y.v) / v, cross = fabs(dx * t->y.v - dy * t->x.v) / v;
-    *along_m = along;
-    /* the path behind may have curved: allow 0.3 x the distance along it (17 deg) */
-    return cross <= f->cfg.gate_min_m + 0.3 * fabs(along) &&
-           fabs(along) <= v * f->cfg.max_latency_s + f->cfg.gate_min_m;
-}
-
-static bool on_course_line(const fusion *f, int32_t head, const fusion_report *r)
-{
-    double along;
     for (int32_t i = head; i >= 0; i = f->tr[i].next_same)
-        if (track_course_line(f, &f->tr[i], r, &along))
+        if (fusion_internal_late_delivery(f, &f->tr[i], r))
             return true;
     return false;
 }
@@ -865,7 +847,7 @@ static int position_in(fusion *f, const fusion_report *r)
     uint64_t *head = u64map_get(&f->by_mmsi, r->mmsi);
     int32_t best = -1;
     double best_chi2 = INFINITY;
-    bool reacquire = false;
+    bool reacquire = false, too_fast = false;
     if (head) {
         for (int32_t i = (int32_t)*head; i >= 0; i = f->tr[i].next_same) {
             const track *t = &f->tr[i];
@@ -886,6 +868,9 @@ static int position_in(fusion *f, const fusion_report *r)
                 best = i;
                 best_chi2 = chi2;
                 reacquire = !pass;
+                /* faster than the vessel goes, by its own report and by the track's motion */
+                too_fast = implied_kn > fmax(own_kn, hypot(t->x.v, t->y.v) / GEO_MPS_PER_KN) +
+                                            MANOEUVRE_MARGIN_KN;
             }
         }
     }
@@ -896,10 +881,17 @@ static int position_in(fusion *f, const fusion_report *r)
             f->stats.ignored++; /* a delayed copy far older than the track: nothing to add */
             return 0;
         }
-        double along;
-        if (reacquire && f->cfg.max_latency_s > 0 && track_course_line(f, t, r, &along) &&
-            along < -f->cfg.gate_min_m) {
-            f->stats.out_of_order++; /* behind the track on its own course: a late delivery */
+        if (reacquire && fusion_internal_late_behind(f, t, r)) {
+            f->stats.out_of_order++; /* on the path the track already took: a late delivery */
+            return 0;
+        }
+        /* Ahead on the track's course (or a turn from it), but further than the vessel could
+         * have gone since the track's report: that report was the late one (satellite AIS
+         * stamped on arrival: AMSA's exactEarth logs, 2.6 km "in" 102 s of a 13 kn ship).
+         * Re-acquiring would publish a jump no ship made; the track waits for a report that
+         * joins it, or times out and starts afresh. */
+        if (reacquire && too_fast && fusion_internal_late_delivery(f, t, r)) {
+            f->stats.out_of_order++;
             return 0;
         }
         if (reacquire)
@@ -907,7 +899,7 @@ static int position_in(fusion *f, const fusion_report *r)
         else
             track_update(f, t, r->time_ns, r->lat_deg, r->lon_deg, r->sog_kn, r->cog_deg, sigma, 0.3);
     } else {
-        if (head && f->cfg.max_latency_s > 0 && on_course_line(f, (int32_t)*head, r)) {
+        if (head && late_for_any(f, (int32_t)*head, r)) {
             f->stats.out_of_order++;
             return 0;
         }
@@ -943,6 +935,7 @@ static int position_in(fusion *f, const fusion_report *r)
                 apply_pending_static(f, t);
         }
     }
+    fusion_internal_path_add(f, t, r->lat_deg, r->lon_deg, r->time_ns);
     t->ais_class = (uint8_t)r->ais_class;
     t->nav_status = r->nav_status;
     t->sog_kn = r->sog_kn;

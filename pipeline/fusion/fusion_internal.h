@@ -11,6 +11,13 @@ typedef struct kf_axis {
     double pp, pv, vv;
 } kf_axis;
 
+/* A point of a track's recent path (late_delivery.c): a position the track accepted. */
+#define TRACK_PATH_VERTICES 12
+typedef struct path_vertex {
+    int32_t lat_e7, lon_e7; /* 1e-7 degree (1 cm) */
+    int64_t t_ns;
+} path_vertex;
+
 typedef struct track {
     uint32_t id;
     uint32_t mmsi;             /* 0 for radar tracks */
@@ -40,6 +47,9 @@ typedef struct track {
     uint8_t state, ais_class, nav_status, ship_type;
     uint8_t flags_split, in_coverage, published, hits;
     char name[21], callsign[8], destination[21];
+    /* Recent path, oldest first from path_head (a ring), for reports delivered late. */
+    path_vertex path[TRACK_PATH_VERTICES];
+    uint8_t path_n, path_head;
 } track;
 
 typedef struct station {
@@ -96,6 +106,15 @@ void track_update(fusion *f, track *t, int64_t time_ns, double lat, double lon, 
 void track_position(const track *t, double *lat, double *lon);
 bool publishable(const fusion *f, const track *t);
 uint64_t fusion_internal_grid_key(double lat, double lon);
+/* Late deliveries (late_delivery.c). */
+/* Remember an accepted position on the track's path. */
+void fusion_internal_path_add(const fusion *f, track *t, double lat, double lon, int64_t time_ns);
+/* r (failing the track's gate) was sent before the track's latest position and delivered late:
+ * it lies on the path the track already took. */
+bool fusion_internal_late_behind(const fusion *f, const track *t, const fusion_report *r);
+/* r is the same ship as t delivered out of order, before or after the track's latest position:
+ * on its path, or on a turn (or straight course) joining them within max_latency_s of travel. */
+bool fusion_internal_late_delivery(const fusion *f, const track *t, const fusion_report *r);
 /* Mark every track of mmsi as heard by the station (a duplicate still widens coverage). */
 void fusion_internal_credit_station(fusion *f, uint32_t mmsi, uint32_t station_id);
 

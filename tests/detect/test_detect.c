@@ -1263,10 +1263,86 @@ struct group {
     const char *name;
     void (*fn)(void);
 };
+/* A detector restarted without its history takes back the alerts its predecessor left open:
+ * same id while the rule raises it again, a quiet one closes saying so, none is raised twice. */
+static void test_adopt(void)
+{
+    collected c = {0};
+    detector *d = make_detector(NULL, &c, NULL);
+    wire_track t = make_track(1, 235000001, 9.40, -79.00, 32, 90, T0_NS);
+    t.dist_shore_m = 3000;
+    t.ship_type = 0;
+    run_track(d, &t, 900, 10);
+    wire_track q = make_track(2, 235000002, 9.50, -79.10, 35, 90, T0_NS);
+    q.dist_shore_m = 3000;
+    q.ship_type = 0;
+    run_track(d, &q, 900, 10);
+    CHECK(count_alerts(&c, "fast_near_coast", ALERT_OPEN) == 2);
+    wire_alert fast = *last_alert(&c, "fast_near_coast", -1), quiet = fast;
+    for (size_t i = 0; i < c.n; i++)
+        if (c.v[i].n_mmsi && c.v[i].mmsi[0] == 235000002)
+            quiet = c.v[i];
+    for (size_t i = 0; i < c.n; i++)
+        if (c.v[i].n_mmsi && c.v[i].mmsi[0] == 235000001)
+            fast = c.v[i];
+    CHECK(fast.mmsi[0] == 235000001 && quiet.mmsi[0] == 235000002);
+    detector_destroy(&d); /* killed: neither alert closed */
+    collected_free(&c);
+
+    d = make_detector(NULL, &c, NULL);
+    CHECK(detector_adopt(d, &fast) == 0);
+    CHECK(detector_adopt(d, &fast) == -1); /* once */
+    CHECK(detector_adopt(d, &quiet) == 0);
+    wire_alert closed = fast;
+    closed.state = ALERT_CLOSE;
+    closed.alert_id++;
+    CHECK(detector_adopt(d, &closed) == -1);
+    wire_alert unknown = fast;
+    snprintf(unknown.rule, sizeof unknown.rule, "no_such_rule");
+    unknown.alert_id += 100;
+    CHECK(detector_adopt(d, &unknown) == -1);
+    detect_stats st;
+    detector_stats(d, &st);
+    CHECK(st.open_now == 2);
+    /* The fast boat goes on: its alert continues under its id; the other is never heard again. */
+    run_track(d, &t, 600, 10);
+    CHECK(count_alerts(&c, "fast_near_coast", ALERT_OPEN) == 0);
+    const wire_alert *u = last_alert(&c, "fast_near_coast", ALERT_UPDATE);
+    CHECK(u && u->alert_id == fast.alert_id && u->start_ns == fast.start_ns);
+    CHECK(u && !strstr(u->evidence, "before_restart"));
+    /* close_after_s (1800 s) after the quiet one's last raise, it closes saying why. */
+    run_track(d, &t, 1800, 10);
+    const wire_alert *qc = last_alert(&c, "fast_near_coast", ALERT_CLOSE);
+    CHECK(qc && qc->alert_id == quiet.alert_id && strstr(qc->evidence, "not raised again") &&
+          strstr(qc->evidence, "before_restart"));
+    CHECK(count_alerts(&c, "fast_near_coast", ALERT_CLOSE) == 1);
+    /* The fast boat slows: its alert closes once, with its own id. */
+    t.sog_kn = 12;
+    run_track(d, &t, 60, 10);
+    CHECK(count_alerts(&c, "fast_near_coast", ALERT_CLOSE) == 2);
+    const wire_alert *fc = last_alert(&c, "fast_near_coast", ALERT_CLOSE);
+    CHECK(fc && fc->alert_id == fast.alert_id);
+    detector_stats(d, &st);
+    CHECK(st.alerts_resumed == 1 && st.alerts_opened == 0 && st.open_now == 0);
+    detector_destroy(&d);
+    collected_free(&c);
+
+    /* Adopted and never raised again before the end of the stream: closed there. */
+    d = make_detector(NULL, &c, NULL);
+    CHECK(detector_adopt(d, &quiet) == 0);
+    detector_finish(d);
+    CHECK(count_alerts(&c, NULL, ALERT_CLOSE) == 1);
+    fc = last_alert(&c, NULL, ALERT_CLOSE);
+    CHECK(fc && fc->alert_id == quiet.alert_id && strstr(fc->evidence, "end_of_stream"));
+    detector_destroy(&d);
+    collected_free(&c);
+}
+
 static const struct group groups[] = {
     {"params", test_params},
     {"registry", test_registry},
     {"lifecycle", test_lifecycle},
+    {"adopt", test_adopt},
     {"determinism", test_determinism},
     {"json", test_json},
     {"invalid_mmsi", test_invalid_mmsi},

@@ -480,6 +480,116 @@ static void test_out_of_order_delivery(void)
     fusion_destroy(&f);
 }
 
+/* The same delivery on a turning ship (AMSA's exactEarth log, MMSI 503613000 off Fremantle): 7 kn
+ * turning 75 deg to starboard over 6 min, a report every 10 s of which a satellite pass delivers
+ * fourteen in five bursts, stamped on arrival: the first burst carries the reports from before,
+ * during and after the turn, later bursts fill in between.  No straight course line joins them:
+ * one track all the same.  A second transmitter 5 km abeam still splits. */
+static void test_out_of_order_turn(void)
+{
+    sink s = {0};
+    fusion_config c = fusion_config_default();
+    c.emit = on_track;
+    c.emit_ctx = &s;
+    c.max_latency_s = 3600;
+    fusion *f = fusion_create(&c);
+    double lat[61], lon[61], cog[61];
+    lat[0] = -32.2;
+    lon[0] = 115.76;
+    for (int k = 0; k <= 60; k++) { /* true positions, 10 s apart */
+        cog[k] = 210 + 75 * fmin(1.0, k / 36.0);
+        if (k < 60)
+            geo_destination(lat[k], lon[k], cog[k], 7 * GEO_MPS_PER_KN * 10, &lat[k + 1],
+                            &lon[k + 1]);
+    }
+    /* {arrival time (s after T0), index of the true report} */
+    const int delivery[][2] = {{0, 0},    {1, 24},   {2, 26},   {5, 58},   {15, 52},
+                               {16, 54},  {123, 9},  {124, 11}, {140, 36}, {141, 38},
+                               {170, 44}, {171, 46}, {200, 60}, {230, 17}};
+    int n = (int)(sizeof delivery / sizeof delivery[0]);
+    int64_t t = T0;
+    for (int i = 0; i < n; i++) {
+        int k = delivery[i][1];
+        t = T0 + delivery[i][0] * NS;
+        fusion_report a = pos(503613000, t, lat[k], lon[k], 7, cog[k]);
+        fusion_report_in(f, &a);
+    }
+    CHECK(fusion_get_stats(f)->splits == 0);
+    CHECK(fusion_get_stats(f)->out_of_order > 0);
+    const wire_track *w = find_mmsi(&s, 503613000, 0);
+    CHECK(w && !(w->flags & TRACK_FLAG_SPLIT));
+    double blat, blon; /* 5 km abeam of the ship's final course, on the same course */
+    geo_destination(lat[60], lon[60], cog[60] + 90, 5000, &blat, &blon);
+    fusion_report b = pos(503613000, t + 3 * NS, blat, blon, 7, cog[60]);
+    fusion_report_in(f, &b);
+    CHECK(fusion_get_stats(f)->splits == 1);
+    fusion_destroy(&f);
+}
+
+/* Satellite AIS stamped on arrival: the track's first report had waited longest, the next one
+ * is 2.6 km ahead on the ship's course "102 s" later (13 kn ship: 49.8 kn by the stamps).  That
+ * is the track's report delivered late, not a jump: no re-acquisition there.  The same distance
+ * abeam is no late delivery: the track re-acquires it (position_jump's to judge). */
+static void test_late_track_report(void)
+{
+    for (int abeam = 0; abeam < 2; abeam++) {
+        sink s = {0};
+        fusion_config c = fusion_config_default();
+        c.emit = on_track;
+        c.emit_ctx = &s;
+        c.max_latency_s = 7200;
+        fusion *f = fusion_create(&c);
+        fusion_report a = pos(248708000, T0, -17.2267, 167.8919, 13, 5);
+        fusion_report_in(f, &a);
+        double lat, lon;
+        geo_destination(-17.2267, 167.8919, abeam ? 95 : 5, 2600, &lat, &lon);
+        fusion_report b = pos(248708000, T0 + 102 * NS, lat, lon, 13, 5);
+        fusion_report_in(f, &b);
+        const wire_track *w = find_mmsi(&s, 248708000, 0);
+        CHECK(w != NULL);
+        CHECK(fusion_get_stats(f)->splits == 0);
+        if (w && !abeam) {
+            CHECK(fusion_get_stats(f)->out_of_order == 1);
+            CHECK(fabs(w->lat_deg + 17.2267) < 1e-4); /* still where the track was */
+        } else if (w) {
+            CHECK(fusion_get_stats(f)->out_of_order == 0);
+            CHECK(fabs(w->lat_deg - lat) < 1e-4 && fabs(w->lon_deg - lon) < 1e-4);
+        }
+        fusion_destroy(&f);
+    }
+}
+
+/* Late reports of a ship that doubled back: a ferry leaving on course 090, turning round and
+ * coming back along its route 15 min later, heard after a gap.  Reports on the outbound path
+ * but with the homebound course are news, not late deliveries: the track follows them. */
+static void test_retrace_not_late(void)
+{
+    sink s = {0};
+    fusion_config c = fusion_config_default();
+    c.emit = on_track;
+    c.emit_ctx = &s;
+    fusion *f = fusion_create(&c);
+    double lat = 8.9, lon = -79.5;
+    int64_t t = T0;
+    for (int k = 0; k < 60; k++, t += 10 * NS) { /* out: 10 kn east for 10 min */
+        geo_destination(lat, lon, 90, 10 * GEO_MPS_PER_KN * 10, &lat, &lon);
+        fusion_report a = pos(352000040, t, lat, lon, 10, 90);
+        fusion_report_in(f, &a);
+    }
+    t += 120 * NS; /* turned round, unheard for 2 min, then back west along the same line */
+    uint64_t before = fusion_get_stats(f)->out_of_order;
+    for (int k = 0; k < 30; k++, t += 10 * NS) {
+        geo_destination(lat, lon, 270, 10 * GEO_MPS_PER_KN * 10, &lat, &lon);
+        fusion_report a = pos(352000040, t, lat, lon, 10, 270);
+        fusion_report_in(f, &a);
+    }
+    CHECK(fusion_get_stats(f)->out_of_order == before);
+    CHECK(fusion_get_stats(f)->splits == 0);
+    const wire_track *w = find_mmsi(&s, 352000040, 0);
+    CHECK(w && fabs(w->lat_deg - lat) < 0.001 && fabs(w->lon_deg - lon) < 0.001);
+    fusion_destroy(&f);
+}
+
 /* A ferry and two pilot boats moored together at one pier (within 30 m), each seen by the
  * radar: every target belongs to the cluster, none is dark. */
 static void test_radar_moored_cluster(void)
@@ -626,6 +736,9 @@ int main(int argc, char **argv)
     test_radar_moored_cluster();
     test_radar_stop_dead();
     test_out_of_order_delivery();
+    test_out_of_order_turn();
+    test_retrace_not_late();
+    test_late_track_report();
     test_radar_berthing();
     test_manoeuvre_no_split();
     test_restore();

@@ -57,13 +57,14 @@ read -r lines good badck badtalker trunc < "$work/expected"
 echo "expected: $lines lines, $good AIS sentences, $badck bad checksums, $badtalker bad talkers," \
   "$trunc cut short"
 
-# nmea_input, read by a tap
-"$tap" --sub ">ipc://$work/run/nmea_input" --topics ais,stats --timeout_s 10 > "$work/out.jsonl" \
-  2> "$work/tap.log" &
+# nmea_input, read by a tap to its end of stream: the node waits (eos_linger_s) until the tap has
+# it, so a tap behind on a loaded machine still gets every message and the final counts.
+"$tap" --sub ">ipc://$work/run/nmea_input" --topics ais,stats --timeout_s 60 --until_eos 1 \
+  > "$work/out.jsonl" 2> "$work/tap.log" &
 tappid=$!
 sleep 0.3
 rc=0
-"$node" --subscribers 1 --eos_linger_s 1 --stats_interval_s 0.5 --inputs "file:$file" "$@" \
+"$node" --subscribers 1 --eos_linger_s 30 --stats_interval_s 0.5 --inputs "file:$file" "$@" \
   2> "$work/node.log" || rc=$?
 wait "$tappid" || true
 tappid=

@@ -71,7 +71,7 @@ enum detect_param_type { DP_REAL = 0, DP_BOOL = 1, DP_STR = 2 };
 
 /* One parameter, as a configuration front end needs it. */
 typedef struct detect_param_info {
-    const char *key;  /* "<rule>.<name>", e.g. "loitering.max_sog_kn" */
+    const char *key; /* "<rule>.<name>", e.g. "loitering.max_sog_kn" */
     enum detect_param_type type;
     const char *def;  /* default as text */
     double min, max;  /* range of DP_REAL values */
@@ -124,9 +124,9 @@ typedef struct detect_config {
     detect_geo geo;              /* all members may be NULL */
     detect_sink sink;            /* may be NULL (counts only) */
     void *sink_ctx;
-    uint32_t source_id;          /* high 32 bits of alert ids: unique per detector source */
-    uint32_t first_alert_seq;    /* low 32 bits start after this (a restarted detector that
-                                    continues: ids never repeat an earlier process's) */
+    uint32_t source_id;       /* high 32 bits of alert ids: unique per detector source */
+    uint32_t first_alert_seq; /* low 32 bits start after this (a restarted detector that
+                                 continues: ids never repeat an earlier process's) */
 } detect_config;
 
 /* Validates the parameters (string lists, hysteresis order) and returns NULL with one logged
@@ -139,6 +139,12 @@ int detector_process(detector *d, const wire_track *t);
 /* Advance the event-time clock without a track (a heartbeat or EOS header time): runs the
  * periodic sweeps (ongoing gaps, stale alerts) due by now_ns. */
 void detector_advance(detector *d, int64_t now_ns);
+/* Take back an alert an earlier process of this detector published and left open (read from its
+ * journal after a restart without history).  The alert keeps its id: when its rule raises it
+ * again for the same vessels it continues as an update; if it is not raised again within
+ * close_after_s of its last raise it closes, saying so.  Returns 0, or -1 when the alert is
+ * closed, already adopted, or of a rule unknown or disabled here. */
+int detector_adopt(detector *d, const wire_alert *a);
 /* End of stream: a final sweep at the newest event time, then close every open alert. */
 void detector_finish(detector *d);
 void detector_destroy(detector **d);
@@ -146,13 +152,15 @@ void detector_destroy(detector **d);
 typedef struct detect_stats {
     uint64_t tracks_in, tracks_refused;
     uint64_t alerts_opened, alerts_updated, alerts_closed;
+    uint64_t alerts_resumed; /* adopted alerts raised again (detector_adopt) */
     uint64_t opened_per_rule[32];
     uint64_t open_now;
     uint64_t vessels; /* tracks currently held */
 } detect_stats;
 void detector_stats(const detector *d, detect_stats *out);
 
-/* ---- helpers shared with the node and tests ---------------------------------------------------- */
+/* ---- helpers shared with the node and tests ----------------------------------------------------
+ */
 
 /* JSON Lines record of an alert: {"rule","state","alert_id","mmsi" (integer, list or null),
  * "track_id","start","end" (ISO 8601 UTC),"lat","lon","score","severity","confidence",

@@ -73,9 +73,9 @@ typedef struct fusion_config {
     double dedupe_window_s;      /* 5: same payload within this is the same transmission; 0 off */
     /* 1800: how late a report may arrive (s); 0 off.  Satellite AIS stamped on arrival
      * delivers a ship's positions minutes out of order, and terrestrial networks now and then
-     * relay a report a quarter of an hour late (DMA's Kattegat log): one on the track's own
-     * course line, behind or ahead of it by no more than its speed x this, is the same ship,
-     * not a second transmitter. */
+     * relay a report a quarter of an hour late (DMA's Kattegat log): one on the path the track
+     * took in this time, or on a turn (or the course line) joining it to the track within its
+     * speed x this, is the same ship, not a second transmitter (late_delivery.c). */
     double max_latency_s;
     double snapshot_interval_s;  /* 60: snapshot of every live track; 0 off */
     double min_update_interval_s;/* 0: emit every position update; > 0 throttles per track */
@@ -162,7 +162,7 @@ typedef struct fusion_stats {
     uint64_t tracks_created, tracks_removed;
     uint64_t radar_reports, radar_invalid, radar_associations, dark_published;
     uint64_t radar_reused;    /* target numbers ARPA reused for a new target */
-    uint64_t out_of_order;    /* reports on a track's course line, delivered late (max_latency_s) */
+    uint64_t out_of_order;    /* reports of a track's ship delivered out of order (max_latency_s) */
     uint64_t emitted;
     uint32_t live_tracks;     /* AIS tracks alive */
     uint32_t live_radar;      /* radar tracks alive */
