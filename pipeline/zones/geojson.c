@@ -17,8 +17,9 @@
 #include <sys/stat.h>
 
 static const char *const kind_names[ZONE_KIND_COUNT] = {
-    "eez", "territorial_sea", "contiguous_zone", "canal_approach", "anchorage",
-    "tss_lane", "tss_separation", "port", "land", "navigable_water", "land_extent",
+    "eez",       "territorial_sea", "contiguous_zone", "canal_approach",
+    "anchorage", "tss_lane",        "tss_separation",  "port",
+    "land",      "navigable_water", "land_extent",
 };
 
 const char *zone_kind_name(enum zone_kind kind)
@@ -40,12 +41,12 @@ struct load_ctx {
     char err[256];
 };
 
-#define FAIL(c, ...) (snprintf((c)->err, sizeof (c)->err, __VA_ARGS__), -1)
+#define FAIL(c, ...) (snprintf((c)->err, sizeof(c)->err, __VA_ARGS__), -1)
 
 static int read_position(struct load_ctx *c, json_t *pos, double *lon, double *lat)
 {
-    if (!json_is_array(pos) || json_array_size(pos) < 2 || !json_is_number(json_array_get(pos, 0)) ||
-        !json_is_number(json_array_get(pos, 1)))
+    if (!json_is_array(pos) || json_array_size(pos) < 2 ||
+        !json_is_number(json_array_get(pos, 0)) || !json_is_number(json_array_get(pos, 1)))
         return FAIL(c, "a position is not [lon, lat]");
     *lon = json_number_value(json_array_get(pos, 0));
     *lat = json_number_value(json_array_get(pos, 1));
@@ -54,7 +55,7 @@ static int read_position(struct load_ctx *c, json_t *pos, double *lon, double *l
     return 0;
 }
 
-static int add_ring(struct load_ctx *c, int feature, json_t *ring, double bbox[4])
+static int add_ring(struct load_ctx *c, int feature, bool hole, json_t *ring, double bbox[4])
 {
     if (!json_is_array(ring))
         return FAIL(c, "a ring is not an array of positions");
@@ -74,19 +75,23 @@ static int add_ring(struct load_ctx *c, int feature, json_t *ring, double bbox[4
         } else if (lon != prev_lon || lat != prev_lat) {
             if (fabs(lon - prev_lon) > 180)
                 return FAIL(c, "a ring crosses the antimeridian (not supported)");
-            zones_internal_add_edge(c->z, feature, prev_lon, prev_lat, lon, lat);
+            zones_internal_add_edge(c->z, feature, hole, prev_lon, prev_lat, lon, lat);
             distinct++;
         }
-        if (lon < bbox[1]) bbox[1] = lon;
-        if (lon > bbox[3]) bbox[3] = lon;
-        if (lat < bbox[0]) bbox[0] = lat;
-        if (lat > bbox[2]) bbox[2] = lat;
+        if (lon < bbox[1])
+            bbox[1] = lon;
+        if (lon > bbox[3])
+            bbox[3] = lon;
+        if (lat < bbox[0])
+            bbox[0] = lat;
+        if (lat > bbox[2])
+            bbox[2] = lat;
         prev_lon = lon;
         prev_lat = lat;
     }
     if (n && (prev_lon != first_lon || prev_lat != first_lat)) {
         /* RFC 7946 wants closed rings; close an open one rather than refuse it. */
-        zones_internal_add_edge(c->z, feature, prev_lon, prev_lat, first_lon, first_lat);
+        zones_internal_add_edge(c->z, feature, hole, prev_lon, prev_lat, first_lon, first_lat);
     } else if (distinct > 1) {
         distinct--; /* the closing position repeats the first */
     }
@@ -103,7 +108,7 @@ static int add_polygon(struct load_ctx *c, int feature, json_t *rings, double bb
     json_t *ring;
     json_array_foreach(rings, i, ring)
     {
-        if (add_ring(c, feature, ring, bbox) != 0)
+        if (add_ring(c, feature, i > 0, ring, bbox) != 0)
             return -1;
     }
     return 0;
@@ -205,8 +210,10 @@ int zones_add_geojson(zones *z, const char *text, size_t len, const char *origin
         index = 0;
         rc = add_feature(&c, root, 0);
     } else {
-        rc = FAIL(&c, "type %.30s: expected FeatureCollection or Feature (zones need a \"kind\" "
-                      "property)", json_string_value(type));
+        rc = FAIL(&c,
+                  "type %.30s: expected FeatureCollection or Feature (zones need a \"kind\" "
+                  "property)",
+                  json_string_value(type));
     }
     json_decref(root);
     if (rc != 0) {
@@ -286,7 +293,8 @@ int zones_add_path(zones *z, const char *path)
     size_t n = 0;
     struct dirent *e;
     while ((e = readdir(d)) != NULL) {
-        if (e->d_name[0] == '.' || !(has_suffix(e->d_name, ".geojson") || has_suffix(e->d_name, ".json")))
+        if (e->d_name[0] == '.' ||
+            !(has_suffix(e->d_name, ".geojson") || has_suffix(e->d_name, ".json")))
             continue;
         names = x_realloc(names, (n + 1) * sizeof *names);
         size_t k = strlen(path) + strlen(e->d_name) + 2;

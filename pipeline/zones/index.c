@@ -4,8 +4,9 @@
  *   clamped to 0.005..0.5 deg and to at most 4 million cells.  For the shipped Panama set
  *   (about 60 k edges over 12 x 11 deg) cells are about 0.025 deg (2.8 km), and a coastal cell
  *   holds a few dozen edges.
- * - Whether a cell's reference point (near its centre) is inside a feature is decided once per feature by a scanline over the
- *   cell-centre rows (half-open rule on edge end points), which costs O(edges + cells).
+ * - Whether a cell's reference point (near its centre) is inside a feature is decided once per
+ * feature by a scanline over the cell-centre rows (half-open rule on edge end points), which costs
+ * O(edges + cells).
  * - A point query counts the crossings between the cell centre and the point with the edges of
  *   that cell only: every edge crossing that segment must meet the (convex) cell.
  */
@@ -43,8 +44,8 @@ void zones_destroy(zones **pz)
     *pz = NULL;
 }
 
-int zones_internal_add_feature(zones *z, enum zone_kind kind, const char *name,
-                               const char *source, int feature_index, float direction_deg)
+int zones_internal_add_feature(zones *z, enum zone_kind kind, const char *name, const char *source,
+                               int feature_index, float direction_deg)
 {
     if (z->nfeat == z->cap_feat) {
         z->cap_feat = z->cap_feat ? 2 * z->cap_feat : 16;
@@ -60,14 +61,14 @@ int zones_internal_add_feature(zones *z, enum zone_kind kind, const char *name,
     return (int)z->nfeat++;
 }
 
-void zones_internal_add_edge(zones *z, int feature, double lon0, double lat0, double lon1,
-                             double lat1)
+void zones_internal_add_edge(zones *z, int feature, bool hole, double lon0, double lat0,
+                             double lon1, double lat1)
 {
     if (z->nedges == z->cap_edges) {
         z->cap_edges = z->cap_edges ? 2 * z->cap_edges : 1024;
         z->edges = x_realloc(z->edges, z->cap_edges * sizeof *z->edges);
     }
-    z->edges[z->nedges++] = (zedge){lon0, lat0, lon1, lat1, feature};
+    z->edges[z->nedges++] = (zedge){lon0, lat0, lon1, lat1, feature, hole};
 }
 
 void zones_internal_truncate(zones *z, size_t nfeat, size_t nedges)
@@ -100,7 +101,7 @@ uint32_t zones_kinds_loaded(const zones *z)
 typedef struct pair {
     uint32_t cell;
     int32_t feature;
-    uint32_t edge;  /* edge id, or UINT32_MAX for a centre-inside marker */
+    uint32_t edge; /* edge id, or UINT32_MAX for a centre-inside marker */
 } pair;
 
 typedef struct pairs {
@@ -423,9 +424,10 @@ static inline double box_dist2(double lon, double lat, double x0, double y0, dou
  * cells) are searched outward from the point's block; a block, and then a cell, is opened only
  * when it holds edges of those kinds and its box is nearer than the best edge so far, and the
  * search stops when a whole ring lies beyond the best.  Exact: the same edges as a cell-by-cell
- * search win, only the empty or too-far cells are skipped (far offshore that is nearly all). */
-static double nearest_edge(const zones *z, double lat, double lon, uint32_t kind_mask, double max_m,
-                           int *feature)
+ * search win, only the empty or too-far cells are skipped (far offshore that is nearly all).
+ * outer_only skips the edges of inner rings (holes). */
+static double nearest_edge(const zones *z, double lat, double lon, uint32_t kind_mask,
+                           bool outer_only, double max_m, int *feature)
 {
     const double kx = GEO_M_PER_DEG * cos(geo_rad(lat)), ky = GEO_M_PER_DEG;
     const double cd = z->cell_deg, bd = cd * ZONES_BLOCK;
@@ -451,8 +453,10 @@ static double nearest_edge(const zones *z, double lat, double lon, uint32_t kind
             if (br < 0 || br >= z->brows)
                 continue;
             bool edge_row = br == bj - ring || br == bj + ring;
-            for (int bc = bi - ring; bc <= bi + ring; bc += (edge_row || ring == 0) ? 1 : 2 * ring) {
-                if (bc < 0 || bc >= z->bcols || !(z->block_kinds[(size_t)br * z->bcols + bc] & mask))
+            for (int bc = bi - ring; bc <= bi + ring;
+                 bc += (edge_row || ring == 0) ? 1 : 2 * ring) {
+                if (bc < 0 || bc >= z->bcols ||
+                    !(z->block_kinds[(size_t)br * z->bcols + bc] & mask))
                     continue;
                 double bx0 = z->lon0 + bc * bd, by0 = z->lat0 + br * bd;
                 double bb = box_dist2(lon, lat, bx0, by0, bx0 + bd, by0 + bd, kx, ky);
@@ -475,6 +479,8 @@ static double nearest_edge(const zones *z, double lat, double lon, uint32_t kind
                                 continue;
                             for (uint32_t k = 0; k < en->edge_count; k++) {
                                 const zedge *ed = &z->edges[z->cell_edges[en->edge_start + k]];
+                                if (outer_only && ed->hole)
+                                    continue;
                                 double d2 = seg_dist2((ed->x0 - lon) * kx, (ed->y0 - lat) * ky,
                                                       (ed->x1 - lon) * kx, (ed->y1 - lat) * ky);
                                 if (d2 < best2) {
@@ -509,14 +515,14 @@ double zones_distance_m(const zones *z, double lat, double lon, uint32_t kind_ma
             *feature = inside[0];
         return 0.0;
     }
-    return nearest_edge(z, lat, lon, kind_mask, max_m > 0 ? max_m : INFINITY, feature);
+    return nearest_edge(z, lat, lon, kind_mask, false, max_m > 0 ? max_m : INFINITY, feature);
 }
 
 double zones_edge_distance_m(const zones *z, double lat, double lon, double max_m)
 {
     if (!z->cols)
         return INFINITY;
-    return nearest_edge(z, lat, lon, ZONE_MASK_ALL, max_m > 0 ? max_m : INFINITY, NULL);
+    return nearest_edge(z, lat, lon, ZONE_MASK_ALL, false, max_m > 0 ? max_m : INFINITY, NULL);
 }
 
 /* Inside the land extent: a land_extent feature when any is loaded, else the bounding box of a
@@ -528,7 +534,7 @@ static bool land_known(const zones *z, double lat, double lon, double *edge_m)
         if (zones_find(z, lat, lon, ZONE_BIT(ZONE_LAND_EXTENT), NULL, 0) == 0)
             return false;
         if (edge_m)
-            *edge_m = nearest_edge(z, lat, lon, ZONE_BIT(ZONE_LAND_EXTENT), INFINITY, NULL);
+            *edge_m = nearest_edge(z, lat, lon, ZONE_BIT(ZONE_LAND_EXTENT), false, INFINITY, NULL);
         return true;
     }
     const double kx = GEO_M_PER_DEG * cos(geo_rad(lat)), ky = GEO_M_PER_DEG;
@@ -562,7 +568,7 @@ double zones_dist_shore_m(const zones *z, double lat, double lon)
         return NAN;
     if ((z->kinds_loaded & ZONE_BIT(ZONE_NAVIGABLE_WATER)) &&
         zones_find(z, lat, lon, ZONE_BIT(ZONE_NAVIGABLE_WATER), NULL, 0) > 0) {
-        double d = nearest_edge(z, lat, lon, ZONE_BIT(ZONE_NAVIGABLE_WATER), 1e6, NULL);
+        double d = nearest_edge(z, lat, lon, ZONE_BIT(ZONE_NAVIGABLE_WATER), false, 1e6, NULL);
         return isfinite(d) && d > 1.0 ? d : 1.0; /* afloat, however close to the bank */
     }
     double d = zones_distance_m(z, lat, lon, ZONE_BIT(ZONE_LAND), 1e6, NULL);
@@ -577,6 +583,10 @@ double zones_inland_m(const zones *z, double lat, double lon, double max_m)
         return NAN;
     if (!(zones_mask_at(z, lat, lon) & ZONE_BIT(ZONE_LAND)))
         return 0.0;
-    return nearest_edge(z, lat, lon, ZONE_BIT(ZONE_LAND) | ZONE_BIT(ZONE_NAVIGABLE_WATER),
+    /* Only water a ship can reach from the sea is a berth: the coast (the outer rings of the land
+     * features) and navigable water.  Holes in the land are inland lakes and reservoirs (Lake
+     * Alajuela behind Madden Dam lies 77 m above the sea); the navigable ones, Gatun and
+     * Miraflores Lakes, are covered by navigable_water features. */
+    return nearest_edge(z, lat, lon, ZONE_BIT(ZONE_LAND) | ZONE_BIT(ZONE_NAVIGABLE_WATER), true,
                         max_m > 0 ? max_m : INFINITY, NULL);
 }

@@ -4,11 +4,13 @@
 
 #include "centinela/zones.h"
 
+#include <stdbool.h>
 #include <stdint.h>
 
 typedef struct zedge {
     double x0, y0, x1, y1; /* lon, lat degrees */
     int32_t feature;
+    uint8_t hole; /* an inner ring (a lake inside land, an island inside a zone) */
 } zedge;
 
 /* One feature present in one grid cell. */
@@ -47,8 +49,8 @@ struct zones {
 /* Append one feature's rings (called by the loader); returns the feature index. */
 int zones_internal_add_feature(struct zones *z, enum zone_kind kind, const char *name,
                                const char *source, int feature_index, float direction_deg);
-void zones_internal_add_edge(struct zones *z, int feature, double lon0, double lat0, double lon1,
-                             double lat1);
+void zones_internal_add_edge(struct zones *z, int feature, bool hole, double lon0, double lat0,
+                             double lon1, double lat1);
 /* Drop features and edges beyond the given counts (rollback of a refused file). */
 void zones_internal_truncate(struct zones *z, size_t nfeat, size_t nedges);
 

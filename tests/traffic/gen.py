@@ -163,7 +163,8 @@ class Vessel:
         self.mmsi, self.kind, self.cls, self.ship_type = mmsi, kind, cls, ship_type
         self.name, self.callsign, self.imo, self.dims = name, callsign, imo, dims
         self.track, self.rng = track, rng
-        self.t_on, self.t_off = track.t[0], track.end
+        self.t_on = track.t[0]
+        self._t_off = None  # transmitter switched off for good; None: at the end of the track
         self.silent = []  # [(t0, t1)] transmitter off
         self.spoof = []  # [(t0, t1, lat, lon)] reported position replaced
         self.renames = []  # [(t, name, callsign)] static data changes
@@ -172,6 +173,18 @@ class Vessel:
         self.ais = True
         self.draught = 8.0
         self.finished = False  # the track already ends where the vessel leaves the picture
+
+    @property
+    def t_off(self):
+        """When the transmitter falls silent for good: the end of the track unless an event sets
+        it.  Read at the end, so a voyage extended after the vessel was added (the event vessels
+        sail on to an anchorage) keeps transmitting to its end instead of vanishing mid-voyage
+        inside coverage, a gap no truth records."""
+        return self.track.end if self._t_off is None else self._t_off
+
+    @t_off.setter
+    def t_off(self, t):
+        self._t_off = t
 
 
 # ---------------------------------------------------------------------------------------------
@@ -516,10 +529,12 @@ def inject(w, per_rule):
     def slot(k):  # spread events over the period, k = 0..per_rule-1
         return t0 + (k + 0.5) * dur / per_rule + rng.uniform(-2, 2) * 3600
 
-    def truth(rule, mmsi, ts, te, lat, lon, path=None, also=()):
+    def truth(rule, mmsi, ts, te, lat, lon, path=None, also=(), also_end=None):
+        """also_end: the rules in also may be raised until then (default te)."""
         w.truth.append({"rule": rule, "mmsi": mmsi, "start": iso(ts), "end": iso(te), "start_s": ts,
                         "end_s": te, "lat": round(lat, 5), "lon": round(lon, 5),
-                        "path": path or [[round(lat, 5), round(lon, 5)]], "also": list(also)})
+                        "path": path or [[round(lat, 5), round(lon, 5)]], "also": list(also),
+                        "also_end_s": te if also_end is None else also_end})
 
     def sailing(start, pts, sp, t, kind, ship_type=70, cls="A", mids=None):
         vr = w.vrng()
@@ -539,7 +554,10 @@ def inject(w, per_rule):
         g1 = g0 + rng.uniform(1.0, 2.0) * 3600
         v.silent.append((g0, g1))
         la, lo = v.track.state(g0)[:2]
-        truth("ais_gap", v.mmsi, g0, g1, la, lo)
+        # sailing on dark through the Flamenco radar's coverage: a radar track with no AIS is a
+        # dark target, rightly (the path is where it sailed while silent)
+        dark = [[round(x, 5) for x in v.track.state(g0 + f * (g1 - g0))[:2]] for f in np.linspace(0, 1, 13)]
+        truth("ais_gap", v.mmsi, g0, g1, la, lo, path=dark, also=["dark_target"])
 
         # encounter: two ships drift side by side at sea for ~3 h (< 500 m, < 2 kn)
         t = slot(k)
@@ -570,7 +588,6 @@ def inject(w, per_rule):
         v.track.go([geo.offset(*spot, rng.uniform(0, 360), 0.6 * KN_MS * hrs * 3600)], 0.6)
         l1 = v.track.end
         v.track.go([came_from], 12)
-        v.t_off = v.track.end
         truth("loitering", v.mmsi, l0, l1, *spot)
 
         # position_jump: a ship's reports jump ~30 NM away for two reports (spoofing)
@@ -594,7 +611,11 @@ def inject(w, per_rule):
         clone.t_off = c1
         clone.name, clone.callsign, clone.imo = real.name, real.callsign, real.imo
         clone.finished = True  # the second transmitter falls silent where it is
-        truth("mmsi_conflict", real.mmsi, c0, c1, 8.80, -79.49, also=["position_jump", "ais_gap"])
+        # the ship that carried it sails on down the lane with no AIS: under the radar, rightly a
+        # dark target (the path is where it sails from the start to the end of its track)
+        path = [[round(x, 5) for x in ct.state(c0 + f * (ct.end - c0))[:2]] for f in np.linspace(0, 1, 13)]
+        truth("mmsi_conflict", real.mmsi, c0, c1, 8.80, -79.49, path=path,
+              also=["position_jump", "ais_gap", "dark_target"], also_end=ct.end)
 
         # identity_change: name and call sign change mid-voyage
         t = slot(k)

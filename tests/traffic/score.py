@@ -6,9 +6,9 @@
 Runs the launcher on a private config in a fresh temporary directory (its own run_dir, so
 parallel runs never collide), reads the detector's JSON Lines, and matches every alert to the
 ground truth of gen.py: same rule, time windows overlapping within a 30-minute tolerance, and
-the same MMSI (any of a list) or, for radar-only truth (mmsi null), the alert within 5 km of the
-truth's path.  An alert of a rule an event legitimately also raises ("also" in the truth) is
-neither true nor false.  Prints per-rule precision and recall, false alerts per 1,000
+the same MMSI (any of a list) or, for radar-only truth (mmsi null) or a radar-only alert, the
+alert within 5 km of the truth's path.  An alert of a rule an event legitimately also raises
+("also" in the truth) is neither true nor false.  Prints per-rule precision and recall, false alerts per 1,000
 vessel-hours (vessel-hours: sum over MMSIs of the time between their first and last received
 report), and writes the false alerts with their evidence and a per-cause summary.
 
@@ -120,11 +120,13 @@ def seg_dist_km(lat, lon, path):
     return best
 
 
-def matches(alert, tr):
+def matches(alert, tr, also=False):
+    """also: matching a rule the event also raises, possibly until its also_end_s."""
     a0, a1 = parse_iso(alert["start"]), parse_iso(alert["end"])
-    if a1 < tr["start_s"] - TIME_TOL_S or a0 > tr["end_s"] + TIME_TOL_S:
+    end_s = tr.get("also_end_s", tr["end_s"]) if also else tr["end_s"]
+    if a1 < tr["start_s"] - TIME_TOL_S or a0 > end_s + TIME_TOL_S:
         return False
-    if tr["mmsi"] is None:
+    if tr["mmsi"] is None or alert.get("mmsi") is None:  # radar-only truth or radar-only alert
         if alert.get("lat") is None:
             return False
         return seg_dist_km(alert["lat"], alert["lon"], tr["path"]) <= DIST_TOL_KM
@@ -144,7 +146,7 @@ def score(alerts, truth, kinds, vh):
             per[r]["tp_alerts"] += 1
             found.update(hit)
             continue
-        if any(r in t.get("also", []) and matches(a, t) for t in truth):
+        if any(r in t.get("also", []) and matches(a, t, also=True) for t in truth):
             per[r]["excused"] += 1
             continue
         ms = sorted(mmsis(a.get("mmsi")))

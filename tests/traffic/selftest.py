@@ -74,6 +74,11 @@ def test_matching():
         {"rule": "encounter", "mmsi": [1, 2], "start_s": t0, "end_s": t0 + 7200, "path": [[8.4, -79.2]], "also": ["loitering"]},
         {"rule": "dark_target", "mmsi": None, "start_s": t0, "end_s": t0 + 1800,
          "path": [[8.60, -79.30], [8.78, -79.42]], "also": []},
+        {"rule": "ais_gap", "mmsi": 353000001, "start_s": t0 + 5 * 3600, "end_s": t0 + 6 * 3600,
+         "path": [[8.45, -79.39], [8.75, -79.43]], "also": ["dark_target"]},  # sails on dark
+        {"rule": "mmsi_conflict", "mmsi": 354000002, "start_s": t0 + 10 * 3600, "end_s": t0 + 11 * 3600,
+         "also_end_s": t0 + 14 * 3600, "path": [[8.80, -79.49], [8.0, -79.47]],
+         "also": ["dark_target"]},  # the clone's ship sails on dark for 3 h more
     ]
 
     def al(rule, mmsi, ts, te, lat, lon):
@@ -89,12 +94,17 @@ def test_matching():
         al("dark_target", None, t0 + 900, t0 + 1200, 8.69, -79.38),  # 2.5 km off the path
         al("dark_target", None, t0 + 900, t0 + 1200, 8.69, -79.26),  # ~15 km off: false
         al("tss_violation", 5, t0, t0, 8.0, -79.4),  # no truth: false
+        al("dark_target", None, t0 + 5.5 * 3600, t0 + 5.6 * 3600, 8.70, -79.42),  # the gap's ship: excused
+        al("dark_target", None, t0 + 5.5 * 3600, t0 + 5.6 * 3600, 8.20, -79.00),  # far from its path: false
+        al("dark_target", None, t0 + 13 * 3600, t0 + 13.1 * 3600, 8.30, -79.48),  # the clone's ship: excused
+        al("mmsi_conflict", 354000002, t0 + 13 * 3600, t0 + 13 * 3600, 8.30, -79.48),  # 2 h after: false
     ]
     per, false = score.score(alerts, truth, {}, 1000.0)
     check(per["ais_gap"]["tp_alerts"] == 1 and per["ais_gap"]["found"] == 1, "gap matched within tolerance")
     check(per["encounter"]["found"] == 1 and per["loitering"]["excused"] == 1, "pair and excused rule")
     check(per["dark_target"]["tp_alerts"] == 1 and per["dark_target"]["found"] == 1, "radar-only by distance")
-    check(len(false) == 4, "four false alerts, got %d" % len(false))
+    check(per["dark_target"]["excused"] == 2, "radar-only alerts on a dark ship's path excused by \"also\"")
+    check(len(false) == 6, "six false alerts, got %d" % len(false))
 
 
 def main():

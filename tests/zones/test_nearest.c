@@ -1,6 +1,7 @@
 /* The nearest-edge search (block level over the cell grid) against brute force over every edge
  * of the shipped Panama zones: distances to shore and to any zone edge agree to rounding at
- * random points inland, on the coast and far offshore, inside and outside the grid.
+ * random points inland, on the coast and far offshore, inside and outside the grid; and the
+ * inland distance (coast and navigable water, lakes' shores left out).
  *
  *   test_zones_nearest <configs/zones> */
 #include "zones_internal.h"
@@ -22,11 +23,12 @@ static double seg_dist(double lat, double lon, const zedge *e)
     return sqrt(x * x + y * y);
 }
 
-static double brute(const zones *z, double lat, double lon, uint32_t mask)
+static double brute(const zones *z, double lat, double lon, uint32_t mask, bool outer_only)
 {
     double best = INFINITY;
     for (size_t i = 0; i < z->nedges; i++)
-        if (mask & ZONE_BIT(z->feat[z->edges[i].feature].kind)) {
+        if ((mask & ZONE_BIT(z->feat[z->edges[i].feature].kind)) &&
+            !(outer_only && z->edges[i].hole)) {
             double d = seg_dist(lat, lon, &z->edges[i]);
             if (d < best)
                 best = d;
@@ -49,7 +51,7 @@ int main(int argc, char **argv)
         double lat = 2.0 + 14 * u, lon = -87.0 + 14 * v; /* beyond the grid on every side */
         double shore = zones_dist_shore_m(z, lat, lon);
         bool on_land = zones_mask_at(z, lat, lon) & ZONE_BIT(ZONE_LAND);
-        double want = on_land ? 0 : brute(z, lat, lon, ZONE_BIT(ZONE_LAND));
+        double want = on_land ? 0 : brute(z, lat, lon, ZONE_BIT(ZONE_LAND), false);
         /* unknown (NaN) only outside the land extent or where land beyond it could be nearer;
          * navigable water measures to its own banks */
         if (zones_mask_at(z, lat, lon) & ZONE_BIT(ZONE_NAVIGABLE_WATER))
@@ -64,8 +66,19 @@ int main(int argc, char **argv)
                     want);
             fails++;
         }
+        /* inland: to the coast or navigable water, never to a lake's shore (a hole) */
+        if (on_land) {
+            double inland = zones_inland_m(z, lat, lon, 0);
+            double want_i =
+                brute(z, lat, lon, ZONE_BIT(ZONE_LAND) | ZONE_BIT(ZONE_NAVIGABLE_WATER), true);
+            if (fabs(inland - want_i) > 1e-6 * (1 + want_i)) {
+                fprintf(stderr, "inland at %.5f %.5f: %.3f m, brute force %.3f m\n", lat, lon,
+                        inland, want_i);
+                fails++;
+            }
+        }
         double edge = zones_edge_distance_m(z, lat, lon, 0);
-        double want_e = brute(z, lat, lon, ZONE_MASK_ALL);
+        double want_e = brute(z, lat, lon, ZONE_MASK_ALL, false);
         if (fabs(edge - want_e) > 1e-6 * (1 + want_e)) {
             fprintf(stderr, "edge at %.5f %.5f: %.3f m, brute force %.3f m\n", lat, lon, edge,
                     want_e);

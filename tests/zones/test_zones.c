@@ -171,6 +171,11 @@ static void test_panama(const char *dir)
         CHECK(zones_inland_m(z, canal[i][0], canal[i][1], 0) == 0);
     }
     CHECK(zones_inland_m(z, 9.10, -79.30, 0) > 5000);
+    /* Lake Alajuela (9.2344 N 79.5756 W) is a hole of the land, but 77 m above the sea behind
+     * Madden Dam: its west shore is no berth, the coast and the canal are kilometres away */
+    CHECK(!(zones_mask_at(z, 9.2344, -79.5756) & ZONE_BIT(ZONE_LAND)));
+    CHECK(zones_mask_at(z, 9.25, -79.60) & ZONE_BIT(ZONE_LAND));
+    CHECK(zones_inland_m(z, 9.25, -79.60, 0) > 5000);
     /* outside the Panama land data (the Seine at Vernon, Nicaragua's coast): unknown */
     CHECK(isnan(zones_dist_shore_m(z, 49.09, 1.49)));
     CHECK(isnan(zones_dist_shore_m(z, 12.0, -83.5)));
@@ -195,7 +200,10 @@ static void test_extent_and_water(void)
         "  "
         "\"geometry\":{\"type\":\"Polygon\",\"coordinates\":[[[-75.6,8.45],[-75.4,8.45],[-75.4,8."
         "55],"
-        "[-75.6,8.55],[-75.6,8.45]]]}}]}";
+        "[-75.6,8.55],[-75.6,8.45]]]}},"
+        " {\"type\":\"Feature\",\"properties\":{\"kind\":\"land\",\"name\":\"with a lake\"},"
+        "  \"geometry\":{\"type\":\"Polygon\",\"coordinates\":[[[-74,8],[-73,8],[-73,9],[-74,9],"
+        "[-74,8]],[[-73.6,8.4],[-73.4,8.4],[-73.4,8.6],[-73.6,8.6],[-73.6,8.4]]]}}]}";
     zones *z = zones_create();
     CHECK(zones_add_geojson(z, square_with_hole, strlen(square_with_hole), "synthetic") == 0);
     CHECK(zones_add_geojson(z, extent, strlen(extent), "extent") == 0);
@@ -218,6 +226,12 @@ static void test_extent_and_water(void)
     /* beside the cut on land: inland only as far as the cut's bank */
     CHECK_NEAR(zones_inland_m(z, 8.57, -75.5, 0), 0.02 * GEO_M_PER_DEG, 100);
     CHECK(zones_inland_m(z, 8.5, -77.0, 0) == 0); /* at sea */
+    /* beside a lake inside the land: as far inland as the coast (0.35 deg west), the lake's
+     * shore 0.05 deg east is no berth; on the lake itself: not land */
+    CHECK(zones_mask_at(z, 8.5, -73.65) & ZONE_BIT(ZONE_LAND));
+    CHECK_NEAR(zones_inland_m(z, 8.5, -73.65, 0), 0.35 * GEO_M_PER_DEG * cos(geo_rad(8.5)), 500);
+    CHECK(!(zones_mask_at(z, 8.5, -73.5) & ZONE_BIT(ZONE_LAND)));
+    CHECK(zones_inland_m(z, 8.5, -73.5, 0) == 0);
     zones_destroy(&z);
 }
 

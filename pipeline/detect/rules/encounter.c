@@ -4,7 +4,8 @@
  * both slower than max_sog_kn (2 kn), for min_duration_s (2 h), at least min_anchorage_dist_m
  * (10 km) from an anchorage.  Small craft (known length below small_max_length_m, class B
  * without a length, or radar-only tracks) meet faster and closer: the small-craft variant needs
- * small_max_dist_m (200 m) for small_min_duration_s (30 min).  Radar-only tracks take part, so
+ * small_max_dist_m (200 m) for small_min_duration_s (30 min); two small craft are paired by that
+ * variant only.  Radar-only tracks take part, so
  * a dark boat alongside a fishing vessel is found; the alert's mmsi list then holds only the
  * AIS party.
  *
@@ -295,7 +296,10 @@ static void process(void *self, rule_env *env, const detect_track *v, void *stat
                 p->lat = (c->lat + o->lat) / 2;
                 p->lon = (c->lon + o->lon) / 2;
                 p->zones = z;
-                if (d < max_d) {
+                /* Two small craft are alongside only within small_max_dist_m: two yachts
+                 * resting 400 m apart off a beach (class B reports no "at anchor") are not a
+                 * transfer, so the vessel variant needs a party that is not small. */
+                if (d < max_d && !(c->small && o->small)) {
                     if (!p->first_ns || t->time_ns - p->last_ns > brk)
                         p->first_ns = t->time_ns;
                     p->last_ns = t->time_ns;

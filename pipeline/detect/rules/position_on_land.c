@@ -3,10 +3,12 @@
  * On land means TRACK_FLAG_ON_LAND from fusion's land mask or the land zone bit, outside
  * navigable water (the canal channel, locks and lakes, harbour basins and marinas: the zones
  * drop the land bit there), ports and canal approach channels; and, when the geography can say
- * (detect_geo.inland_m), at least min_inland_m from the nearest water.  Coarse land masks such
- * as the 1:10 m OSM polygons put quays, marinas, causeways and river banks hundreds of metres
- * inside "land" (moored ferries at Almirante, yachts in Shelter Bay, tugs at the Amador
- * causeway); a spoofed or corrupted position lands kilometres inland.  AtoN, base stations
+ * (detect_geo.inland_m), at least min_inland_m from the nearest plausible berth: the coast or
+ * navigable water, the water a ship can reach from the sea.  Coarse land masks such as the
+ * 1:10 m OSM polygons put quays, marinas, causeways and river banks hundreds of metres inside
+ * "land" (moored ferries at Almirante, yachts in Shelter Bay, tugs at the Amador causeway); a
+ * spoofed or corrupted position lands kilometres inland, and the shore of an inland lake (Lake
+ * Alajuela behind Madden Dam) is no berth: it does not excuse a position.  AtoN, base stations
  * and SAR aircraft are excluded.  min_reports consecutive states on land are needed; the alert
  * closes at the first state back at sea. */
 #include "../rule.h"
@@ -17,8 +19,8 @@ enum { P_MIN_REPORTS, P_MIN_INLAND_M, P_REFRESH_S };
 static const detect_param_spec params[] = {
     {"min_reports", DP_REAL, "2", 1, 100, "consecutive states on land before the alert"},
     {"min_inland_m", DP_REAL, "1000", 0, 50000,
-     "at least this far from the nearest water (m), when the zones know it: nearer is a berth "
-     "or the error of a coarse land mask"},
+     "at least this far from the coast or navigable water (m), when the zones know it: nearer "
+     "is a berth or the error of a coarse land mask; inland lakes' shores do not count"},
     {"refresh_s", DP_REAL, "60", 1, 86400, "extend the open alert at most this often (s)"},
     {NULL, 0, NULL, 0, 0, NULL},
 };
@@ -56,7 +58,8 @@ static void process(void *self, rule_env *env, const detect_track *v, void *stat
     s->last_ns = t->time_ns;
     if (s->count < rule_param(env, t->zones, P_MIN_REPORTS))
         return;
-    if (s->last_raise_ns && t->time_ns - s->last_raise_ns < S_TO_NS(rule_param(env, t->zones, P_REFRESH_S)) &&
+    if (s->last_raise_ns &&
+        t->time_ns - s->last_raise_ns < S_TO_NS(rule_param(env, t->zones, P_REFRESH_S)) &&
         rule_alert_is_open(env, SUBJECT_TRACK(t->track_id)))
         return;
     s->last_raise_ns = t->time_ns;
@@ -64,9 +67,8 @@ static void process(void *self, rule_env *env, const detect_track *v, void *stat
     rule_info_track(&a, t);
     a.start_ns = s->first_ns;
     char ev[200];
-    snprintf(ev, sizeof ev,
-             "{\"reports_on_land\":%u,\"inland_m\":%.0f,\"source\":\"%s\"}", s->count,
-             isfinite(inland_m) ? inland_m : (isinf(inland_m) ? 50000.0 : -1.0),
+    snprintf(ev, sizeof ev, "{\"reports_on_land\":%u,\"inland_m\":%.0f,\"source\":\"%s\"}",
+             s->count, isfinite(inland_m) ? inland_m : (isinf(inland_m) ? 50000.0 : -1.0),
              (t->flags & TRACK_FLAG_ON_LAND) ? "land_mask" : "land_zone");
     a.evidence = ev;
     rule_alert(env, SUBJECT_TRACK(t->track_id), &a);

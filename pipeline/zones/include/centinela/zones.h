@@ -57,10 +57,10 @@ int zone_kind_parse(const char *name);
 
 typedef struct zone_info {
     enum zone_kind kind;
-    const char *name;      /* "" when the feature has none */
-    const char *source;    /* file (or origin) it came from */
-    int feature_index;     /* position of the feature in its file, from 0 */
-    float direction_deg;   /* tss_lane traffic direction, NaN for other kinds */
+    const char *name;    /* "" when the feature has none */
+    const char *source;  /* file (or origin) it came from */
+    int feature_index;   /* position of the feature in its file, from 0 */
+    float direction_deg; /* tss_lane traffic direction, NaN for other kinds */
     double min_lat_deg, min_lon_deg, max_lat_deg, max_lon_deg; /* bounding box */
 } zone_info;
 
@@ -108,9 +108,12 @@ double zones_edge_distance_m(const zones *z, double lat_deg, double lon_deg, dou
  * farther than the edge of that extent (land beyond it, not loaded, could be nearer).  Inside
  * navigable water: the distance to the edge of that water. */
 double zones_dist_shore_m(const zones *z, double lat_deg, double lon_deg);
-/* How far inland a point is: 0 at sea or in navigable water, else the distance (m) to the
- * nearest boundary of land or navigable water (a lower bound where land features meet at a
- * border), searched to max_m (INFINITY beyond).  NaN when no land is loaded. */
+/* How far inland a point is: 0 at sea, in navigable water or in a hole of the land (a lake),
+ * else the distance (m) to the nearest water a ship can reach from the sea: the outer boundary
+ * of land (the coast; a lower bound where land features meet at a border) or navigable water.
+ * Holes in land features are inland lakes and do not count: a position beside a reservoir is
+ * as far inland as the coast is.  Searched to max_m (INFINITY beyond).  NaN when no land is
+ * loaded. */
 double zones_inland_m(const zones *z, double lat_deg, double lon_deg, double max_m);
 /* True when the point is inside the land extent (see zones_dist_shore_m). */
 bool zones_land_known(const zones *z, double lat_deg, double lon_deg);
