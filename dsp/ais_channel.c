@@ -1448,6 +1448,15 @@ static void sic_search(ais_channel *c, int64_t i0, int64_t i1, size_t na)
 
 /* decode_complex on a copy of the samples from which the burst e was softly subtracted; the
  * attempt reported in *out */
+/* A burst of a pair that decoded: subtract it exactly, then search what is left. */
+static void sic_take(ais_channel *c, const sic_est *e)
+{
+    int64_t i0, i1;
+    size_t na;
+    if (sic_subtract_frame(c, e->s0, e->w, e->pol, e->payload, e->nb, &i0, &i1, &na) >= 0)
+        sic_search(c, i0, i1, na);
+}
+
 static void sic_try_under(ais_channel *c, const sic_est *e, const candidate *cd, sic_est *out)
 {
     float complex *x = c->xc;
@@ -1543,22 +1552,14 @@ static void sic_pair(ais_channel *c, const candidate *cd)
                 break;
             reached = 1;
             if (eb->ok) { /* the other decoded: subtract it, then search what is left */
-                int64_t i0, i1;
-                size_t na;
-                if (sic_subtract_frame(c, eb->s0, eb->w, eb->pol, eb->payload, eb->nb, &i0, &i1,
-                                       &na) >= 0)
-                    sic_search(c, i0, i1, na);
+                sic_take(c, eb);
                 break;
             }
             sic_try_under(c, eb, cd, ea);
             if (!ea->reached)
                 break;
             if (ea->ok) {
-                int64_t i0, i1;
-                size_t na;
-                if (sic_subtract_frame(c, ea->s0, ea->w, ea->pol, ea->payload, ea->nb, &i0, &i1,
-                                       &na) >= 0)
-                    sic_search(c, i0, i1, na);
+                sic_take(c, ea);
                 break;
             }
         }
