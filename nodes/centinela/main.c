@@ -282,24 +282,20 @@ static void print_progress(struct child *cs, int n, double started, long long *l
 static void drain_stats(void *sub, struct child *cs, int n)
 {
     uint8_t *frame = NULL;
+    char *json = NULL;
     for (;;) {
-        char topic[16];
-        if (zmq_recv(sub, topic, sizeof topic, ZMQ_DONTWAIT) < 0)
-            break;
-        if (!frame)
-            frame = x_malloc(WIRE_STATS_MAX + WIRE_HEADER_LEN + 1);
-        int more = 0;
-        size_t sz = sizeof more;
-        zmq_getsockopt(sub, ZMQ_RCVMORE, &more, &sz);
-        if (!more)
-            continue;
-        int k = zmq_recv(sub, frame, WIRE_STATS_MAX + WIRE_HEADER_LEN, 0);
+        if (!frame) {
+            frame = x_malloc(WIRE_MAX_FRAME);
+            json = x_malloc(WIRE_STATS_MAX + 1);
+        }
         wire_header h;
-        if (k < 0 || k > WIRE_STATS_MAX + WIRE_HEADER_LEN ||
-            wire_header_decode(frame, (size_t)k, &h) != WIRE_OK || h.type != WIRE_STATS)
+        int got = node_recv_stats(sub, frame, &h, json, WIRE_STATS_MAX + 1);
+        if (got == 0)
+            break;
+        if (got < 0)
             continue;
         json_error_t e;
-        json_t *o = json_loadb((const char *)frame + WIRE_HEADER_LEN, h.payload_len, 0, &e);
+        json_t *o = json_loads(json, 0, &e);
         const char *section = json_string_value(json_object_get(o, "section"));
         for (int i = 0; section && i < n; i++) {
             if (strcmp(cs[i].gn->section, section) == 0) {
@@ -311,6 +307,7 @@ static void drain_stats(void *sub, struct child *cs, int n)
         json_decref(o);
     }
     free(frame);
+    free(json);
 }
 
 /* A figure that moves whenever any node does anything: counters, event time, restarts. */
@@ -403,7 +400,8 @@ static void print_summary(struct child *cs, int n, double elapsed)
     for (int i = 0; i < n; i++) {
         if (stat_int(cs[i].stats, "counters", "rows_messages") < 0)
             continue;
-        printf("archived by %s%s:", cs[i].gn->section, cs[i].restarts ? " since its last restart" : "");
+        printf("archived by %s%s:", cs[i].gn->section,
+               cs[i].restarts ? " since its last restart" : "");
         for (size_t t = 0; t < sizeof tables / sizeof *tables; t++) {
             char key[32];
             snprintf(key, sizeof key, "rows_%s", tables[t]);
@@ -595,10 +593,8 @@ int main(int argc, char **argv)
     sc.sa_flags = SA_RESTART | SA_NOCLDSTOP;
     sigaction(SIGCHLD, &sc, NULL);
 
-    void *zctx = zmq_ctx_new();
-    void *sub = zctx ? zmq_socket(zctx, ZMQ_SUB) : NULL;
-    if (!sub || zmq_setsockopt(sub, ZMQ_SUBSCRIBE, "stats", 5) != 0) {
-        log_error("zmq: %s", zmq_strerror(errno));
+    void *zctx = NULL, *sub = NULL;
+    if (node_open_stats_sub("", &zctx, &sub) < 0) {
         graph_free(&g);
         config_destroy(&cfg);
         return 1;

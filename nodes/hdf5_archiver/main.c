@@ -186,16 +186,7 @@ static int open_stats_socket(archiver *a, const char *endpoints)
 {
     if (!*endpoints)
         return 0;
-    a->zctx = zmq_ctx_new();
-    a->stats_sock = a->zctx ? zmq_socket(a->zctx, ZMQ_SUB) : NULL;
-    int linger_ms = 0;
-    if (!a->stats_sock ||
-        zmq_setsockopt(a->stats_sock, ZMQ_LINGER, &linger_ms, sizeof linger_ms) != 0 ||
-        zmq_setsockopt(a->stats_sock, ZMQ_SUBSCRIBE, "stats", 5) != 0) {
-        log_error("stats socket: %s", zmq_strerror(errno));
-        return -1;
-    }
-    return node_attach(a->stats_sock, endpoints, false) < 0 ? -1 : 0;
+    return node_open_stats_sub(endpoints, &a->zctx, &a->stats_sock) < 0 ? -1 : 0;
 }
 
 /* The last sequence number of each publisher among the newest rows of one table. */

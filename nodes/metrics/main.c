@@ -140,16 +140,7 @@ static int open_stats_socket(app *a, const char *endpoints)
         log_error("stats_sub is empty: no node to expose");
         return -1;
     }
-    a->zctx = zmq_ctx_new();
-    a->stats_sock = a->zctx ? zmq_socket(a->zctx, ZMQ_SUB) : NULL;
-    int linger_ms = 0;
-    if (!a->stats_sock ||
-        zmq_setsockopt(a->stats_sock, ZMQ_LINGER, &linger_ms, sizeof linger_ms) != 0 ||
-        zmq_setsockopt(a->stats_sock, ZMQ_SUBSCRIBE, "stats", 5) != 0) {
-        log_error("stats socket: %s", zmq_strerror(errno));
-        return -1;
-    }
-    return node_attach(a->stats_sock, endpoints, false) <= 0 ? -1 : 0;
+    return node_open_stats_sub(endpoints, &a->zctx, &a->stats_sock) <= 0 ? -1 : 0;
 }
 
 /* Take every stats message waiting (up to wait_ms for the first). */

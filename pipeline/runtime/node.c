@@ -143,6 +143,26 @@ static double now_s(void)
     return (double)ts.tv_sec + ts.tv_nsec * 1e-9;
 }
 
+int node_open_stats_sub(const char *endpoints, void **zctx, void **sock)
+{
+    *zctx = zmq_ctx_new();
+    *sock = *zctx ? zmq_socket(*zctx, ZMQ_SUB) : NULL;
+    int linger_ms = 0, attached = -1;
+    if (!*sock || zmq_setsockopt(*sock, ZMQ_LINGER, &linger_ms, sizeof linger_ms) != 0 ||
+        zmq_setsockopt(*sock, ZMQ_SUBSCRIBE, "stats", 5) != 0)
+        log_error("stats socket: %s", zmq_strerror(errno));
+    else
+        attached = node_attach(*sock, endpoints, false);
+    if (attached < 0) {
+        if (*sock)
+            zmq_close(*sock);
+        if (*zctx)
+            zmq_ctx_term(*zctx);
+        *sock = *zctx = NULL;
+    }
+    return attached;
+}
+
 int node_recv_stats(void *sock, uint8_t *frame, wire_header *h, char *json, size_t cap)
 {
     char topic[16];

@@ -125,6 +125,10 @@ void node_publish_stats(node *n);
  * when none waits, -1 for a malformed or foreign message (drained and skipped).  frame is
  * scratch of WIRE_MAX_FRAME bytes. */
 int node_recv_stats(void *sock, uint8_t *frame, wire_header *h, char *json, size_t cap);
+/* Open such a socket: a SUB on "stats" in a ZeroMQ context of its own, attached to endpoints
+ * (bare ones connect), linger 0.  Returns the count attached with *zctx and *sock set (the caller
+ * closes both), or -1 (logged; nothing left open). */
+int node_open_stats_sub(const char *endpoints, void **zctx, void **sock);
 
 /* Endpoint helpers, exposed for the launcher and the tap. */
 /* Expand ${run_dir} in s; result malloc'd. */
