@@ -40,6 +40,15 @@ static void on_track(void *ctx, const wire_track *t)
         s->last[s->n_last++] = *t;
 }
 
+/* The default configuration with its track states collected into s. */
+static fusion_config config_into(sink *s)
+{
+    fusion_config c = fusion_config_default();
+    c.emit = on_track;
+    c.emit_ctx = s;
+    return c;
+}
+
 static const wire_track *find_mmsi(const sink *s, uint32_t mmsi, int nth)
 {
     for (int i = 0; i < s->n_last; i++)
@@ -172,9 +181,7 @@ static void test_dedupe(void)
 {
     sink s = {0};
     fusion_station_config st[2] = {{11, 8.95, -79.55, 0}, {12, 9.35, -79.9, 0}};
-    fusion_config c = fusion_config_default();
-    c.emit = on_track;
-    c.emit_ctx = &s;
+    fusion_config c = config_into(&s);
     c.stations = st;
     c.n_stations = 2;
     fusion *f = fusion_create(&c);
@@ -459,9 +466,7 @@ static void test_radar_berthing(void)
 static void test_out_of_order_delivery(void)
 {
     sink s = {0};
-    fusion_config c = fusion_config_default();
-    c.emit = on_track;
-    c.emit_ctx = &s;
+    fusion_config c = config_into(&s);
     c.max_latency_s = 3600;
     fusion *f = fusion_create(&c);
     const int order[] = {0, 3, 5, 2, 4, 6, 1, 8, 7, 10, 9, 12, 11, 14, 13};
@@ -488,9 +493,7 @@ static void test_out_of_order_delivery(void)
 static void test_out_of_order_turn(void)
 {
     sink s = {0};
-    fusion_config c = fusion_config_default();
-    c.emit = on_track;
-    c.emit_ctx = &s;
+    fusion_config c = config_into(&s);
     c.max_latency_s = 3600;
     fusion *f = fusion_create(&c);
     double lat[61], lon[61], cog[61];
@@ -534,9 +537,7 @@ static void test_late_track_report(void)
 {
     for (int abeam = 0; abeam < 2; abeam++) {
         sink s = {0};
-        fusion_config c = fusion_config_default();
-        c.emit = on_track;
-        c.emit_ctx = &s;
+        fusion_config c = config_into(&s);
         c.max_latency_s = 7200;
         fusion *f = fusion_create(&c);
         fusion_report a = pos(248708000, T0, -17.2267, 167.8919, 13, 5);
@@ -565,9 +566,7 @@ static void test_late_track_report(void)
 static void test_retrace_not_late(void)
 {
     sink s = {0};
-    fusion_config c = fusion_config_default();
-    c.emit = on_track;
-    c.emit_ctx = &s;
+    fusion_config c = config_into(&s);
     fusion *f = fusion_create(&c);
     double lat = 8.9, lon = -79.5;
     int64_t t = T0;
