@@ -39,6 +39,7 @@ struct load_ctx {
     struct zones *z;
     const char *origin;
     char err[256];
+    bool no_shore; /* the feature being read: a land feature with "shore": false */
 };
 
 #define FAIL(c, ...) (snprintf((c)->err, sizeof(c)->err, __VA_ARGS__), -1)
@@ -108,7 +109,7 @@ static int add_polygon(struct load_ctx *c, int feature, json_t *rings, double bb
     json_t *ring;
     json_array_foreach(rings, i, ring)
     {
-        if (add_ring(c, feature, i > 0, ring, bbox) != 0)
+        if (add_ring(c, feature, i > 0 || c->no_shore, ring, bbox) != 0)
             return -1;
     }
     return 0;
@@ -139,6 +140,14 @@ static int add_feature(struct load_ctx *c, json_t *f, int index)
             return FAIL(c, "tss_lane needs \"direction_deg\" between 0 and 360");
         dir = (float)json_number_value(jdir);
     }
+    /* "shore": false marks inland water filled in as land (a reservoir behind a dam): inside it
+     * a position is on land, and its edges are no coast, so no berth (zones_inland_m). */
+    json_t *jshore = json_object_get(props, "shore");
+    if (jshore && !json_is_boolean(jshore))
+        return FAIL(c, "\"shore\" is not true or false");
+    if (jshore && kind != ZONE_LAND)
+        return FAIL(c, "\"shore\" applies to land features only");
+    c->no_shore = jshore && json_is_false(jshore);
     json_t *geom = json_object_get(f, "geometry");
     json_t *gtype = json_is_object(geom) ? json_object_get(geom, "type") : NULL;
     json_t *coords = json_is_object(geom) ? json_object_get(geom, "coordinates") : NULL;

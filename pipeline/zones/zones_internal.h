@@ -10,7 +10,8 @@
 typedef struct zedge {
     double x0, y0, x1, y1; /* lon, lat degrees */
     int32_t feature;
-    uint8_t hole; /* an inner ring (a lake inside land, an island inside a zone) */
+    uint8_t hole; /* an inner ring (a lake inside land, an island inside a zone), or a ring of a
+                     land feature that is no shore ("shore": false, a reservoir filled as land) */
 } zedge;
 
 /* One feature present in one grid cell. */

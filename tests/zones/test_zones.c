@@ -94,6 +94,11 @@ static void test_refusals(void)
                   "{\"type\":\"LineString\",\"coordinates\":[[0,0],[1,0]]}}"));
     CHECK(refused("{\"type\":\"Feature\",\"properties\":{\"kind\":\"port\"},\"geometry\":"
                   "{\"type\":\"Polygon\",\"coordinates\":[[[0,0],[\"x\",0],[1,1],[0,0]]]}}"));
+    /* "shore" is a boolean, and of land only */
+    CHECK(refused("{\"type\":\"Feature\",\"properties\":{\"kind\":\"land\",\"shore\":0},"
+                  "\"geometry\":{\"type\":\"Polygon\",\"coordinates\":[[[0,0],[1,0],[1,1],[0,0]]]}}"));
+    CHECK(refused("{\"type\":\"Feature\",\"properties\":{\"kind\":\"port\",\"shore\":false},"
+                  "\"geometry\":{\"type\":\"Polygon\",\"coordinates\":[[[0,0],[1,0],[1,1],[0,0]]]}}"));
     /* a refused second file leaves the first intact */
     zones *z = zones_create();
     CHECK(zones_add_geojson(z, square_with_hole, strlen(square_with_hole), "good") == 0);
@@ -172,10 +177,16 @@ static void test_panama(const char *dir)
     }
     CHECK(zones_inland_m(z, 9.10, -79.30, 0) > 5000);
     /* Lake Alajuela (9.2344 N 79.5756 W) is a hole of the land, but 77 m above the sea behind
-     * Madden Dam: its west shore is no berth, the coast and the canal are kilometres away */
-    CHECK(!(zones_mask_at(z, 9.2344, -79.5756) & ZONE_BIT(ZONE_LAND)));
+     * Madden Dam, out of any ship's reach: panama_inland_water.geojson fills it in as land that
+     * is no shore, so a position on it is on land and its shores are no berth, the coast and
+     * the canal being kilometres away */
+    CHECK(zones_mask_at(z, 9.2344, -79.5756) & ZONE_BIT(ZONE_LAND));
+    CHECK(zones_inland_m(z, 9.2344, -79.5756, 0) > 5000);
+    CHECK(zones_dist_shore_m(z, 9.2344, -79.5756) == 0);
     CHECK(zones_mask_at(z, 9.25, -79.60) & ZONE_BIT(ZONE_LAND));
     CHECK(zones_inland_m(z, 9.25, -79.60, 0) > 5000);
+    /* Gatun Lake off the channel (the canal route crosses it) stays water */
+    CHECK(!(zones_mask_at(z, 9.20, -79.95) & ZONE_BIT(ZONE_LAND)));
     /* outside the Panama land data (the Seine at Vernon, Nicaragua's coast): unknown */
     CHECK(isnan(zones_dist_shore_m(z, 49.09, 1.49)));
     CHECK(isnan(zones_dist_shore_m(z, 12.0, -83.5)));
@@ -232,6 +243,22 @@ static void test_extent_and_water(void)
     CHECK_NEAR(zones_inland_m(z, 8.5, -73.65, 0), 0.35 * GEO_M_PER_DEG * cos(geo_rad(8.5)), 500);
     CHECK(!(zones_mask_at(z, 8.5, -73.5) & ZONE_BIT(ZONE_LAND)));
     CHECK(zones_inland_m(z, 8.5, -73.5, 0) == 0);
+    zones_destroy(&z);
+
+    /* the same lake filled in as land that is no shore (a reservoir out of any ship's reach):
+     * on it, land 0.4 deg from the coast; beside it, still as far inland as the coast */
+    static const char reservoir[] =
+        "{\"type\":\"Feature\",\"properties\":{\"kind\":\"land\",\"shore\":false},"
+        "\"geometry\":{\"type\":\"Polygon\",\"coordinates\":[[[-73.6,8.4],[-73.4,8.4],[-73.4,8.6],"
+        "[-73.6,8.6],[-73.6,8.4]]]}}";
+    z = zones_create();
+    CHECK(zones_add_geojson(z, extent, strlen(extent), "extent") == 0);
+    CHECK(zones_add_geojson(z, reservoir, strlen(reservoir), "reservoir") == 0);
+    CHECK(zones_build(z) == 0);
+    CHECK(zones_mask_at(z, 8.5, -73.5) & ZONE_BIT(ZONE_LAND));
+    CHECK(zones_dist_shore_m(z, 8.5, -73.5) == 0);
+    CHECK_NEAR(zones_inland_m(z, 8.5, -73.5, 0), 0.5 * GEO_M_PER_DEG * cos(geo_rad(8.5)), 500);
+    CHECK_NEAR(zones_inland_m(z, 8.5, -73.65, 0), 0.35 * GEO_M_PER_DEG * cos(geo_rad(8.5)), 500);
     zones_destroy(&z);
 }
 

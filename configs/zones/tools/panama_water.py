@@ -1,5 +1,6 @@
 #!/usr/bin/env python3
-"""Write panama_navigable_water.geojson and panama_land_extent.geojson (configs/zones/).
+"""Write panama_navigable_water.geojson, panama_land_extent.geojson and
+panama_inland_water.geojson (configs/zones/).
 
 Navigable water: the Panama Canal route as corridors around a centreline (one quadrilateral per
 leg, each leg extended by its half-width at both ends so consecutive legs overlap at the bends),
@@ -12,6 +13,12 @@ APPROXIMATE, NOT FOR NAVIGATION.
 Land extent: the box panama_land.geojson was clipped to (lon -86..-74, lat 3..14; see
 derive_panama.py) minus the part north of 10.9 N west of 82.6 W, where Nicaragua's coast and
 islands are not in the file (it holds only PAN, COL and CRI).
+
+Inland water: the holes of Panama's land polygon in panama_land.geojson that no navigable-water
+feature reaches (Lake Alajuela behind Madden Dam, 77 m above the sea, and the small lagoons and
+artefacts of the 1:10 m outline) as one land feature with "shore": false: a position there is on
+land, and their edges are no coast and no berth.  Gatun and Miraflores Lakes, which the canal
+route crosses, stay water.
 
 Run: python3 panama_water.py   (no dependencies)
 """
@@ -107,6 +114,35 @@ def square(lat, lon, half_m):
             [round(lon - dlon, 5), round(lat - dlat, 5)]]
 
 
+def _inside(ring, lon, lat):
+    c = False
+    for (x0, y0), (x1, y1) in zip(ring, ring[1:]):
+        if (y0 > lat) != (y1 > lat) and lon < x0 + (lat - y0) * (x1 - x0) / (y1 - y0):
+            c = not c
+    return c
+
+
+def _cross(a, b, c, d):
+    def side(p, q, r):
+        return (q[0] - p[0]) * (r[1] - p[1]) - (q[1] - p[1]) * (r[0] - p[0])
+    return side(a, b, c) * side(a, b, d) < 0 and side(c, d, a) * side(c, d, b) < 0
+
+
+def _touches(hole, poly):
+    """True when two simple rings overlap: a vertex of one inside the other or edges crossing."""
+    if any(_inside(poly, x, y) for x, y in hole) or any(_inside(hole, x, y) for x, y in poly):
+        return True
+    return any(_cross(a, b, c, d) for a, b in zip(hole, hole[1:]) for c, d in zip(poly, poly[1:]))
+
+
+def inland_water(land_path, water_polys):
+    """Holes of the Panama feature of land_path that no navigable-water polygon touches."""
+    land = json.load(open(land_path))
+    pan = [f for f in land["features"] if f["properties"].get("country") == "PAN"][0]
+    holes = [[pt[:2] for pt in ring] for poly in pan["geometry"]["coordinates"] for ring in poly[1:]]
+    return [h for h in holes if not any(_touches(h, w) for w in water_polys)], len(holes)
+
+
 def main():
     out = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..")
     feats = []
@@ -121,6 +157,20 @@ def main():
     with open(os.path.join(out, "panama_navigable_water.geojson"), "w") as f:
         json.dump({"type": "FeatureCollection", "attribution": ATTRIB,
                    "note": "APPROXIMATE, not for navigation; see tools/panama_water.py", "features": feats}, f, indent=1)
+        f.write("\n")
+    water = [f["geometry"]["coordinates"][0] for f in feats]
+    holes, nholes = inland_water(os.path.join(out, "panama_land.geojson"), water)
+    inl = {"type": "FeatureCollection",
+           "attribution": "Derived from panama_land.geojson by tools/panama_water.py; "
+                          + json.load(open(os.path.join(out, "panama_land.geojson")))["attribution"],
+           "note": "%d of the %d holes of Panama's land polygon: those no navigable-water feature reaches"
+                   % (len(holes), nholes),
+           "features": [{"type": "Feature",
+                         "properties": {"kind": "land", "name": "Panama inland lakes and reservoirs off the canal route",
+                                        "shore": False},
+                         "geometry": {"type": "MultiPolygon", "coordinates": [[h] for h in holes]}}]}
+    with open(os.path.join(out, "panama_inland_water.geojson"), "w") as f:
+        json.dump(inl, f, indent=1)
         f.write("\n")
     ring = [[-86.0, 3.0], [-74.0, 3.0], [-74.0, 14.0], [-82.6, 14.0], [-82.6, 10.9], [-86.0, 10.9], [-86.0, 3.0]]
     ext = {"type": "FeatureCollection", "attribution": ATTRIB,
