@@ -95,10 +95,12 @@ static void test_refusals(void)
     CHECK(refused("{\"type\":\"Feature\",\"properties\":{\"kind\":\"port\"},\"geometry\":"
                   "{\"type\":\"Polygon\",\"coordinates\":[[[0,0],[\"x\",0],[1,1],[0,0]]]}}"));
     /* "shore" is a boolean, and of land only */
-    CHECK(refused("{\"type\":\"Feature\",\"properties\":{\"kind\":\"land\",\"shore\":0},"
-                  "\"geometry\":{\"type\":\"Polygon\",\"coordinates\":[[[0,0],[1,0],[1,1],[0,0]]]}}"));
-    CHECK(refused("{\"type\":\"Feature\",\"properties\":{\"kind\":\"port\",\"shore\":false},"
-                  "\"geometry\":{\"type\":\"Polygon\",\"coordinates\":[[[0,0],[1,0],[1,1],[0,0]]]}}"));
+    CHECK(refused(
+        "{\"type\":\"Feature\",\"properties\":{\"kind\":\"land\",\"shore\":0},"
+        "\"geometry\":{\"type\":\"Polygon\",\"coordinates\":[[[0,0],[1,0],[1,1],[0,0]]]}}"));
+    CHECK(refused(
+        "{\"type\":\"Feature\",\"properties\":{\"kind\":\"port\",\"shore\":false},"
+        "\"geometry\":{\"type\":\"Polygon\",\"coordinates\":[[[0,0],[1,0],[1,1],[0,0]]]}}"));
     /* a refused second file leaves the first intact */
     zones *z = zones_create();
     CHECK(zones_add_geojson(z, square_with_hole, strlen(square_with_hole), "good") == 0);
