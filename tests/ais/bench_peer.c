@@ -60,6 +60,8 @@ static const opt_spec bench_options[] = {
     {"repeats", 'n', OPT_INT, "5", 1, MAX_REPEATS, "timed runs of each side, interleaved"},
     {"min_lines", 0, OPT_INT, "1000000", 1, 100000000,
      "lines of the input file at least (the real sentences repeated)"},
+    {"max_per_log", 0, OPT_INT, "0", 0, 100000000,
+     "sentences taken from each log at most (0: all; a small input for a quick check)"},
     {"unscaled", 'u', OPT_BOOL, "false", 0, -1, "both sides print raw integers (-u)"},
     {"log_level", 0, OPT_STR, "warn", 0, -1, "error, warn, info or debug"},
     {NULL, 0, 0, NULL, 0, 0, NULL},
@@ -134,16 +136,16 @@ static size_t bare_sentence(const char *line, size_t n, const char **start)
     return 0;
 }
 
-/* Appends the bare sentences of one (plain or gzip'd) log.  Returns the count, -1 when the file
- * cannot be read. */
-static long add_log(text *t, const char *path)
+/* Appends the bare sentences of one (plain or gzip'd) log, at most max (0: all).  Returns the
+ * count, -1 when the file cannot be read. */
+static long add_log(text *t, const char *path, long max)
 {
     gzFile in = gzopen(path, "rb");
     if (!in)
         return -1;
     char line[4096];
     long n = 0;
-    while (gzgets(in, line, sizeof line)) {
+    while ((max == 0 || n < max) && gzgets(in, line, sizeof line)) {
         const char *s;
         size_t len = bare_sentence(line, strlen(line), &s);
         if (len) {
@@ -192,14 +194,15 @@ static void describe_mix(const text *t)
 }
 
 /* Builds the input file.  Returns its line count, 0 when no log was found. */
-static uint64_t build_input(const char *datasets, const char *path, uint64_t min_lines)
+static uint64_t build_input(const char *datasets, const char *path, uint64_t min_lines,
+                            long max_per_log)
 {
     text t = {0};
     int found = 0;
     char src[4096];
     for (size_t i = 0; i < sizeof sources / sizeof sources[0]; i++) {
         snprintf(src, sizeof src, "%s/%s", datasets, sources[i]);
-        long n = add_log(&t, src);
+        long n = add_log(&t, src, max_per_log);
         if (n < 0)
             printf("   (not found: %s)\n", src);
         else
@@ -445,15 +448,18 @@ int main(int argc, char **argv)
     printf("== ais_peer: NMEA in, gpsd JSON out, whole processes on one file, median of %d "
            "interleaved runs each\n",
            reps);
-    printf("   command: ais_bench_peer --repeats %d --min_lines %lld%s (target bench_ais_peer)\n",
-           reps, (long long)config_int(cfg, "min_lines"), unscaled ? " --unscaled" : "");
+    printf("   command: ais_bench_peer --repeats %d --min_lines %lld --max_per_log %lld%s (target "
+           "bench_ais_peer)\n",
+           reps, (long long)config_int(cfg, "min_lines"), (long long)config_int(cfg, "max_per_log"),
+           unscaled ? " --unscaled" : "");
     if (access(ours_bin, X_OK) != 0) {
         log_error("%s is not an executable (--ours)", ours_bin);
         config_destroy(&cfg);
         return 1;
     }
     uint64_t lines =
-        build_input(config_str(cfg, "datasets"), input, (uint64_t)config_int(cfg, "min_lines"));
+        build_input(config_str(cfg, "datasets"), input, (uint64_t)config_int(cfg, "min_lines"),
+                    (long)config_int(cfg, "max_per_log"));
     if (lines == 0) {
         printf("skipped: no real log under '%s' (--datasets)\n", config_str(cfg, "datasets"));
         config_destroy(&cfg);
