@@ -1,7 +1,8 @@
 /* Parse + full decode throughput over a realistic mix: the sentences of the shared datasets
  * (positions dominate, static and binary messages included), or a built-in mix when absent.
- * Prints our own sentences/s only: a ratio to another decoder needs that decoder run side by side
- * on the same lines, which this program does not do. */
+ * Prints our own in-process sentences/s only: a ratio to another decoder needs that decoder run
+ * side by side on the same lines, which bench_peer.c does (ais_decode beside gpsd's gpsdecode,
+ * whole processes). */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
