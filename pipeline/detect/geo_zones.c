@@ -26,9 +26,14 @@ static double inland(void *ctx, double lat, double lon)
     return zones_inland_m(ctx, lat, lon, GEO_SEARCH_M);
 }
 
+static double lane_depth(void *ctx, double lat, double lon)
+{
+    return zones_depth_m(ctx, lat, lon, ZONE_BIT(ZONE_TSS_LANE), GEO_SEARCH_M);
+}
+
 detect_geo detect_geo_zones(const zones *z)
 {
     if (!z)
         return (detect_geo){0};
-    return (detect_geo){(void *)z, dist_to_zone, lane_direction, NULL, inland};
+    return (detect_geo){(void *)z, dist_to_zone, lane_direction, NULL, inland, lane_depth};
 }

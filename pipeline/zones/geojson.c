@@ -188,7 +188,7 @@ int zones_add_geojson(zones *z, const char *text, size_t len, const char *origin
         log_error("%s: zones already built; add files before zones_build()", origin);
         return -1;
     }
-    struct load_ctx c = {z, origin, ""};
+    struct load_ctx c = {z, origin, "", false};
     size_t nfeat0 = z->nfeat, nedges0 = z->nedges;
     json_error_t jerr;
     json_t *root = json_loadb(text, len, JSON_REJECT_DUPLICATES, &jerr);

@@ -525,6 +525,13 @@ double zones_edge_distance_m(const zones *z, double lat, double lon, double max_
     return nearest_edge(z, lat, lon, ZONE_MASK_ALL, false, max_m > 0 ? max_m : INFINITY, NULL);
 }
 
+double zones_depth_m(const zones *z, double lat, double lon, uint32_t kind_mask, double max_m)
+{
+    if (!z->cols || zones_find(z, lat, lon, kind_mask, NULL, 0) < 1)
+        return 0.0;
+    return nearest_edge(z, lat, lon, kind_mask, false, max_m > 0 ? max_m : INFINITY, NULL);
+}
+
 /* Inside the land extent: a land_extent feature when any is loaded, else the bounding box of a
  * land feature.  *edge_m (may be NULL) gets the distance to the extent's edge (for the bounding
  * boxes, the largest margin of a box holding the point). */

@@ -595,7 +595,15 @@ static double stub_lane(void *ctx, double lat, double lon)
 {
     return 0; /* north-bound */
 }
-static const detect_geo stub_geo = {NULL, stub_dist, stub_lane, NULL, NULL};
+static const detect_geo stub_geo = {NULL, stub_dist, stub_lane, NULL, NULL, NULL};
+/* the lane's boundary runs along 79.5 W: a track within 0.01 deg of it skirts the lane */
+static double stub_lane_depth(void *ctx, double lat, double lon)
+{
+    (void)ctx;
+    (void)lat;
+    return fabs(lon + 79.5) * 111195.0 * cos(9.5 * M_PI / 180);
+}
+static const detect_geo edge_geo = {NULL, stub_dist, stub_lane, NULL, NULL, stub_lane_depth};
 
 static void test_ais_gap(void)
 {
@@ -827,6 +835,21 @@ static void test_tss_violation(void)
     CHECK(count_alerts(&c, "tss_violation", ALERT_OPEN) == 2);
     detector_destroy(&d);
     collected_free(&c);
+
+    /* The wrong way 100 m inside the lane's (approximate) boundary: skirting it, no alert;
+     * 1.1 km inside: the wrong way. */
+    collected e = {0};
+    d = make_detector(NULL, &e, &edge_geo);
+    wire_track edge = make_track(8, 352001008, 9.5, -79.4995, 8, 181, T0_NS);
+    edge.zones |= 1u << ZONE_TSS_LANE;
+    run_track(d, &edge, 900, 10);
+    CHECK(count_alerts(&e, "tss_violation", ALERT_OPEN) == 0);
+    wire_track in = make_track(9, 352001009, 9.5, -79.49, 8, 180, T0_NS);
+    in.zones |= 1u << ZONE_TSS_LANE;
+    run_track(d, &in, 900, 10);
+    CHECK(count_alerts(&e, "tss_violation", ALERT_OPEN) == 1);
+    detector_destroy(&d);
+    collected_free(&e);
 }
 
 static void test_canal_overstay(void)
@@ -880,7 +903,7 @@ static double stub_inland(void *ctx, double lat, double lon)
     (void)lon;
     return lat < 9.0 ? 300.0 : 8000.0;
 }
-static const detect_geo inland_geo = {NULL, NULL, NULL, NULL, stub_inland};
+static const detect_geo inland_geo = {NULL, NULL, NULL, NULL, stub_inland, NULL};
 
 static void test_position_on_land_berth(void)
 {

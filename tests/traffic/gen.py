@@ -52,15 +52,36 @@ class Track:
         self.lon.append(lon)
         self.st.append(status)
 
-    def go(self, points, speed_kn, status=0):
-        """Sail through points at speed_kn (a number or one per leg)."""
+    def go(self, points, speed_kn, status=0, comply=False):
+        """Sail through points at speed_kn (a number or one per leg).  In the whale season a
+        merchant ship that complies (comply) keeps to the Gulf of Panama limit in the northern
+        scheme; small craft, go-fasts and radar-only targets do not (comply False)."""
         for i, (la, lo) in enumerate(points):
             sp = speed_kn[i] if isinstance(speed_kn, (list, tuple)) else speed_kn
             d = geo.dist_nm(self.lat[-1], self.lon[-1], la, lo)
             if d < 1e-6:
                 continue
+            if comply and sp > geo.WHALE_LIMIT_KN - 0.3 and geo.whale_season(self.t[-1]):
+                self._whale_leg(la, lo, sp, status)
+                continue
             self._add(self.t[-1] + d / sp * 3600.0, la, lo, status)
         return self
+
+    def _whale_leg(self, la, lo, sp, status):
+        """One leg at sp, slowed to 8.5-9.7 kn (the fraction of sp picks it) where it runs
+        inside geo.WHALE_BOX; the leg is split where it crosses the box's edges."""
+        la0, lo0 = self.pos
+        b = geo.WHALE_BOX
+        slow = min(sp, 8.5 + 1.2 * (sp % 1.0))
+        cuts = [(x - la0) / (la - la0) for x in b[:2] if la != la0] + \
+               [(x - lo0) / (lo - lo0) for x in b[2:] if lo != lo0]
+        pts = [(la0 + f * (la - la0), lo0 + f * (lo - lo0)) for f in sorted(f for f in cuts if 0 < f < 1)]
+        for pla, plo in pts + [(la, lo)]:
+            a, o = self.pos
+            mla, mlo = (a + pla) / 2, (o + plo) / 2
+            inside = b[0] < mla <= b[1] and b[2] <= mlo <= b[3]
+            d = geo.dist_nm(a, o, pla, plo)
+            self._add(self.t[-1] + d / (slow if inside else sp) * 3600.0, pla, plo, status)
 
     def hold(self, dur_s, status, swing_m, rng):
         """Stay (anchor or berth) for dur_s; at anchor the ship swings round its anchor on a
@@ -85,6 +106,14 @@ class Track:
         self._add(self.t[-1] + dur_s, self.lat[-1], self.lon[-1], status)
         self.st[-2] = status
         return self
+
+    def time_at_lat(self, lat):
+        """The first time the track reaches latitude lat (None if it never does)."""
+        for i in range(len(self.t) - 1):
+            a, b = self.lat[i], self.lat[i + 1]
+            if a != b and min(a, b) <= lat <= max(a, b):
+                return self.t[i] + (lat - a) / (b - a) * (self.t[i + 1] - self.t[i])
+        return None
 
     def state(self, t):
         """(lat, lon, sog_kn, cog_deg, status) at time t (clamped to the track)."""
@@ -233,13 +262,13 @@ def caribbean_sea(rng):
 def tss_inbound(tr, rng, start):
     """From the south through the northbound lane to the precautionary area."""
     lon = geo.TSS_NB_LON + rng.normal(0, 0.008)
-    tr.go([(7.55, lon), (geo.TSS_NORTH, lon), (8.70, -79.40)], rng.uniform(11, 15))
+    tr.go([(7.55, lon), (geo.TSS_NORTH, lon), (8.70, -79.40)], rng.uniform(11, 15), comply=True)
 
 
 def tss_outbound(tr, rng, end):
     lon = geo.TSS_SB_LON + rng.normal(0, 0.008)
     sp = rng.uniform(11, 16)
-    tr.go([(8.72, -79.49), (geo.TSS_NORTH, lon), (geo.TSS_SOUTH, lon), (7.5, lon), end], sp)
+    tr.go([(8.72, -79.49), (geo.TSS_NORTH, lon), (geo.TSS_SOUTH, lon), (7.5, lon), end], sp, comply=True)
 
 
 class World:
@@ -284,7 +313,7 @@ class World:
             start = pacific_sea(rng)
             tr = Track(t_spawn, *start)
             tss_inbound(tr, rng, start)
-            tr.go([in_box(rng, geo.PACIFIC_ANCHORAGE)], rng.uniform(8, 11))
+            tr.go([in_box(rng, geo.PACIFIC_ANCHORAGE)], rng.uniform(8, 11), comply=True)
             tr.hold(wait_s, 1, rng.uniform(80, 200), rng)
             tr.go([(8.875, -79.520)], rng.uniform(7, 9))
             sail_canal(tr, True, rng)
@@ -309,7 +338,7 @@ class World:
             start = pacific_sea(rng)
             tr = Track(t_spawn, *start)
             tss_inbound(tr, rng, start)
-            tr.go([(8.875, -79.520), (8.939, -79.561), in_box(rng, geo.BALBOA_BERTHS)], [10, 8, 4])
+            tr.go([(8.875, -79.520), (8.939, -79.561), in_box(rng, geo.BALBOA_BERTHS)], [10, 8, 4], comply=True)
             tr.hold(rng.uniform(20, 70) * 3600, 5, 0, rng)
             tr.go([(8.939, -79.561), (8.875, -79.520)], [5, 9])
             tss_outbound(tr, rng, pacific_sea(rng))
@@ -438,9 +467,9 @@ class World:
             elif la > 9.2:
                 tr.go([(9.90, lo), (10.70, lo)], 12)
             elif lo > -79.33:  # east of the TSS, west of Las Perlas: south along 79 15W
-                tr.go([(min(la, 8.60), -79.25), (7.60, -79.25), (6.40, -79.00)], 12)
+                tr.go([(min(la, 8.60), -79.25), (7.60, -79.25), (6.40, -79.00)], 12, comply=True)
             else:  # out of the Bay of Panama past the sea buoy, then south-west
-                tr.go(([(8.72, -79.49)] if la > 8.6 else []) + [(7.30, -79.75), (6.30, -80.20)], 12)
+                tr.go(([(8.72, -79.49)] if la > 8.6 else []) + [(7.30, -79.75), (6.30, -80.20)], 12, comply=True)
             v.t_off = tr.end
 
     def normal(self, scale=1.0):
@@ -536,9 +565,9 @@ def inject(w, per_rule):
                         "path": path or [[round(lat, 5), round(lon, 5)]], "also": list(also),
                         "also_end_s": te if also_end is None else also_end})
 
-    def sailing(start, pts, sp, t, kind, ship_type=70, cls="A", mids=None):
+    def sailing(start, pts, sp, t, kind, ship_type=70, cls="A", mids=None, comply=True):
         vr = w.vrng()
-        tr = Track(t, *start).go(pts, sp)
+        tr = Track(t, *start).go(pts, sp, comply=comply)
         return w.add(kind, cls, ship_type, tr, vr, mids=mids)
 
     for k in range(per_rule):
@@ -550,7 +579,7 @@ def inject(w, per_rule):
         g0 = t
         g1 = g0 + rng.uniform(1.0, 2.0) * 3600
         # switch off in the northern part of the lane, within ~30 NM of Balboa and Isla del Rey
-        g0 = v.track.t[0] + geo.dist_nm(7.55, geo.TSS_NB_LON, 8.45, geo.TSS_NB_LON) / 12 * 3600
+        g0 = v.track.time_at_lat(8.45)
         g1 = g0 + rng.uniform(1.0, 2.0) * 3600
         v.silent.append((g0, g1))
         la, lo = v.track.state(g0)[:2]
@@ -566,7 +595,7 @@ def inject(w, per_rule):
         came = [200, 200, 300][k % 3]  # from the open sea, never across land
         ta = Track(t - 3 * 3600, *geo.offset(*spot, came, 35000)).go([spot], 11)
         ta.go([geo.offset(*spot, 45, 0.3 * KN_MS * 3 * 3600)], 0.3)  # ~3 h side by side
-        meet0 = ta.t[-2]
+        meet0, meet1 = ta.t[-2], ta.t[-1]
         ta.go([geo.offset(*spot, came, 35000)], 11)
         va = w.add("event encounter", "A", 70, ta, a)
         b = w.vrng()
@@ -576,7 +605,7 @@ def inject(w, per_rule):
         tb.go([geo.offset(*sb, 45, 0.3 * KN_MS * 3 * 3600)], 0.3)
         tb.go([geo.offset(*sb, 20, 30000)], 10)
         vb = w.add("event encounter", "A", 30, tb, b, mids=Registry.LOCAL_MIDS)
-        truth("encounter", [va.mmsi, vb.mmsi], meet0, ta.t[-2], *spot, also=["loitering"])
+        truth("encounter", [va.mmsi, vb.mmsi], meet0, meet1, *spot, also=["loitering"])
 
         # loitering: a reefer drifts < 2 kn for ~6 h, >= 20 NM from shore, outside anchorages
         t = slot(k)
@@ -653,8 +682,10 @@ def inject(w, per_rule):
         p = paths[k % 3]
         cls = "B" if k % 3 == 2 else "A"
         v = sailing(p[0], p[1:], rng.uniform(35, 45), t, "event fast_near_coast",
-                    ship_type=[30, 37, 37][k % 3], cls=cls, mids=Registry.LOCAL_MIDS)
-        truth("fast_near_coast", v.mmsi, v.track.t[0], v.track.end, *p[1], path=[list(x) for x in p])
+                    ship_type=[30, 37, 37][k % 3], cls=cls, mids=Registry.LOCAL_MIDS, comply=False)
+        # crossing the Gulf scheme at 35-45 kn in the whale season also breaks its 10 kn limit
+        truth("fast_near_coast", v.mmsi, v.track.t[0], v.track.end, *p[1], path=[list(x) for x in p],
+              also=["tss_violation"] if geo.whale_season(t) else [])
 
         # dark_target fast: radar only, 30-40 kn across the bay
         t = slot(k)
@@ -676,12 +707,25 @@ def inject(w, per_rule):
         # tss_violation: southbound in the northbound lane
         t = slot(k)
         v = sailing((8.70, -79.40), [(geo.TSS_NORTH, geo.TSS_NB_LON), (7.60, geo.TSS_NB_LON)], 12, t,
-                    "event tss_violation")
+                    "event tss_violation", comply=False)
         v.track.go([pacific_sea(rng)], 12)
         ts = v.track.t[1]
         te = v.track.t[2]
         truth("tss_violation", v.mmsi, ts, te, (geo.TSS_NORTH + 7.6) / 2, geo.TSS_NB_LON,
               path=[[geo.TSS_NORTH, geo.TSS_NB_LON], [7.6, geo.TSS_NB_LON]])
+        if geo.whale_season(t):
+            # in the whale season: a ship of 150 m keeping 13-15 kn up the northern scheme
+            sp = rng.uniform(13, 15)
+            lon = geo.TSS_NB_LON
+            t_in = t + 3 * 3600
+            v = sailing((7.55, lon), [(geo.WHALE_LAT_MIN, lon), (geo.TSS_NORTH, lon), (8.70, -79.40),
+                                      in_box(rng, geo.PACIFIC_ANCHORAGE)], sp,
+                        t_in - geo.dist_nm(7.55, lon, geo.WHALE_LAT_MIN, lon) / sp * 3600,
+                        "event tss_violation speed", comply=False)
+            v.track.hold(6 * 3600, 1, 100, v.rng)
+            ts, te = v.track.t[1], v.track.t[2]
+            truth("tss_violation", v.mmsi, ts, te, (geo.WHALE_LAT_MIN + geo.TSS_NORTH) / 2, lon,
+                  path=[[geo.WHALE_LAT_MIN, lon], [geo.TSS_NORTH, lon]])
 
         # canal_overstay: waits at a canal anchorage, then leaves without transiting
         t = slot(k)

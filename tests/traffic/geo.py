@@ -82,6 +82,21 @@ TSS_SOUTH, TSS_NORTH = 7.75, 8 + 35 / 60
 TSS_NB_LON = -(79 + 21.5 / 60)  # centre of the northbound lane
 TSS_SB_LON = -(79 + 27.5 / 60)  # centre of the southbound lane
 TSS_NORTH_END = (8.745, -79.450)  # 8 44.70N 79 27.00W, the precautionary area beyond
+# The whale season: from 1 August to 30 November ships of 20 m and more keep to 10 kn in the
+# scheme north of 8 N (Panama's seasonal humpback-whale measure for the Gulf of Panama, the rule
+# configs/anomaly_detector.conf gives tss_violation).  Ships that comply slow to 8.5-9.7 kn there;
+# the box is the northern half of the scheme and the precautionary area beyond it.
+WHALE_SEASON = (801, 1130)  # MMDD, first and last day (UTC)
+WHALE_LIMIT_KN, WHALE_LAT_MIN = 10.0, 8.0
+WHALE_BOX = (WHALE_LAT_MIN, 8.76, -79.56, -79.30)  # lat_min, lat_max, lon_min, lon_max
+
+
+def whale_season(t):
+    """True when Unix time t falls in the whale season."""
+    import datetime
+
+    d = datetime.datetime.fromtimestamp(int(t), datetime.timezone.utc)
+    return WHALE_SEASON[0] <= d.month * 100 + d.day <= WHALE_SEASON[1]
 
 # --- ports, marinas and other places (approximate) ----------------------------------------------
 BALBOA_BERTHS = (8.950, 8.960, -79.572, -79.565)  # Balboa container terminal

@@ -165,6 +165,7 @@ def main(argv=None):
     ap.add_argument("--dir", default="", help="gen.py output directory; empty: generate --preset")
     ap.add_argument("--preset", choices=["normal", "events"], default="normal")
     ap.add_argument("--seed", type=int, default=1)
+    ap.add_argument("--t0", type=int, default=0, help="start of the generated period, Unix s (0: gen.py's)")
     ap.add_argument("--bin", default="", help="build/nodes directory (centinela/centinela in it)")
     ap.add_argument("--zones", required=True)
     ap.add_argument("--report", default="", help="directory for false_alerts.jsonl, causes.txt, alerts.jsonl")
@@ -183,7 +184,8 @@ def main(argv=None):
         import gen
 
         gen_tmp = a.dir = tempfile.mkdtemp(prefix="ctraffic-gen.")
-        if gen.main(["--preset", a.preset, "--seed", str(a.seed), "--out", a.dir]) != 0:
+        if gen.main(["--preset", a.preset, "--seed", str(a.seed), "--out", a.dir]
+                    + (["--t0", str(a.t0)] if a.t0 else [])) != 0:
             return 1
     try:
         return evaluate(a)

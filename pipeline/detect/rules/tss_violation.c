@@ -1,17 +1,18 @@
 /* tss_violation: breaking a traffic-separation scheme (IMO COLREG rule 10).
  *
- * wrong_way: inside a TSS lane, course more than max_angle_deg (120) off the lane's direction of
- * traffic, at min_sog_kn or more, for min_duration_s.  The lane direction comes from the zones
- * (detect_geo.lane_direction_deg); crossing a lane at right angles is allowed by rule 10 and
- * stays below the angle.  Pilot, SAR, tug, tender, anti-pollution, law-enforcement and medical
- * vessels (types 50-58) on duty cross and run against the lanes to reach the ships they serve
- * (the pilot boarding ground lies at the northern end of the Gulf of Panama scheme): exempt.
- * speed: the seasonal whale-protection limit of the Gulf of Panama — above speed_limit_kn (10)
- * north of speed_lat_min_deg (8 N) inside the gulf box, in the TSS, from season_start_mmdd
- * (Aug 1) to season_end_mmdd (Nov 30), for ships of speed_min_length_m (20 m) and more (unknown
- * length counts); pilot, SAR, tug, tender, anti-pollution, law-enforcement and medical vessels
- * (types 50-58) are exempt.  Both need min_duration_s; one alert per vessel, closed at the first
- * compliant state. */
+ * wrong_way: inside a TSS lane by at least lane_margin_m (300; the outer limits of a lane are
+ * drawn approximately, and a boat skirting one is no evidence), course more than max_angle_deg
+ * (120) off the lane's direction of traffic, at min_sog_kn or more, for min_duration_s.  The lane
+ * direction comes from the zones (detect_geo.lane_direction_deg); crossing a lane at right angles
+ * is allowed by rule 10 and stays below the angle.  Pilot, SAR, tug, tender, anti-pollution,
+ * law-enforcement and medical vessels (types 50-58) on duty cross and run against the lanes to
+ * reach the ships they serve (the pilot boarding ground lies at the northern end of the Gulf of
+ * Panama scheme): exempt. speed: the seasonal whale-protection limit of the Gulf of Panama — above
+ * speed_limit_kn (10) north of speed_lat_min_deg (8 N) inside the gulf box, in the TSS, from
+ * season_start_mmdd (Aug 1) to season_end_mmdd (Nov 30), for ships of speed_min_length_m (20 m) and
+ * more (unknown length counts); pilot, SAR, tug, tender, anti-pollution, law-enforcement and
+ * medical vessels (types 50-58) are exempt.  Both need min_duration_s; one alert per vessel, closed
+ * at the first compliant state. */
 #include "../rule.h"
 
 #include <stdio.h>
@@ -19,6 +20,7 @@
 enum {
     P_MAX_ANGLE_DEG,
     P_MIN_SOG_KN,
+    P_LANE_MARGIN_M,
     P_MIN_DURATION_S,
     P_SPEED_LIMIT_KN,
     P_SPEED_LAT_MIN,
@@ -34,6 +36,8 @@ static const detect_param_spec params[] = {
     {"max_angle_deg", DP_REAL, "120", 90, 180,
      "course this far off the lane direction is the wrong way (deg)"},
     {"min_sog_kn", DP_REAL, "3", 0, 50, "wrong way only when moving at least this fast (kn)"},
+    {"lane_margin_m", DP_REAL, "300", 0, 5000,
+     "wrong way only this far inside the lane's boundary (m)"},
     {"min_duration_s", DP_REAL, "180", 0, 86400, "a violation must last this long (s)"},
     {"speed_limit_kn", DP_REAL, "10", 1, 50, "seasonal speed limit in the Gulf of Panama (kn)"},
     {"speed_lat_min_deg", DP_REAL, "8", -90, 90, "the limit applies north of this latitude (deg)"},
@@ -81,6 +85,9 @@ static void process(void *self, rule_env *env, const detect_track *v, void *stat
     bool wrong = !service && isfinite(lane) && isfinite(t->cog_deg) &&
                  t->sog_kn >= rule_param(env, z, P_MIN_SOG_KN) &&
                  off > rule_param(env, z, P_MAX_ANGLE_DEG);
+    if (wrong && geo->lane_depth_m &&
+        geo->lane_depth_m(geo->ctx, t->lat_deg, t->lon_deg) < rule_param(env, z, P_LANE_MARGIN_M))
+        wrong = false; /* on the lane's edge: its outer limit is approximate */
 
     bool exempt = service || (t->length_m > 0 && t->length_m < rule_param(env, z, P_MIN_LENGTH_M));
     bool fast = !exempt && (z & tss) && t->sog_kn > rule_param(env, z, P_SPEED_LIMIT_KN) &&

@@ -57,6 +57,9 @@ typedef struct detect_geo {
     /* How far inland the point is (m): 0 at sea or in navigable water, NaN when no land is
      * loaded; searches may stop at 50 km (INFINITY beyond). */
     double (*inland_m)(void *ctx, double lat_deg, double lon_deg);
+    /* How far inside a traffic-separation lane the point lies (m): the distance to the lane's
+     * nearest boundary, 0 outside lanes; searches may stop at 50 km. */
+    double (*lane_depth_m)(void *ctx, double lat_deg, double lon_deg);
 } detect_geo;
 
 /* The geography above answered from a zones object (which must outlive the detector): zone

@@ -115,6 +115,10 @@ double zones_dist_shore_m(const zones *z, double lat_deg, double lon_deg);
  * as far inland as the coast is.  Searched to max_m (INFINITY beyond).  NaN when no land is
  * loaded. */
 double zones_inland_m(const zones *z, double lat_deg, double lon_deg, double max_m);
+/* How deep inside the features of kind_mask the point lies: the distance (m) to the nearest
+ * boundary of those features, 0 outside them (INFINITY beyond max_m). */
+double zones_depth_m(const zones *z, double lat_deg, double lon_deg, uint32_t kind_mask,
+                     double max_m);
 /* True when the point is inside the land extent (see zones_dist_shore_m). */
 bool zones_land_known(const zones *z, double lat_deg, double lon_deg);
 
