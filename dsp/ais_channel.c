@@ -161,9 +161,11 @@
 
 typedef struct {
     /* shared tables, built once */
-    float complex ty[NT];      /* detector template: one-bit phase change at each bit end */
-    float tyr[NT], tyi[NT];    /* the same, real and imaginary parts (ais_channel_push_cf32) */
-    float complex w[NT * SPS]; /* coherent preamble waveform, polarity +, bits TB0..39.6 */
+    float complex ty[NT];       /* detector template: one-bit phase change at each bit end */
+    float tyr[NT], tyi[NT];     /* the same, real and imaginary parts (ais_channel_push_cf32) */
+    float complex w[NT * SPS];  /* coherent preamble waveform, polarity +, bits TB0..39.6 */
+    float complex wc[NT * SPS]; /* its conjugate: the correlation template of polarity + */
+    float tr[2][NT * SPS], ti[2][NT * SPS]; /* the template of polarity - [0] and + [1], split */
     int nw;
     int cum40;          /* sum of levels of bits 0..39, polarity + */
     int8_t lev[DATA0];  /* levels of the preamble, polarity + */
@@ -211,6 +213,12 @@ static void build_tables(void)
     T.nw = 0;
     for (int i = 0; TB0 + i / (double)SPS < DATA0 - 0.4; i++)
         T.w[T.nw++] = (float complex)cexp(I * ref_phase(TB0 + i / (double)SPS));
+    for (int i = 0; i < T.nw; i++) {
+        T.wc[i] = conjf(T.w[i]);
+        T.tr[0][i] = T.tr[1][i] = crealf(T.w[i]);
+        T.ti[0][i] = cimagf(T.w[i]);
+        T.ti[1][i] = -cimagf(T.w[i]);
+    }
     for (int r = 0; r < SPS; r++)
         T.twiddle[r] = (float complex)cexp(-I * 2 * M_PI * r / SPS);
     for (int i = 0; i <= (GMSK_SPAN + 1) * C0_RES; i++)
@@ -787,38 +795,90 @@ static float complex pre_corr(const ais_channel *c, int64_t s0, double w, int po
     float complex acc = 0;
     float complex rot = (float complex)cexp(-I * w * (TB0 * SPS));
     float complex step = (float complex)cexp(-I * w);
+    const float complex *t = pol > 0 ? T.wc : T.w;
     int64_t i0 = s0 + TB0 * SPS;
+    int64_t b = i0 - (int64_t)c->base;
+    int inside = b >= 0 && b + T.nw <= (int64_t)c->len;
     for (int i = 0; i < T.nw; i++) {
-        float complex t = pol > 0 ? conjf(T.w[i]) : T.w[i];
-        acc += cbuf(c, i0 + i) * rot * t;
+        float complex x = inside ? c->xc[b + i] : cbuf(c, i0 + i);
+        acc += x * rot * t[i];
         rot *= step;
     }
     return acc;
 }
 
-/* pre_corr for the three frequency branches w0 + m 2 pi 9600 / 48000, m = -1, 0, 1, at once:
- * the branch step is a fifth of a turn per sample, so the sum splits into five partial sums by
- * sample index modulo 5, combined with fixed twiddles. */
-static void pre_corr3(const ais_channel *c, int64_t s0, double w0, int pol, float complex out[3])
+/* The coherent preamble search of a candidate at every timing shift at once.  The window is
+ * derotated once at the detector's frequency w0, z[PRE_PAD + m] = x[sb + TB0 SPS + m]
+ * exp(-j w0 m); the correlation of pre_corr at start sb + ds and frequency w0 + 2 pi b / 5
+ * (branch b, 9600 Hz apart) is then sum_i z[PRE_PAD + ds + i] t_i twiddle(b i) times a phase
+ * factor of modulus 1 (TB0 SPS is a multiple of 5), so its magnitude, and the phase difference
+ * of its two halves, follow from partial sums by i modulo 5 for each shift, computed in lanes
+ * over the shifts (the timing search of every candidate, rotating the samples anew for each
+ * shift, was a third of the receiver's CPU on dense weak traffic). */
+#define PRE_PAD 5    /* shifts: +-3 searched, then +-1 beyond the fine search for the parabola */
+#define PRE_LANES 12 /* shifts ds = lane - PRE_PAD */
+typedef struct {
+    float pr[SPS][PRE_LANES], pi[SPS][PRE_LANES]; /* partial sums over the whole template */
+    float hr[SPS][PRE_LANES], hi[SPS][PRE_LANES]; /* the same over its first half */
+} pre_win;
+
+static void pre_search(const ais_channel *c, pre_win *P, int64_t sb, double w0, int pol)
 {
-    float complex part[SPS] = {0};
-    float complex rot = (float complex)cexp(-I * w0 * (TB0 * SPS));
-    float complex step = (float complex)cexp(-I * w0);
-    int64_t i0 = s0 + TB0 * SPS;
+    enum { NZ = NT * SPS + PRE_LANES };
+    float zr[NZ], zi[NZ];
+    int n = T.nw + PRE_LANES - 1;
+    int64_t i0 = sb + TB0 * SPS - PRE_PAD;
     int64_t b = i0 - (int64_t)c->base;
-    int inside = b >= 0 && b + T.nw <= (int64_t)c->len;
-    for (int i = 0; i < T.nw; i++) {
-        float complex t = pol > 0 ? conjf(T.w[i]) : T.w[i];
-        float complex x = inside ? c->xc[b + i] : cbuf(c, i0 + i);
-        part[i % SPS] += x * rot * t;
+    int inside = b >= 0 && b + n <= (int64_t)c->len;
+    float complex rot = (float complex)cexp(I * w0 * PRE_PAD);
+    const float complex step = (float complex)cexp(-I * w0);
+    for (int q = 0; q < n; q++) {
+        float complex x = (inside ? c->xc[b + q] : cbuf(c, i0 + q)) * rot;
+        zr[q] = crealf(x);
+        zi[q] = cimagf(x);
         rot *= step;
     }
-    for (int m = -1; m <= 1; m++) {
-        float complex acc = 0;
-        for (int r = 0; r < SPS; r++)
-            acc += part[r] * (float complex)T.twiddle[(m * r % SPS + SPS) % SPS];
-        out[m + 1] = acc;
+    const float *tr = T.tr[pol > 0], *ti = T.ti[pol > 0];
+    float ar[SPS][PRE_LANES] = {{0}}, ai[SPS][PRE_LANES] = {{0}};
+    for (int i = 0, r = 0; i < T.nw; i++) {
+        const float ta = tr[i], tb = ti[i];
+        const float *xr = zr + i, *xi = zi + i;
+        for (int l = 0; l < PRE_LANES; l++) {
+            ar[r][l] += xr[l] * ta - xi[l] * tb;
+            ai[r][l] += xr[l] * tb + xi[l] * ta;
+        }
+        if (i + 1 == T.nw / 2) {
+            memcpy(P->hr, ar, sizeof ar);
+            memcpy(P->hi, ai, sizeof ai);
+        }
+        if (++r == SPS)
+            r = 0;
     }
+    memcpy(P->pr, ar, sizeof ar);
+    memcpy(P->pi, ai, sizeof ai);
+}
+
+/* The correlation at shift ds (|ds| <= PRE_PAD) of branch b (-1, 0, 1) from partial sums;
+ * half: 0 whole template, 1 its first half, 2 its second half */
+static float complex pre_at(const pre_win *P, int ds, int b, int half)
+{
+    int l = ds + PRE_PAD;
+    float complex acc = 0;
+    for (int r = 0; r < SPS; r++) {
+        float re = half == 1 ? P->hr[r][l] : P->pr[r][l];
+        float im = half == 1 ? P->hi[r][l] : P->pi[r][l];
+        if (half == 2) {
+            re -= P->hr[r][l];
+            im -= P->hi[r][l];
+        }
+        acc += (re + I * im) * T.twiddle[(b * r % SPS + SPS) % SPS];
+    }
+    return acc;
+}
+
+static inline float abs2(float complex z)
+{
+    return crealf(z) * crealf(z) + cimagf(z) * cimagf(z);
 }
 
 /* The burst bit just after the end flag as seen in the symbol power |mk|^2 (the end flag is
@@ -997,22 +1057,22 @@ static void decode_complex(ais_channel *c, const candidate *cd)
     double f0 = cargf(cd->c) / (2 * M_PI) * BIT_RATE_HZ + cd->shift_hz;
     /* branch search over f0 + m 9600 Hz, timing +-3 samples */
     double best = -1, best_f = 0;
-    int best_s = 0;
+    int best_s = 0, best_m = 0;
     float complex best_p = 0;
     int pol = cd->pol;
     double w0 = 2 * M_PI * f0 / AIS_CH_RATE_HZ;
+    int64_t sb = (int64_t)llround(s0_est);
+    pre_win pw;
+    pre_search(c, &pw, sb, w0, pol);
     for (int ds = -3; ds <= 3; ds++) {
-        int64_t s0 = (int64_t)llround(s0_est) + ds;
-        float complex p3[3];
-        pre_corr3(c, s0, w0, pol, p3);
         for (int m = -1; m <= 1; m++) {
             double f = f0 + m * 9600.0;
             if (fabs(f) > c->max_off_hz + 600)
                 continue;
-            float complex p = p3[m + 1];
-            float a = crealf(p) * crealf(p) + cimagf(p) * cimagf(p);
+            float complex p = pre_at(&pw, ds, m, 0);
+            float a = abs2(p);
             if (a > best) {
-                best = a, best_f = f, best_s = (int)ds, best_p = p;
+                best = a, best_f = f, best_s = (int)ds, best_m = m, best_p = p;
             }
         }
     }
@@ -1020,6 +1080,7 @@ static void decode_complex(ais_channel *c, const candidate *cd)
      * and biases f0 by up to ~600 Hz, beyond the +-400 Hz that the half-preamble refinement
      * below resolves (at 60 ppm and Eb/N0 10 dB a third of the bursts were lost so).  There a
      * finer grid around the chosen branch is searched coherently. */
+    int on_grid = 1; /* best_f is a branch of the window's frequency */
     if (fabs(best_f) > FINE_SEARCH_FROM_HZ) {
         double f_c = best_f;
         int s_c = best_s;
@@ -1028,20 +1089,26 @@ static void decode_complex(ais_channel *c, const candidate *cd)
                 if (g == 0 && ds == s_c)
                     continue;
                 double f = f_c + g * FINE_STEP_HZ;
-                float complex p =
-                    pre_corr(c, (int64_t)llround(s0_est) + ds, 2 * M_PI * f / AIS_CH_RATE_HZ, pol);
-                float a = crealf(p) * crealf(p) + cimagf(p) * cimagf(p);
+                float complex p = pre_corr(c, sb + ds, 2 * M_PI * f / AIS_CH_RATE_HZ, pol);
+                float a = abs2(p);
                 if (a > best) {
-                    best = a, best_f = f, best_s = ds, best_p = p;
+                    best = a, best_f = f, best_s = ds, best_p = p, on_grid = g == 0;
                 }
             }
         }
     }
-    int64_t s0i = (int64_t)llround(s0_est) + best_s;
+    int64_t s0i = sb + best_s;
     double w = 2 * M_PI * best_f / AIS_CH_RATE_HZ;
     /* fractional timing by a parabola through the neighbours */
-    float am = cabsf(pre_corr(c, s0i - 1, w, pol)), ap = cabsf(pre_corr(c, s0i + 1, w, pol));
-    float a0 = cabsf(best_p);
+    float am, ap;
+    if (on_grid) {
+        am = fast_abs(pre_at(&pw, best_s - 1, best_m, 0));
+        ap = fast_abs(pre_at(&pw, best_s + 1, best_m, 0));
+    } else {
+        am = fast_abs(pre_corr(c, s0i - 1, w, pol));
+        ap = fast_abs(pre_corr(c, s0i + 1, w, pol));
+    }
+    float a0 = fast_abs(best_p);
     double mu = 0;
     if (2 * a0 - am - ap > 0)
         mu = 0.5 * (ap - am) / (2 * a0 - am - ap);
@@ -1052,16 +1119,20 @@ static void decode_complex(ais_channel *c, const candidate *cd)
     /* frequency refinement from the two halves of the preamble */
     {
         float complex h1 = 0, h2 = 0;
-        float complex rot = (float complex)cexp(-I * w * (TB0 * SPS));
-        float complex step = (float complex)cexp(-I * w);
-        for (int i = 0; i < T.nw; i++) {
-            float complex t = pol > 0 ? conjf(T.w[i]) : T.w[i];
-            float complex v = cbuf(c, s0i + TB0 * SPS + i) * rot * t;
-            if (i < T.nw / 2)
-                h1 += v;
-            else
-                h2 += v;
-            rot *= step;
+        if (on_grid) {
+            h1 = pre_at(&pw, best_s, best_m, 1);
+            h2 = pre_at(&pw, best_s, best_m, 2);
+        } else {
+            float complex rot = (float complex)cexp(-I * w * (TB0 * SPS));
+            float complex step = (float complex)cexp(-I * w);
+            for (int i = 0; i < T.nw; i++) {
+                float complex v = cbuf(c, s0i + TB0 * SPS + i) * rot * (pol > 0 ? T.wc : T.w)[i];
+                if (i < T.nw / 2)
+                    h1 += v;
+                else
+                    h2 += v;
+                rot *= step;
+            }
         }
         double dphi = carg(h2 * conjf(h1));
         best_f += dphi / (2 * M_PI * (T.nw / 2.0) / AIS_CH_RATE_HZ);
