@@ -790,6 +790,7 @@ static inline float complex cbuf(const ais_channel *c, int64_t i)
 }
 
 /* Coherent preamble correlation at start index s0 (integer), frequency w (rad/sample). */
+DSP_CLONES
 static float complex pre_corr(const ais_channel *c, int64_t s0, double w, int pol)
 {
     float complex acc = 0;
@@ -822,6 +823,7 @@ typedef struct {
     float hr[SPS][PRE_LANES], hi[SPS][PRE_LANES]; /* the same over its first half */
 } pre_win;
 
+DSP_CLONES
 static void pre_search(const ais_channel *c, pre_win *P, int64_t sb, double w0, int pol)
 {
     enum { NZ = NT * SPS + PRE_LANES };
@@ -957,6 +959,7 @@ typedef struct {
     float complex carrier, cstep;
 } mf_state;
 
+DSP_CLONES
 static void mf_symbols(const ais_channel *c, mf_state *m, int from, int to, float complex *mk)
 {
     const float complex *hc = m->hc;
@@ -993,6 +996,7 @@ typedef struct {
     float nu;
 } pll_state;
 
+DSP_CLONES
 static void pll_run(ais_channel *c, pll_state *s, const int8_t *known, int from, int to)
 {
     const float a1 = 0.12f, a2 = 0.004f;
@@ -2135,6 +2139,7 @@ static void detect_metric(ais_channel *c, float rho, const candidate *cd, float 
     add_candidate(c, &c->cring[mid]);
 }
 
+DSP_CLONES
 void ais_channel_push_cf32(ais_channel *c, const float complex *x, size_t n)
 {
     while (n > 0) {

@@ -46,6 +46,8 @@ static inline float complex dot(const float *x, const float *hh, int n2)
     return ((a[0] + a[2]) + (a[4] + a[6])) + I * ((a[1] + a[3]) + (a[5] + a[7]));
 }
 
+/* the dot product is most of the front end's CPU */
+DSP_CLONES
 size_t fir_decim_run(fir_decim *f, const float complex *x, size_t n, float complex *out)
 {
     size_t no = 0;
