@@ -783,6 +783,13 @@ static inline float fast_abs(float complex z)
     return sqrtf(crealf(z) * crealf(z) + cimagf(z) * cimagf(z));
 }
 
+typedef float v8f __attribute__((vector_size(8 * sizeof(float))));
+_Static_assert(NT % 8 == 0, "the detector correlates NT bits in vectors of 8");
+
+/* a vector from 8 floats anywhere (unaligned); a macro, as a function returning a vector wider
+ * than the baseline's registers draws an ABI note */
+#define V8_LOAD(v, p) memcpy(&(v), (p), sizeof(v8f))
+
 static inline float complex cbuf(const ais_channel *c, int64_t i)
 {
     int64_t k = i - (int64_t)c->base;
@@ -1010,8 +1017,12 @@ static void pll_run(ais_channel *c, pll_state *s, const int8_t *known, int from,
         nu += a2 * e;
         c->nu[k] = nu;
         float dphi = a1 * e + nu;
-        ph *= 1 + I * dphi; /* small steps: exp(j dphi) to first order, renormalised */
-        ph /= fast_abs(ph);
+        /* small steps: exp(j dphi) to first order; |ph| grows by sqrt(1 + dphi^2) a step,
+         * which neither the decisions nor e (normalised by |v|) see, so it is renormalised
+         * only every 16 symbols */
+        ph *= 1 + I * dphi;
+        if ((k & 15) == 15)
+            ph /= fast_abs(ph);
     }
     s->ph = ph;
     s->nu = nu;
@@ -1186,8 +1197,13 @@ again:;
     /* complex taps: the carrier is removed before the matched filter, which is narrower than
      * a 10 kHz offset */
     float complex hc[2 * C0_HALF + 1];
-    for (int i = -C0_HALF; i <= C0_HALF; i++)
-        hc[i + C0_HALF] = h[i + C0_HALF] * (float complex)cexp(-I * w * i);
+    {
+        double complex rot = cexp(I * w * C0_HALF), step = cexp(-I * w);
+        for (int i = -C0_HALF; i <= C0_HALF; i++) {
+            hc[i + C0_HALF] = h[i + C0_HALF] * (float complex)rot;
+            rot *= step;
+        }
+    }
     float complex *mk = c->mk;
     float *r = c->r;
     int8_t *u = c->u;
@@ -2214,15 +2230,19 @@ void ais_channel_push_cf32(ais_channel *c, const float complex *x, size_t n)
             const float *vr = &c->yre[p][c->ypos[p]],
                         *vi = &c->yim[p][c->ypos[p]]; /* oldest first */
             float e = c->esum[p];
-            /* eight partial sums of each product, in lanes (NT is a multiple of 8) */
-            float ac[8] = {0}, bd[8] = {0}, bc[8] = {0}, ad[8] = {0};
+            /* eight partial sums of each product, in the lanes of a vector (NT is a multiple
+             * of 8; GCC and Clang vector extensions, SSE or AVX as built) */
+            v8f ac = {0}, bd = {0}, bc = {0}, ad = {0};
             for (int j = 0; j < NT; j += 8) {
-                for (int l = 0; l < 8; l++) {
-                    ac[l] += vr[j + l] * T.tyr[j + l];
-                    bd[l] += vi[j + l] * T.tyi[j + l];
-                    bc[l] += vi[j + l] * T.tyr[j + l];
-                    ad[l] += vr[j + l] * T.tyi[j + l];
-                }
+                v8f a, b, tc, td;
+                V8_LOAD(a, vr + j);
+                V8_LOAD(b, vi + j);
+                V8_LOAD(tc, T.tyr + j);
+                V8_LOAD(td, T.tyi + j);
+                ac += a * tc;
+                bd += b * td;
+                bc += b * tc;
+                ad += a * td;
             }
             float sac = 0, sbd = 0, sbc = 0, sad = 0;
             for (int l = 0; l < 8; l++) {
