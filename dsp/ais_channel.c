@@ -796,28 +796,9 @@ static inline float complex cbuf(const ais_channel *c, int64_t i)
     return (k >= 0 && k < (int64_t)c->len) ? c->xc[k] : 0;
 }
 
-/* Coherent preamble correlation at start index s0 (integer), frequency w (rad/sample). */
-DSP_CLONES
-static float complex pre_corr(const ais_channel *c, int64_t s0, double w, int pol)
-{
-    float complex acc = 0;
-    float complex rot = (float complex)cexp(-I * w * (TB0 * SPS));
-    float complex step = (float complex)cexp(-I * w);
-    const float complex *t = pol > 0 ? T.wc : T.w;
-    int64_t i0 = s0 + TB0 * SPS;
-    int64_t b = i0 - (int64_t)c->base;
-    int inside = b >= 0 && b + T.nw <= (int64_t)c->len;
-    for (int i = 0; i < T.nw; i++) {
-        float complex x = inside ? c->xc[b + i] : cbuf(c, i0 + i);
-        acc += x * rot * t[i];
-        rot *= step;
-    }
-    return acc;
-}
-
 /* The coherent preamble search of a candidate at every timing shift at once.  The window is
  * derotated once at the detector's frequency w0, z[PRE_PAD + m] = x[sb + TB0 SPS + m]
- * exp(-j w0 m); the correlation of pre_corr at start sb + ds and frequency w0 + 2 pi b / 5
+ * exp(-j w0 m); the correlation at start sb + ds and frequency w0 + 2 pi b / 5
  * (branch b, 9600 Hz apart) is then sum_i z[PRE_PAD + ds + i] t_i twiddle(b i) times a phase
  * factor of modulus 1 (TB0 SPS is a multiple of 5), so its magnitude, and the phase difference
  * of its two halves, follow from partial sums by i modulo 5 for each shift, computed in lanes
@@ -826,6 +807,9 @@ static float complex pre_corr(const ais_channel *c, int64_t s0, double w, int po
 #define PRE_PAD 5    /* shifts: +-3 searched, then +-1 beyond the fine search for the parabola */
 #define PRE_LANES 12 /* shifts ds = lane - PRE_PAD */
 typedef struct {
+    float zr[NT * SPS + PRE_LANES], zi[NT * SPS + PRE_LANES]; /* the window, zeros after it */
+    double w0;
+    int pol;
     float pr[SPS][PRE_LANES], pi[SPS][PRE_LANES]; /* partial sums over the whole template */
     float hr[SPS][PRE_LANES], hi[SPS][PRE_LANES]; /* the same over its first half */
 } pre_win;
@@ -834,8 +818,10 @@ DSP_CLONES
 static void pre_search(const ais_channel *c, pre_win *P, int64_t sb, double w0, int pol)
 {
     enum { NZ = NT * SPS + PRE_LANES };
-    float zr[NZ], zi[NZ];
+    float *zr = P->zr, *zi = P->zi;
     int n = T.nw + PRE_LANES - 1;
+    P->w0 = w0;
+    P->pol = pol;
     int64_t i0 = sb + TB0 * SPS - PRE_PAD;
     int64_t b = i0 - (int64_t)c->base;
     int inside = b >= 0 && b + n <= (int64_t)c->len;
@@ -847,6 +833,8 @@ static void pre_search(const ais_channel *c, pre_win *P, int64_t sb, double w0, 
         zi[q] = cimagf(x);
         rot *= step;
     }
+    for (int q = n; q < NZ; q++)
+        zr[q] = zi[q] = 0;
     const float *tr = T.tr[pol > 0], *ti = T.ti[pol > 0];
     float ar[SPS][PRE_LANES] = {{0}}, ai[SPS][PRE_LANES] = {{0}};
     for (int i = 0, r = 0; i < T.nw; i++) {
@@ -865,6 +853,43 @@ static void pre_search(const ais_channel *c, pre_win *P, int64_t sb, double w0, 
     }
     memcpy(P->pr, ar, sizeof ar);
     memcpy(P->pi, ai, sizeof ai);
+}
+
+/* The coherent preamble correlation at start sb + ds (|ds| <= PRE_PAD) and any frequency w
+ * (rad/sample), from the window:
+ * e^(j (w0 ds - TB0 SPS w)) sum_i z[PRE_PAD + ds + i] t_i e^(-j (w - w0) i), in vector lanes */
+DSP_CLONES
+static float complex pre_at_freq(const pre_win *P, int ds, double w)
+{
+    const float *tr = T.tr[P->pol > 0], *ti = T.ti[P->pol > 0]; /* zeros after nw */
+    const float *zr = P->zr + PRE_PAD + ds, *zi = P->zi + PRE_PAD + ds;
+    double dw = w - P->w0;
+    v8f rr, ri, sr, si, acr = {0}, aci = {0};
+    for (int l = 0; l < 8; l++) {
+        rr[l] = (float)cos(dw * l);
+        ri[l] = (float)-sin(dw * l);
+        sr[l] = (float)cos(8 * dw);
+        si[l] = (float)-sin(8 * dw);
+    }
+    for (int i = 0; i < T.nw; i += 8) {
+        v8f a, b, ta, tb;
+        V8_LOAD(a, zr + i);
+        V8_LOAD(b, zi + i);
+        V8_LOAD(ta, tr + i);
+        V8_LOAD(tb, ti + i);
+        v8f qr = a * ta - b * tb, qi = a * tb + b * ta;
+        acr += qr * rr - qi * ri;
+        aci += qr * ri + qi * rr;
+        v8f nr = rr * sr - ri * si;
+        ri = rr * si + ri * sr;
+        rr = nr;
+    }
+    float sre = 0, sim = 0;
+    for (int l = 0; l < 8; l++) {
+        sre += acr[l];
+        sim += aci[l];
+    }
+    return (sre + I * sim) * (float complex)cexp(I * (P->w0 * ds - TB0 * SPS * w));
 }
 
 /* The correlation at shift ds (|ds| <= PRE_PAD) of branch b (-1, 0, 1) from partial sums;
@@ -1104,7 +1129,7 @@ static void decode_complex(ais_channel *c, const candidate *cd)
                 if (g == 0 && ds == s_c)
                     continue;
                 double f = f_c + g * FINE_STEP_HZ;
-                float complex p = pre_corr(c, sb + ds, 2 * M_PI * f / AIS_CH_RATE_HZ, pol);
+                float complex p = pre_at_freq(&pw, ds, 2 * M_PI * f / AIS_CH_RATE_HZ);
                 float a = abs2(p);
                 if (a > best) {
                     best = a, best_f = f, best_s = ds, best_p = p, on_grid = g == 0;
@@ -1120,8 +1145,8 @@ static void decode_complex(ais_channel *c, const candidate *cd)
         am = fast_abs(pre_at(&pw, best_s - 1, best_m, 0));
         ap = fast_abs(pre_at(&pw, best_s + 1, best_m, 0));
     } else {
-        am = fast_abs(pre_corr(c, s0i - 1, w, pol));
-        ap = fast_abs(pre_corr(c, s0i + 1, w, pol));
+        am = fast_abs(pre_at_freq(&pw, best_s - 1, w));
+        ap = fast_abs(pre_at_freq(&pw, best_s + 1, w));
     }
     float a0 = fast_abs(best_p);
     double mu = 0;
@@ -1154,7 +1179,7 @@ static void decode_complex(ais_channel *c, const candidate *cd)
         w = 2 * M_PI * best_f / AIS_CH_RATE_HZ;
     }
     double s0 = (double)s0i + mu;
-    float complex P = pre_corr(c, s0i, w, pol);
+    float complex P = pre_at_freq(&pw, best_s, w);
     /* coherent gate: |P|^2 / (energy * length) is 1 for a clean preamble, ~1/120 on noise */
     {
         double en = 0;
@@ -1286,7 +1311,7 @@ again:;
             best_f += df;
             w = 2 * M_PI * best_f / AIS_CH_RATE_HZ;
             mk_done = 0;
-            P = pre_corr(c, s0i, w, pol);
+            P = pre_at_freq(&pw, best_s, w);
             goto again;
         }
     }
