@@ -983,11 +983,15 @@ static int sic_true_preamble_follows(const ais_channel *c, const candidate *cd)
 
 /* The C0 matched filter at symbols [from, to) into mk, the carrier removed by recurrence
  * (continued from call to call) */
+#define MF_FLOATS 56 /* the 2 C0_HALF + 1 complex taps as floats, padded to vectors of 8 */
+_Static_assert(MF_FLOATS >= 2 * (2 * C0_HALF + 1) && MF_FLOATS % 8 == 0, "MF_FLOATS");
 typedef struct {
     const float complex *hc; /* taps with the carrier's frequency, 2 C0_HALF + 1 */
-    double s0;               /* start of the ramp-up, channel samples */
-    float complex derot0;    /* the preamble's phase removed */
-    int cum_a;               /* sum of the preamble's levels */
+    /* the same for interleaved I/Q samples: real and imaginary part of each tap twice */
+    float hre[MF_FLOATS], him[MF_FLOATS];
+    double s0;            /* start of the ramp-up, channel samples */
+    float complex derot0; /* the preamble's phase removed */
+    int cum_a;            /* sum of the preamble's levels */
     float complex carrier, cstep;
 } mf_state;
 
@@ -1000,10 +1004,22 @@ static void mf_symbols(const ais_channel *c, mf_state *m, int from, int to, floa
         int64_t i0 = (int64_t)floor(tk);
         float complex acc = 0;
         int64_t b = i0 - C0_HALF - (int64_t)c->base;
-        if (b >= 0 && b + 2 * C0_HALF < (int64_t)c->len) {
-            const float complex *xv = c->xc + b;
-            for (int i = 0; i <= 2 * C0_HALF; i++)
-                acc += xv[i] * hc[i];
+        if (b >= 0 && b + MF_FLOATS / 2 <= (int64_t)c->len) {
+            /* x h = (xr hr - xi hi) + j (xr hi + xi hr): lanes of x times the real parts and
+             * times the imaginary parts, the pairs combined at the end */
+            const float *xv = (const float *)(c->xc + b);
+            v8f a = {0}, bb = {0};
+            for (int i = 0; i < MF_FLOATS; i += 8) {
+                v8f x, hr, hi;
+                V8_LOAD(x, xv + i);
+                V8_LOAD(hr, m->hre + i);
+                V8_LOAD(hi, m->him + i);
+                a += x * hr;
+                bb += x * hi;
+            }
+            float re = (a[0] + a[2]) + (a[4] + a[6]) - ((bb[1] + bb[3]) + (bb[5] + bb[7]));
+            float im = (a[1] + a[3]) + (a[5] + a[7]) + ((bb[0] + bb[2]) + (bb[4] + bb[6]));
+            acc = re + I * im;
         } else {
             for (int i = -C0_HALF; i <= C0_HALF; i++)
                 acc += cbuf(c, i0 + i) * hc[i + C0_HALF];
@@ -1246,6 +1262,11 @@ again:;
                    .cum_a = cumA,
                    .carrier = (float complex)cexp(-I * w * ((double)(SPS * (k_mf + 1)) - frac)),
                    .cstep = (float complex)cexp(-I * w * SPS)};
+    for (int i = 0; i < MF_FLOATS / 2; i++) {
+        float complex t = i <= 2 * C0_HALF ? hc[i] : 0;
+        mf.hre[2 * i] = mf.hre[2 * i + 1] = crealf(t);
+        mf.him[2 * i] = mf.him[2 * i + 1] = cimagf(t);
+    }
     /* known preamble symbols: b_39 = +1 by construction, b_(k-1) = b_k level_k */
     int8_t known[DATA0];
     {
