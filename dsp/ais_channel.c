@@ -865,11 +865,15 @@ static float complex pre_at_freq(const pre_win *P, int ds, double w)
     const float *zr = P->zr + PRE_PAD + ds, *zi = P->zi + PRE_PAD + ds;
     double dw = w - P->w0;
     v8f rr, ri, sr, si, acr = {0}, aci = {0};
+    double complex r = 1, e1 = cexp(-I * dw); /* lane l starts at e^(-j dw l) */
     for (int l = 0; l < 8; l++) {
-        rr[l] = (float)cos(dw * l);
-        ri[l] = (float)-sin(dw * l);
-        sr[l] = (float)cos(8 * dw);
-        si[l] = (float)-sin(8 * dw);
+        rr[l] = (float)creal(r);
+        ri[l] = (float)cimag(r);
+        r *= e1;
+    }
+    for (int l = 0; l < 8; l++) { /* and steps by e^(-j 8 dw) */
+        sr[l] = (float)creal(r);
+        si[l] = (float)cimag(r);
     }
     for (int i = 0; i < T.nw; i += 8) {
         v8f a, b, ta, tb;
