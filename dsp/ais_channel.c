@@ -2194,7 +2194,8 @@ static void detect_metric(ais_channel *c, float rho, const candidate *cd, float 
     const int W = 2 * LOCAL_MAX + 1;
     int slot = (int)(c->n % (uint64_t)W);
     c->mring[slot] = rho;
-    c->cring[slot] = *cd;
+    if (cd) /* NULL below the threshold: never picked */
+        c->cring[slot] = *cd;
     int mid = (int)((c->n + (uint64_t)W - LOCAL_MAX) % (uint64_t)W);
     float m = c->mring[mid];
     if (m < threshold || c->n < (uint64_t)W)
@@ -2271,9 +2272,8 @@ void ais_channel_push_cf32(ais_channel *c, const float complex *x, size_t n)
                 }
             }
             if (c->esum_all < SQUELCH * c->floor_e) {
-                candidate none = {c->n, 0, 0, 1, 0};
                 c->n++;
-                detect_metric(c, 0, &none, DET_THRESHOLD_CPLX);
+                detect_metric(c, 0, NULL, DET_THRESHOLD_CPLX);
                 continue;
             }
             c->squelch_open++;
@@ -2310,7 +2310,7 @@ void ais_channel_push_cf32(ais_channel *c, const float complex *x, size_t n)
             float rho = e > 0 ? sqrtf(ap >= am ? ap : am) / e : 0;
             cd.rho = rho;
             c->n++;
-            detect_metric(c, rho, &cd, DET_THRESHOLD_CPLX);
+            detect_metric(c, rho, rho >= DET_THRESHOLD_CPLX ? &cd : NULL, DET_THRESHOLD_CPLX);
         }
         x += chunk;
         n -= chunk;
