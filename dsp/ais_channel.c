@@ -302,7 +302,7 @@ struct ais_channel {
     /* per sample phase, values at bit spacing, doubled; real and imaginary parts apart, so the
      * correlation runs as four real dot products the compiler vectorises */
     float yre[SPS][2 * NT], yim[SPS][2 * NT];
-    float yabs[SPS][NT]; /* |y| of the values in yring, for the running sum */
+    float yabs[SPS][NT]; /* |y| of the values in yre/yim, for the running sum */
     float esum[SPS];
     float dpow[SPS]; /* |s|^2 of the samples in dhist */
     /* squelch: the correlator only runs while the energy of the last NT bits (sum of |y| over

@@ -7,13 +7,13 @@
 #include <string.h>
 
 struct fir_decim {
-    float *hh;        /* taps reversed, each twice (I and Q), padded with zeros to 8 floats */
-    int n2;           /* floats in hh */
-    int len;          /* padded tap count (complex samples per window) */
+    float *hh; /* taps reversed, each twice (I and Q), padded with zeros to 8 floats */
+    int n2;    /* floats in hh */
+    int len;   /* padded tap count (complex samples per window) */
     int m;
     float complex *hist; /* len - 1 + block_max samples */
-    size_t fill;      /* samples in hist */
-    size_t pos;       /* start of the next output's window in hist */
+    size_t fill;         /* samples in hist */
+    size_t pos;          /* start of the next output's window in hist */
     size_t cap;
 };
 
