@@ -92,6 +92,8 @@
 #define FINE_STEPS 4
 /* Symbols demodulated before looking for the end flag; longer messages extend to MAX_DATA */
 #define FIRST_BITS 280
+/* Carrier phase smoother (smooth_symbols): +-SMOOTH_W decided symbols */
+#define SMOOTH_W 12
 /* A candidate is not examined when a stronger one lies within SUPPRESS_BITS (see suppressed) */
 #define SUPPRESS_BITS 8
 /* Successive interference cancellation (sic_run, gated in decode_complex).
@@ -159,8 +161,11 @@
 
 typedef struct {
     /* shared tables, built once */
-    float complex ty[NT];      /* detector template: one-bit phase change at each bit end */
-    float complex w[NT * SPS]; /* coherent preamble waveform, polarity +, bits TB0..39.6 */
+    float complex ty[NT];       /* detector template: one-bit phase change at each bit end */
+    float tyr[NT], tyi[NT];     /* the same, real and imaginary parts (ais_channel_push_cf32) */
+    float complex w[NT * SPS];  /* coherent preamble waveform, polarity +, bits TB0..39.6 */
+    float complex wc[NT * SPS]; /* its conjugate: the correlation template of polarity + */
+    float tr[2][NT * SPS], ti[2][NT * SPS]; /* the template of polarity - [0] and + [1], split */
     int nw;
     int cum40;          /* sum of levels of bits 0..39, polarity + */
     int8_t lev[DATA0];  /* levels of the preamble, polarity + */
@@ -169,6 +174,7 @@ typedef struct {
     float c0[(GMSK_SPAN + 1) * C0_RES + 1];
     float complex twiddle[SPS];     /* exp(-j 2 pi r / 5) */
     float ptab[GMSK_SPAN * 64 + 1]; /* phase pulse at 64 points per bit (re-modulation) */
+    uint16_t syn[MAX_DATA];         /* CRC register change of a frame bit m bits before its end */
 } tables;
 
 static tables T;
@@ -197,6 +203,8 @@ static void build_tables(void)
     for (int j = 0; j < NT; j++) {
         double te = TB0 + j + 1; /* end of template bit j */
         T.ty[j] = (float complex)cexp(I * (ref_phase(te) - ref_phase(te - 1)));
+        T.tyr[j] = crealf(T.ty[j]);
+        T.tyi[j] = cimagf(T.ty[j]);
     }
     for (int k = 0; k < DATA0; k++) {
         double tc = k + 0.5, e = 0.05;
@@ -205,12 +213,25 @@ static void build_tables(void)
     T.nw = 0;
     for (int i = 0; TB0 + i / (double)SPS < DATA0 - 0.4; i++)
         T.w[T.nw++] = (float complex)cexp(I * ref_phase(TB0 + i / (double)SPS));
+    for (int i = 0; i < T.nw; i++) {
+        T.wc[i] = conjf(T.w[i]);
+        T.tr[0][i] = T.tr[1][i] = crealf(T.w[i]);
+        T.ti[0][i] = cimagf(T.w[i]);
+        T.ti[1][i] = -cimagf(T.w[i]);
+    }
     for (int r = 0; r < SPS; r++)
         T.twiddle[r] = (float complex)cexp(-I * 2 * M_PI * r / SPS);
     for (int i = 0; i <= (GMSK_SPAN + 1) * C0_RES; i++)
         T.c0[i] = (float)gmsk_laurent_c0(i / (double)C0_RES);
     for (int i = 0; i <= GMSK_SPAN * 64; i++)
         T.ptab[i] = (float)gmsk_phase_pulse(i / 64.0 - GMSK_SPAN / 2.0);
+    /* the CRC register is linear in the bits: a 1 entered from an all-zero register (0x8408),
+     * then shifted on by m zeros (ais_hdlc_crc's step) */
+    uint16_t reg = 0x8408;
+    for (int m = 0; m < MAX_DATA; m++) {
+        T.syn[m] = reg;
+        reg = (uint16_t)(reg & 1 ? (reg >> 1) ^ 0x8408 : reg >> 1);
+    }
 }
 
 /* What decode_complex learned of a burst, for cancelling it: its estimate as demodulated
@@ -235,6 +256,17 @@ typedef struct {
     int pol;         /* +1 / -1 */
     float shift_hz;  /* the detector's centre when it saw the candidate (see track_hz) */
 } candidate;
+
+/* soft repair: the unrepaired frame as the deframer read it (see repair_trial) */
+typedef struct {
+    uint8_t d0[MAX_DATA];  /* data bits of the unrepaired symbols */
+    uint8_t d[MAX_DATA];   /* the same, toggled by a trial while it runs */
+    uint8_t cls[MAX_DATA]; /* the deframer's reading of d[0, stop] */
+    int16_t at[MAX_DATA];  /* index of a kept bit in the deframed bits */
+    int nd, stop;          /* bits; where the deframer stopped (flag's last bit, abort, nd) */
+    int flag, n;           /* an end flag was found; deframed bits before it (payload + FCS) */
+    uint16_t crc;          /* CRC register over those n bits */
+} repair_map;
 
 struct ais_channel {
     int real;
@@ -267,8 +299,10 @@ struct ais_channel {
     float complex *detmix;
     firfilt_rrrf det_r;
     float complex dhist[SPS];
-    float complex yring[SPS][2 * NT]; /* per sample phase, values at bit spacing, doubled */
-    float yabs[SPS][NT];              /* |y| of the values in yring, for the running sum */
+    /* per sample phase, values at bit spacing, doubled; real and imaginary parts apart, so the
+     * correlation runs as four real dot products the compiler vectorises */
+    float yre[SPS][2 * NT], yim[SPS][2 * NT];
+    float yabs[SPS][NT]; /* |y| of the values in yre/yim, for the running sum */
     float esum[SPS];
     float dpow[SPS]; /* |s|^2 of the samples in dhist */
     /* squelch: the correlator only runs while the energy of the last NT bits (sum of |y| over
@@ -302,6 +336,8 @@ struct ais_channel {
     float dcring[DC_WIN];
     float dcsum;
     int dcpos;
+
+    repair_map rmap; /* soft repair of the frame being decoded (link_decode) */
 
     /* per-candidate work areas, by burst bit */
     float xs[DATA0 + MAX_DATA];
@@ -399,20 +435,25 @@ typedef struct {
     float max_rel;  /* only symbols with |r| below this are flipped by repair (0 = any) */
 } link_ctx;
 
-/* decode d from u, deframe; returns payload bit count (FCS removed) if CRC ok, -1 no flag,
- * -2 bad CRC; *end_out = burst bit after the end flag */
-static int try_frame(const link_ctx *L, uint8_t *payload, int *end_out)
+/* NRZI-decoded data bits d[0, nd) of the symbols from DATA0 on; returns nd */
+static int frame_bits(const link_ctx *L, uint8_t *d)
 {
-    uint8_t d[MAX_DATA];
     int nd = L->nbits - DATA0;
     if (nd > MAX_DATA)
         nd = MAX_DATA;
-    if (nd <= 0)
-        return -1;
     for (int i = 0; i < nd; i++) {
         int k = DATA0 + i;
         d[i] = L->u[k] == L->u[k - L->lag];
     }
+    return nd;
+}
+
+/* deframe data bits d[0, nd); returns payload bit count (FCS removed) if CRC ok, -1 no flag (or
+ * an abort), -2 bad CRC; *end_out = burst bit after the end flag */
+static int frame_read(const uint8_t *d, int nd, uint8_t *payload, int *end_out)
+{
+    if (nd <= 0)
+        return -1;
     uint8_t air[MAX_DATA];
     size_t end = 0;
     int n = ais_hdlc_deframe(d, (size_t)nd, air, sizeof air, &end);
@@ -424,6 +465,137 @@ static int try_frame(const link_ctx *L, uint8_t *payload, int *end_out)
     int nb = n - 16;
     ais_hdlc_pack_msb(air, (size_t)nb, payload);
     return nb;
+}
+
+/* decode d from u, deframe: frame_read of frame_bits */
+static int try_frame(const link_ctx *L, uint8_t *payload, int *end_out)
+{
+    uint8_t d[MAX_DATA];
+    int nd = frame_bits(L, d);
+    return frame_read(d, nd, payload, end_out);
+}
+
+/* ---------------------------------------------------------------------------------------- */
+/* Soft repair without deframing every trial.
+ *
+ * A trial flips one or two symbols; with d_k = (u_k == u_(k-lag)) each flip toggles two data
+ * bits.  The deframer (ais_hdlc_deframe) reads data bit i by its value and the run of ones just
+ * before it (rb): a one is kept (an abort when rb >= 6); a zero ends the frame (rb = 6), is a
+ * stuffed zero and dropped (rb = 5), or is kept.  When the toggled bits leave that reading of
+ * every bit unchanged ("the framing"), the trial's frame is the unrepaired one with the same
+ * bits toggled: without an end flag it fails again, and with one its CRC is the unrepaired
+ * CRC plus, the CRC being linear, a syndrome per toggled frame bit that depends only on its
+ * distance from the frame's end (T.syn).  Only when the framing changes, or the CRC then
+ * passes, is the trial deframed in full.  The outcome is exactly that of deframing every trial
+ * (Debug builds check each trial so); on weak traffic the 55 trials of a failed frame, each
+ * deframed, were most of the receiver's CPU. */
+enum { RD_KEEP, RD_DROP, RD_FLAG, RD_ABORT };
+
+static inline int rd_class(int bit, int rb)
+{
+    if (bit)
+        return rb >= 6 ? RD_ABORT : RD_KEEP;
+    return rb == 6 ? RD_FLAG : rb == 5 ? RD_DROP : RD_KEEP;
+}
+
+/* The unrepaired frame's reading: d from the hard symbols as they are now */
+static void repair_map_build(const link_ctx *L, repair_map *M)
+{
+    uint8_t air[MAX_DATA];
+    M->nd = frame_bits(L, M->d0);
+    memcpy(M->d, M->d0, (size_t)M->nd);
+    M->flag = 0;
+    M->n = 0;
+    M->stop = M->nd;
+    int rb = 0, k = 0;
+    for (int i = 0; i < M->nd; i++) {
+        int cl = rd_class(M->d0[i], rb);
+        M->cls[i] = (uint8_t)cl;
+        M->at[i] = (int16_t)k;
+        if (cl == RD_KEEP)
+            air[k++] = M->d0[i];
+        if (cl == RD_FLAG || cl == RD_ABORT) {
+            M->stop = i;
+            if (cl == RD_FLAG && k >= 7) { /* the flag's leading zero and six ones were kept */
+                M->flag = 1;
+                M->n = k - 7;
+            }
+            break;
+        }
+        rb = M->d0[i] ? rb + 1 : 0;
+    }
+    M->crc = M->flag ? ais_hdlc_crc(air, (size_t)M->n) : 0;
+}
+
+/* The reading of the toggled bits d[p..] is that of the unrepaired ones (d0), up to the first
+ * bit after p that is a zero in both (from there on the runs are the same again) or up to where
+ * the deframer stopped */
+static int repair_same_reading(const repair_map *M, int p)
+{
+    int rb = 0;
+    for (int j = p - 1; j >= 0 && M->d[j] && rb < 7; j--)
+        rb++;
+    for (int i = p; i <= M->stop && i < M->nd; i++) {
+        if (rd_class(M->d[i], rb) != M->cls[i])
+            return 0;
+        if (i > p && !M->d[i] && !M->d0[i])
+            break;
+        rb = M->d[i] ? rb + 1 : 0;
+    }
+    return 1;
+}
+
+/* One repair trial: the frame with symbols ks[0, nk) flipped (the caller flips them in L->u), the
+ * result as try_frame's on it */
+static int repair_trial(const link_ctx *L, repair_map *M, const int *ks, int nk, uint8_t *payload,
+                        int *end_out)
+{
+    int tog[4], nt = 0;
+    for (int f = 0; f < nk; f++) {
+        int ps[2] = {ks[f] - DATA0, ks[f] + L->lag - DATA0};
+        for (int h = 0; h < 2; h++) {
+            int p = ps[h], t = 0;
+            if (p < 0 || p >= M->nd)
+                continue;
+            while (t < nt && tog[t] != p)
+                t++;
+            if (t < nt) /* toggled twice: unchanged */
+                tog[t] = tog[--nt];
+            else
+                tog[nt++] = p;
+        }
+    }
+    for (int t = 0; t < nt; t++)
+        M->d[tog[t]] ^= 1;
+    int same = 1;
+    for (int t = 0; t < nt && same; t++)
+        if (tog[t] <= M->stop)
+            same = repair_same_reading(M, tog[t]);
+    int res = -2;
+    int crc_ok = 0;
+    if (same && M->flag && M->n >= 16 + 8) {
+        uint16_t crc = M->crc;
+        for (int t = 0; t < nt; t++) {
+            int p = tog[t];
+            if (p < M->stop && M->cls[p] == RD_KEEP && M->at[p] < M->n)
+                crc ^= T.syn[M->n - 1 - M->at[p]];
+        }
+        crc_ok = crc == AIS_HDLC_CRC_GOOD;
+    }
+    if (!same || crc_ok) {
+        res = frame_read(M->d, M->nd, payload, end_out);
+    } else {
+#ifndef NDEBUG
+        int end = 0;
+        if (frame_read(M->d, M->nd, payload, &end) > 0) {
+            log_error("ais_channel: soft repair missed a frame that passes the CRC");
+            abort();
+        }
+#endif
+    }
+    for (int t = 0; t < nt; t++)
+        M->d[tog[t]] ^= 1;
+    return res;
 }
 
 typedef struct {
@@ -446,8 +618,9 @@ static int repaired_ok(ais_channel *c, const uint8_t *payload, int nb, int flips
 /* Expected number of wrong symbol decisions in [DATA0, end): the posterior error probability
  * of each symbol, 1 / (1 + exp(2 |r| A / s^2)), summed, with the amplitude A and variance s^2
  * of the decided soft values.  A frame expecting many errors is beyond two flips: searching it
- * only costs CPU and gives a wrong frame a chance to pass the CRC. */
-static double expected_errors(const link_ctx *L, int end)
+ * only costs CPU and gives a wrong frame a chance to pass the CRC.  The terms are positive, so
+ * the sum stops as soon as it exceeds `limit` (the answer to "more than limit?" is the same). */
+static double expected_errors(const link_ctx *L, int end, double limit)
 {
     double sa = 0, s2 = 0;
     int m = 0;
@@ -463,7 +636,7 @@ static double expected_errors(const link_ctx *L, int end)
     if (!(var > 0))
         return 0;
     double g = 2 * a / var, e = 0;
-    for (int k = DATA0; k < end && k < L->nbits; k++)
+    for (int k = DATA0; k < end && k < L->nbits && e <= limit; k++)
         e += 1 / (1 + exp(g * fabsf(L->r[k])));
     return e;
 }
@@ -488,6 +661,11 @@ static int link_decode(ais_channel *c, link_ctx *L, uint8_t *payload, int *flips
             return -1;
         end = end_hint;
     }
+    if (L->max_rel == 0 &&
+        expected_errors(L, end, REPAIR_MAX_EXPECTED_ERRORS) > REPAIR_MAX_EXPECTED_ERRORS) {
+        c->stats->repair_skipped++;
+        return -2;
+    }
     /* least reliable symbols between the data start and the end flag */
     enum { KW = 10 };
     weak_sym weak[KW];
@@ -508,15 +686,14 @@ static int link_decode(ais_channel *c, link_ctx *L, uint8_t *payload, int *flips
             weak[i] = weak[i - 1];
         weak[i] = s;
     }
-    if (L->max_rel == 0 && expected_errors(L, end) > REPAIR_MAX_EXPECTED_ERRORS) {
-        c->stats->repair_skipped++;
-        return -2;
-    }
+    repair_map *M = &c->rmap;
+    repair_map_build(L, M);
     int trials = 0;
     for (int i = 0; i < nw && trials < MAX_TRIALS; i++) {
-        L->u[weak[i].idx] = (int8_t)-L->u[weak[i].idx];
+        int ks[2] = {weak[i].idx, 0};
+        L->u[ks[0]] = (int8_t)-L->u[ks[0]];
         trials++;
-        n = try_frame(L, payload, &end);
+        n = repair_trial(L, M, ks, 1, payload, &end);
         if (n > 0 && repaired_ok(c, payload, n, 1)) {
             *flips = 1;
             *end_out = end;
@@ -524,18 +701,19 @@ static int link_decode(ais_channel *c, link_ctx *L, uint8_t *payload, int *flips
         }
         if (c->repair_bits >= 2) {
             for (int j = i + 1; j < nw && trials < MAX_TRIALS; j++) {
-                L->u[weak[j].idx] = (int8_t)-L->u[weak[j].idx];
+                ks[1] = weak[j].idx;
+                L->u[ks[1]] = (int8_t)-L->u[ks[1]];
                 trials++;
-                n = try_frame(L, payload, &end);
+                n = repair_trial(L, M, ks, 2, payload, &end);
                 if (n > 0 && repaired_ok(c, payload, n, 2)) {
                     *flips = 2;
                     *end_out = end;
                     return n;
                 }
-                L->u[weak[j].idx] = (int8_t)-L->u[weak[j].idx];
+                L->u[ks[1]] = (int8_t)-L->u[ks[1]];
             }
         }
-        L->u[weak[i].idx] = (int8_t)-L->u[weak[i].idx];
+        L->u[ks[0]] = (int8_t)-L->u[ks[0]];
     }
     return -2;
 }
@@ -605,50 +783,140 @@ static inline float fast_abs(float complex z)
     return sqrtf(crealf(z) * crealf(z) + cimagf(z) * cimagf(z));
 }
 
+typedef float v8f __attribute__((vector_size(8 * sizeof(float))));
+_Static_assert(NT % 8 == 0, "the detector correlates NT bits in vectors of 8");
+
+/* a vector from 8 floats anywhere (unaligned); a macro, as a function returning a vector wider
+ * than the baseline's registers draws an ABI note */
+#define V8_LOAD(v, p) memcpy(&(v), (p), sizeof(v8f))
+
 static inline float complex cbuf(const ais_channel *c, int64_t i)
 {
     int64_t k = i - (int64_t)c->base;
     return (k >= 0 && k < (int64_t)c->len) ? c->xc[k] : 0;
 }
 
-/* Coherent preamble correlation at start index s0 (integer), frequency w (rad/sample). */
-static float complex pre_corr(const ais_channel *c, int64_t s0, double w, int pol)
+/* The coherent preamble search of a candidate at every timing shift at once.  The window is
+ * derotated once at the detector's frequency w0, z[PRE_PAD + m] = x[sb + TB0 SPS + m]
+ * exp(-j w0 m); the correlation at start sb + ds and frequency w0 + 2 pi b / 5
+ * (branch b, 9600 Hz apart) is then sum_i z[PRE_PAD + ds + i] t_i twiddle(b i) times a phase
+ * factor of modulus 1 (TB0 SPS is a multiple of 5), so its magnitude, and the phase difference
+ * of its two halves, follow from partial sums by i modulo 5 for each shift, computed in lanes
+ * over the shifts (the timing search of every candidate, rotating the samples anew for each
+ * shift, was a third of the receiver's CPU on dense weak traffic). */
+#define PRE_PAD 5    /* shifts: +-3 searched, then +-1 beyond the fine search for the parabola */
+#define PRE_LANES 12 /* shifts ds = lane - PRE_PAD */
+typedef struct {
+    float zr[NT * SPS + PRE_LANES], zi[NT * SPS + PRE_LANES]; /* the window, zeros after it */
+    double w0;
+    int pol;
+    float pr[SPS][PRE_LANES], pi[SPS][PRE_LANES]; /* partial sums over the whole template */
+    float hr[SPS][PRE_LANES], hi[SPS][PRE_LANES]; /* the same over its first half */
+} pre_win;
+
+DSP_CLONES
+static void pre_search(const ais_channel *c, pre_win *P, int64_t sb, double w0, int pol)
 {
-    float complex acc = 0;
-    float complex rot = (float complex)cexp(-I * w * (TB0 * SPS));
-    float complex step = (float complex)cexp(-I * w);
-    int64_t i0 = s0 + TB0 * SPS;
-    for (int i = 0; i < T.nw; i++) {
-        float complex t = pol > 0 ? conjf(T.w[i]) : T.w[i];
-        acc += cbuf(c, i0 + i) * rot * t;
+    enum { NZ = NT * SPS + PRE_LANES };
+    float *zr = P->zr, *zi = P->zi;
+    int n = T.nw + PRE_LANES - 1;
+    P->w0 = w0;
+    P->pol = pol;
+    int64_t i0 = sb + TB0 * SPS - PRE_PAD;
+    int64_t b = i0 - (int64_t)c->base;
+    int inside = b >= 0 && b + n <= (int64_t)c->len;
+    float complex rot = (float complex)cexp(I * w0 * PRE_PAD);
+    const float complex step = (float complex)cexp(-I * w0);
+    for (int q = 0; q < n; q++) {
+        float complex x = (inside ? c->xc[b + q] : cbuf(c, i0 + q)) * rot;
+        zr[q] = crealf(x);
+        zi[q] = cimagf(x);
         rot *= step;
+    }
+    for (int q = n; q < NZ; q++)
+        zr[q] = zi[q] = 0;
+    const float *tr = T.tr[pol > 0], *ti = T.ti[pol > 0];
+    float ar[SPS][PRE_LANES] = {{0}}, ai[SPS][PRE_LANES] = {{0}};
+    for (int i = 0, r = 0; i < T.nw; i++) {
+        const float ta = tr[i], tb = ti[i];
+        const float *xr = zr + i, *xi = zi + i;
+        for (int l = 0; l < PRE_LANES; l++) {
+            ar[r][l] += xr[l] * ta - xi[l] * tb;
+            ai[r][l] += xr[l] * tb + xi[l] * ta;
+        }
+        if (i + 1 == T.nw / 2) {
+            memcpy(P->hr, ar, sizeof ar);
+            memcpy(P->hi, ai, sizeof ai);
+        }
+        if (++r == SPS)
+            r = 0;
+    }
+    memcpy(P->pr, ar, sizeof ar);
+    memcpy(P->pi, ai, sizeof ai);
+}
+
+/* The coherent preamble correlation at start sb + ds (|ds| <= PRE_PAD) and any frequency w
+ * (rad/sample), from the window:
+ * e^(j (w0 ds - TB0 SPS w)) sum_i z[PRE_PAD + ds + i] t_i e^(-j (w - w0) i), in vector lanes */
+DSP_CLONES
+static float complex pre_at_freq(const pre_win *P, int ds, double w)
+{
+    const float *tr = T.tr[P->pol > 0], *ti = T.ti[P->pol > 0]; /* zeros after nw */
+    const float *zr = P->zr + PRE_PAD + ds, *zi = P->zi + PRE_PAD + ds;
+    double dw = w - P->w0;
+    v8f rr, ri, sr, si, acr = {0}, aci = {0};
+    double complex r = 1, e1 = cexp(-I * dw); /* lane l starts at e^(-j dw l) */
+    for (int l = 0; l < 8; l++) {
+        rr[l] = (float)creal(r);
+        ri[l] = (float)cimag(r);
+        r *= e1;
+    }
+    for (int l = 0; l < 8; l++) { /* and steps by e^(-j 8 dw) */
+        sr[l] = (float)creal(r);
+        si[l] = (float)cimag(r);
+    }
+    for (int i = 0; i < T.nw; i += 8) {
+        v8f a, b, ta, tb;
+        V8_LOAD(a, zr + i);
+        V8_LOAD(b, zi + i);
+        V8_LOAD(ta, tr + i);
+        V8_LOAD(tb, ti + i);
+        v8f qr = a * ta - b * tb, qi = a * tb + b * ta;
+        acr += qr * rr - qi * ri;
+        aci += qr * ri + qi * rr;
+        v8f nr = rr * sr - ri * si;
+        ri = rr * si + ri * sr;
+        rr = nr;
+    }
+    float sre = 0, sim = 0;
+    for (int l = 0; l < 8; l++) {
+        sre += acr[l];
+        sim += aci[l];
+    }
+    return (sre + I * sim) * (float complex)cexp(I * (P->w0 * ds - TB0 * SPS * w));
+}
+
+/* The correlation at shift ds (|ds| <= PRE_PAD) of branch b (-1, 0, 1) from partial sums;
+ * half: 0 whole template, 1 its first half, 2 its second half */
+static float complex pre_at(const pre_win *P, int ds, int b, int half)
+{
+    int l = ds + PRE_PAD;
+    float complex acc = 0;
+    for (int r = 0; r < SPS; r++) {
+        float re = half == 1 ? P->hr[r][l] : P->pr[r][l];
+        float im = half == 1 ? P->hi[r][l] : P->pi[r][l];
+        if (half == 2) {
+            re -= P->hr[r][l];
+            im -= P->hi[r][l];
+        }
+        acc += (re + I * im) * T.twiddle[(b * r % SPS + SPS) % SPS];
     }
     return acc;
 }
 
-/* pre_corr for the three frequency branches w0 + m 2 pi 9600 / 48000, m = -1, 0, 1, at once:
- * the branch step is a fifth of a turn per sample, so the sum splits into five partial sums by
- * sample index modulo 5, combined with fixed twiddles. */
-static void pre_corr3(const ais_channel *c, int64_t s0, double w0, int pol, float complex out[3])
+static inline float abs2(float complex z)
 {
-    float complex part[SPS] = {0};
-    float complex rot = (float complex)cexp(-I * w0 * (TB0 * SPS));
-    float complex step = (float complex)cexp(-I * w0);
-    int64_t i0 = s0 + TB0 * SPS;
-    int64_t b = i0 - (int64_t)c->base;
-    int inside = b >= 0 && b + T.nw <= (int64_t)c->len;
-    for (int i = 0; i < T.nw; i++) {
-        float complex t = pol > 0 ? conjf(T.w[i]) : T.w[i];
-        float complex x = inside ? c->xc[b + i] : cbuf(c, i0 + i);
-        part[i % SPS] += x * rot * t;
-        rot *= step;
-    }
-    for (int m = -1; m <= 1; m++) {
-        float complex acc = 0;
-        for (int r = 0; r < SPS; r++)
-            acc += part[r] * (float complex)T.twiddle[(m * r % SPS + SPS) % SPS];
-        out[m + 1] = acc;
-    }
+    return crealf(z) * crealf(z) + cimagf(z) * cimagf(z);
 }
 
 /* The burst bit just after the end flag as seen in the symbol power |mk|^2 (the end flag is
@@ -717,6 +985,130 @@ static int sic_true_preamble_follows(const ais_channel *c, const candidate *cd)
     return 0;
 }
 
+/* The C0 matched filter at symbols [from, to) into mk, the carrier removed by recurrence
+ * (continued from call to call) */
+#define MF_FLOATS 56 /* the 2 C0_HALF + 1 complex taps as floats, padded to vectors of 8 */
+_Static_assert(MF_FLOATS >= 2 * (2 * C0_HALF + 1) && MF_FLOATS % 8 == 0, "MF_FLOATS");
+typedef struct {
+    const float complex *hc; /* taps with the carrier's frequency, 2 C0_HALF + 1 */
+    /* the same for interleaved I/Q samples: real and imaginary part of each tap twice */
+    float hre[MF_FLOATS], him[MF_FLOATS];
+    double s0;            /* start of the ramp-up, channel samples */
+    float complex derot0; /* the preamble's phase removed */
+    int cum_a;            /* sum of the preamble's levels */
+    float complex carrier, cstep;
+} mf_state;
+
+DSP_CLONES
+static void mf_symbols(const ais_channel *c, mf_state *m, int from, int to, float complex *mk)
+{
+    const float complex *hc = m->hc;
+    for (int k = from; k < to; k++) {
+        double tk = m->s0 + SPS * (k + 1);
+        int64_t i0 = (int64_t)floor(tk);
+        float complex acc = 0;
+        int64_t b = i0 - C0_HALF - (int64_t)c->base;
+        if (b >= 0 && b + MF_FLOATS / 2 <= (int64_t)c->len) {
+            /* x h = (xr hr - xi hi) + j (xr hi + xi hr): lanes of x times the real parts and
+             * times the imaginary parts, the pairs combined at the end */
+            const float *xv = (const float *)(c->xc + b);
+            v8f a = {0}, bb = {0};
+            for (int i = 0; i < MF_FLOATS; i += 8) {
+                v8f x, hr, hi;
+                V8_LOAD(x, xv + i);
+                V8_LOAD(hr, m->hre + i);
+                V8_LOAD(hi, m->him + i);
+                a += x * hr;
+                bb += x * hi;
+            }
+            float re = (a[0] + a[2]) + (a[4] + a[6]) - ((bb[1] + bb[3]) + (bb[5] + bb[7]));
+            float im = (a[1] + a[3]) + (a[5] + a[7]) + ((bb[0] + bb[2]) + (bb[4] + bb[6]));
+            acc = re + I * im;
+        } else {
+            for (int i = -C0_HALF; i <= C0_HALF; i++)
+                acc += cbuf(c, i0 + i) * hc[i + C0_HALF];
+        }
+        /* remove the carrier (frequency before the filter through hc, phase from P) and
+         * j^(cum) */
+        int rot = ((m->cum_a + (k - (DATA0 - 1))) % 4 + 4) % 4; /* ref_k = j^(cumA + k - 39) */
+        static const float complex jr[4] = {1, -I, -1, I};      /* conj(j^rot) */
+        mk[k] = acc * m->derot0 * m->carrier * jr[rot];
+        m->carrier *= m->cstep;
+        if ((k & 31) == 31)
+            m->carrier /= fast_abs(m->carrier);
+    }
+}
+
+/* pass 1 of the carrier phase: second-order decision-directed PLL over symbols [from, to),
+ * trained on the preamble (known), state carried from call to call; hard decisions into c->u,
+ * the loop's phase step after each symbol into c->nu.  It removes what the preamble frequency
+ * estimate left (an error of 10 Hz turns the phase by 70 degrees over a one-slot message). */
+typedef struct {
+    float complex ph;
+    float nu;
+} pll_state;
+
+DSP_CLONES
+static void pll_run(ais_channel *c, pll_state *s, const int8_t *known, int from, int to)
+{
+    const float a1 = 0.12f, a2 = 0.004f;
+    float complex ph = s->ph;
+    float nu = s->nu;
+    for (int k = from; k < to; k++) {
+        float complex v = c->mk[k] * conjf(ph);
+        int8_t d = k < DATA0 ? known[k] : (crealf(v) >= 0 ? 1 : -1);
+        c->u[k] = d;
+        float e = cimagf(v) * d / (fast_abs(v) + 1e-20f);
+        nu += a2 * e;
+        c->nu[k] = nu;
+        float dphi = a1 * e + nu;
+        /* small steps: exp(j dphi) to first order; |ph| grows by sqrt(1 + dphi^2) a step,
+         * which neither the decisions nor e (normalised by |v|) see, so it is renormalised
+         * only every 16 symbols */
+        ph *= 1 + I * dphi;
+        if ((k & 15) == 15)
+            ph /= fast_abs(ph);
+    }
+    s->ph = ph;
+    s->nu = nu;
+}
+
+/* pass 2: the carrier phase of each symbol from a centred window of +-SMOOTH_W symbols as the
+ * PLL decided them (c->u over [k_first, avail)), which is unbiased under a residual frequency
+ * ramp; soft values c->r and decisions c->u for symbols [k_first, to), the window cut at
+ * nbits.  Returns the template symbols decided against the known ones, which are then forced. */
+static int smooth_symbols(ais_channel *c, const int8_t *known, int k_first, int avail, int nbits,
+                          int to)
+{
+    enum { W = SMOOTH_W };
+    const float complex *mk = c->mk;
+    float complex *ud = c->ud;
+    float *r = c->r;
+    int8_t *u = c->u;
+    float complex run = 0;
+    for (int k = k_first; k < avail; k++)
+        ud[k] = mk[k] * u[k];
+    for (int k = k_first; k < k_first + W && k < nbits; k++)
+        run += ud[k];
+    for (int k = k_first; k < to; k++) {
+        if (k + W < nbits)
+            run += ud[k + W];
+        if (k - W - 1 >= k_first)
+            run -= ud[k - W - 1];
+        float complex ph = run / (fast_abs(run) + 1e-20f);
+        r[k] = crealf(mk[k] * conjf(ph));
+        u[k] = r[k] >= 0 ? 1 : -1;
+    }
+    /* template symbols are known: count disagreements (the gate), then force them */
+    int errors = 0;
+    for (int k = k_first; k < DATA0 && k < to; k++) {
+        if (u[k] != known[k])
+            errors++;
+        u[k] = known[k];
+    }
+    return errors;
+}
+
 static void decode_complex(ais_channel *c, const candidate *cd)
 {
     c->stats->candidates++;
@@ -725,22 +1117,22 @@ static void decode_complex(ais_channel *c, const candidate *cd)
     double f0 = cargf(cd->c) / (2 * M_PI) * BIT_RATE_HZ + cd->shift_hz;
     /* branch search over f0 + m 9600 Hz, timing +-3 samples */
     double best = -1, best_f = 0;
-    int best_s = 0;
+    int best_s = 0, best_m = 0;
     float complex best_p = 0;
     int pol = cd->pol;
     double w0 = 2 * M_PI * f0 / AIS_CH_RATE_HZ;
+    int64_t sb = (int64_t)llround(s0_est);
+    pre_win pw;
+    pre_search(c, &pw, sb, w0, pol);
     for (int ds = -3; ds <= 3; ds++) {
-        int64_t s0 = (int64_t)llround(s0_est) + ds;
-        float complex p3[3];
-        pre_corr3(c, s0, w0, pol, p3);
         for (int m = -1; m <= 1; m++) {
             double f = f0 + m * 9600.0;
             if (fabs(f) > c->max_off_hz + 600)
                 continue;
-            float complex p = p3[m + 1];
-            float a = crealf(p) * crealf(p) + cimagf(p) * cimagf(p);
+            float complex p = pre_at(&pw, ds, m, 0);
+            float a = abs2(p);
             if (a > best) {
-                best = a, best_f = f, best_s = (int)ds, best_p = p;
+                best = a, best_f = f, best_s = (int)ds, best_m = m, best_p = p;
             }
         }
     }
@@ -748,6 +1140,7 @@ static void decode_complex(ais_channel *c, const candidate *cd)
      * and biases f0 by up to ~600 Hz, beyond the +-400 Hz that the half-preamble refinement
      * below resolves (at 60 ppm and Eb/N0 10 dB a third of the bursts were lost so).  There a
      * finer grid around the chosen branch is searched coherently. */
+    int on_grid = 1; /* best_f is a branch of the window's frequency */
     if (fabs(best_f) > FINE_SEARCH_FROM_HZ) {
         double f_c = best_f;
         int s_c = best_s;
@@ -756,20 +1149,26 @@ static void decode_complex(ais_channel *c, const candidate *cd)
                 if (g == 0 && ds == s_c)
                     continue;
                 double f = f_c + g * FINE_STEP_HZ;
-                float complex p =
-                    pre_corr(c, (int64_t)llround(s0_est) + ds, 2 * M_PI * f / AIS_CH_RATE_HZ, pol);
-                float a = crealf(p) * crealf(p) + cimagf(p) * cimagf(p);
+                float complex p = pre_at_freq(&pw, ds, 2 * M_PI * f / AIS_CH_RATE_HZ);
+                float a = abs2(p);
                 if (a > best) {
-                    best = a, best_f = f, best_s = ds, best_p = p;
+                    best = a, best_f = f, best_s = ds, best_p = p, on_grid = g == 0;
                 }
             }
         }
     }
-    int64_t s0i = (int64_t)llround(s0_est) + best_s;
+    int64_t s0i = sb + best_s;
     double w = 2 * M_PI * best_f / AIS_CH_RATE_HZ;
     /* fractional timing by a parabola through the neighbours */
-    float am = cabsf(pre_corr(c, s0i - 1, w, pol)), ap = cabsf(pre_corr(c, s0i + 1, w, pol));
-    float a0 = cabsf(best_p);
+    float am, ap;
+    if (on_grid) {
+        am = fast_abs(pre_at(&pw, best_s - 1, best_m, 0));
+        ap = fast_abs(pre_at(&pw, best_s + 1, best_m, 0));
+    } else {
+        am = fast_abs(pre_at_freq(&pw, best_s - 1, w));
+        ap = fast_abs(pre_at_freq(&pw, best_s + 1, w));
+    }
+    float a0 = fast_abs(best_p);
     double mu = 0;
     if (2 * a0 - am - ap > 0)
         mu = 0.5 * (ap - am) / (2 * a0 - am - ap);
@@ -780,23 +1179,27 @@ static void decode_complex(ais_channel *c, const candidate *cd)
     /* frequency refinement from the two halves of the preamble */
     {
         float complex h1 = 0, h2 = 0;
-        float complex rot = (float complex)cexp(-I * w * (TB0 * SPS));
-        float complex step = (float complex)cexp(-I * w);
-        for (int i = 0; i < T.nw; i++) {
-            float complex t = pol > 0 ? conjf(T.w[i]) : T.w[i];
-            float complex v = cbuf(c, s0i + TB0 * SPS + i) * rot * t;
-            if (i < T.nw / 2)
-                h1 += v;
-            else
-                h2 += v;
-            rot *= step;
+        if (on_grid) {
+            h1 = pre_at(&pw, best_s, best_m, 1);
+            h2 = pre_at(&pw, best_s, best_m, 2);
+        } else {
+            float complex rot = (float complex)cexp(-I * w * (TB0 * SPS));
+            float complex step = (float complex)cexp(-I * w);
+            for (int i = 0; i < T.nw; i++) {
+                float complex v = cbuf(c, s0i + TB0 * SPS + i) * rot * (pol > 0 ? T.wc : T.w)[i];
+                if (i < T.nw / 2)
+                    h1 += v;
+                else
+                    h2 += v;
+                rot *= step;
+            }
         }
         double dphi = carg(h2 * conjf(h1));
         best_f += dphi / (2 * M_PI * (T.nw / 2.0) / AIS_CH_RATE_HZ);
         w = 2 * M_PI * best_f / AIS_CH_RATE_HZ;
     }
     double s0 = (double)s0i + mu;
-    float complex P = pre_corr(c, s0i, w, pol);
+    float complex P = pre_at_freq(&pw, best_s, w);
     /* coherent gate: |P|^2 / (energy * length) is 1 for a clean preamble, ~1/120 on noise */
     {
         double en = 0;
@@ -839,9 +1242,14 @@ again:;
     /* complex taps: the carrier is removed before the matched filter, which is narrower than
      * a 10 kHz offset */
     float complex hc[2 * C0_HALF + 1];
-    for (int i = -C0_HALF; i <= C0_HALF; i++)
-        hc[i + C0_HALF] = h[i + C0_HALF] * (float complex)cexp(-I * w * i);
-    float complex *mk = c->mk, *ud = c->ud;
+    {
+        double complex rot = cexp(I * w * C0_HALF), step = cexp(-I * w);
+        for (int i = -C0_HALF; i <= C0_HALF; i++) {
+            hc[i + C0_HALF] = h[i + C0_HALF] * (float complex)rot;
+            rot *= step;
+        }
+    }
+    float complex *mk = c->mk;
     float *r = c->r;
     int8_t *u = c->u;
     int k_first = TB0;
@@ -852,31 +1260,17 @@ again:;
      * recurrence (renormalised now and then) */
     /* a longer pass at the same frequency keeps the outputs of the shorter one */
     int k_mf = mk_done > k_first ? mk_done : k_first;
-    float complex carrier = (float complex)cexp(-I * w * ((double)(SPS * (k_mf + 1)) - frac));
-    const float complex cstep = (float complex)cexp(-I * w * SPS);
-    for (int k = k_mf; k < nbits; k++) {
-        double tk = s0 + SPS * (k + 1);
-        int64_t i0 = (int64_t)floor(tk);
-        float complex acc = 0;
-        int64_t b = i0 - C0_HALF - (int64_t)c->base;
-        if (b >= 0 && b + 2 * C0_HALF < (int64_t)c->len) {
-            const float complex *xv = c->xc + b;
-            for (int i = 0; i <= 2 * C0_HALF; i++)
-                acc += xv[i] * hc[i];
-        } else {
-            for (int i = -C0_HALF; i <= C0_HALF; i++)
-                acc += cbuf(c, i0 + i) * hc[i + C0_HALF];
-        }
-        /* remove the carrier (frequency before the filter through hc, phase from P) and
-         * j^(cum) */
-        int rot = ((cumA + (k - (DATA0 - 1))) % 4 + 4) % 4; /* ref_k = j^(cumA + k - 39) */
-        static const float complex jr[4] = {1, -I, -1, I};  /* conj(j^rot) */
-        mk[k] = acc * derot0 * carrier * jr[rot];
-        carrier *= cstep;
-        if ((k & 31) == 31)
-            carrier /= fast_abs(carrier);
+    mf_state mf = {.hc = hc,
+                   .s0 = s0,
+                   .derot0 = derot0,
+                   .cum_a = cumA,
+                   .carrier = (float complex)cexp(-I * w * ((double)(SPS * (k_mf + 1)) - frac)),
+                   .cstep = (float complex)cexp(-I * w * SPS)};
+    for (int i = 0; i < MF_FLOATS / 2; i++) {
+        float complex t = i <= 2 * C0_HALF ? hc[i] : 0;
+        mf.hre[2 * i] = mf.hre[2 * i + 1] = crealf(t);
+        mf.him[2 * i] = mf.him[2 * i + 1] = cimagf(t);
     }
-    mk_done = nbits;
     /* known preamble symbols: b_39 = +1 by construction, b_(k-1) = b_k level_k */
     int8_t known[DATA0];
     {
@@ -886,50 +1280,21 @@ again:;
             b *= pol * T.lev[k];
         }
     }
-    /* pass 1: second-order decision-directed PLL, trained on the preamble, removes what the
-     * preamble frequency estimate left (an error of 10 Hz turns the phase by 70 degrees over a
-     * one-slot message); pass 2: the carrier phase of each symbol from a centred window of
-     * +-W decided symbols, which is unbiased under a residual frequency ramp */
-    enum { W = 12 };
-    {
-        float complex ph = 1;
-        float nu = 0;
-        const float a1 = 0.12f, a2 = 0.004f;
-        for (int k = k_first; k < nbits; k++) {
-            float complex v = mk[k] * conjf(ph);
-            int8_t d = k < DATA0 ? known[k] : (crealf(v) >= 0 ? 1 : -1);
-            u[k] = d;
-            float e = cimagf(v) * d / (fast_abs(v) + 1e-20f);
-            nu += a2 * e;
-            c->nu[k] = nu;
-            float dphi = a1 * e + nu;
-            ph *= 1 + I * dphi; /* small steps: exp(j dphi) to first order, renormalised */
-            ph /= fast_abs(ph);
-        }
-    }
-    float complex run = 0;
-    for (int k = k_first; k < nbits; k++)
-        ud[k] = mk[k] * u[k];
-    for (int k = k_first; k < k_first + W && k < nbits; k++)
-        run += ud[k];
-    double sum_r = 0, sum_r2 = 0;
-    int nr = 0;
-    for (int k = k_first; k < nbits; k++) {
-        if (k + W < nbits)
-            run += ud[k + W];
-        if (k - W - 1 >= k_first)
-            run -= ud[k - W - 1];
-        float complex ph = run / (fast_abs(run) + 1e-20f);
-        r[k] = crealf(mk[k] * conjf(ph));
-        u[k] = r[k] >= 0 ? 1 : -1;
-    }
-    /* template symbols are known: count disagreements (the gate), then force them */
-    int errors = 0;
-    for (int k = k_first; k < DATA0; k++) {
-        if (u[k] != known[k])
-            errors++;
-        u[k] = known[k];
-    }
+    /* The template gate first, on the symbols it needs: the PLL is causal and the smoother
+     * reaches SMOOTH_W symbols ahead, so the template symbols come out as from the whole pass, and
+     * a candidate that fails the gate (a noise peak, the detector's early answer to a training
+     * sequence) costs 52 symbols instead of 280 or more. */
+    int k_gate = DATA0 + SMOOTH_W < nbits ? DATA0 + SMOOTH_W : nbits;
+    pll_state pll = {1, 0};
+    mf_symbols(c, &mf, k_mf, k_gate, mk);
+    pll_run(c, &pll, known, k_first, k_gate);
+    int errors = smooth_symbols(c, known, k_first, k_gate, nbits, DATA0);
+    if (errors > GATE_ERRORS)
+        return;
+    mf_symbols(c, &mf, k_mf > k_gate ? k_mf : k_gate, nbits, mk);
+    mk_done = nbits;
+    pll_run(c, &pll, known, k_gate, nbits);
+    smooth_symbols(c, known, k_first, nbits, nbits, nbits);
     if (getenv("AIS_DEBUG")) {
         double sa = 0, s2 = 0;
         for (int k = DATA0; k < DATA0 + 150; k++)
@@ -944,8 +1309,6 @@ again:;
             fprintf(stderr, "\n");
         }
     }
-    if (errors > GATE_ERRORS)
-        return;
     link_ctx L = {r, u, 2, nbits, 0};
     uint8_t payload[AIS_MAX_PAYLOAD_BITS / 8 + 8];
     int flips = 0;
@@ -973,7 +1336,7 @@ again:;
             best_f += df;
             w = 2 * M_PI * best_f / AIS_CH_RATE_HZ;
             mk_done = 0;
-            P = pre_corr(c, s0i, w, pol);
+            P = pre_at_freq(&pw, best_s, w);
             goto again;
         }
     }
@@ -1023,6 +1386,8 @@ again:;
     }
     /* level and SNR from the burst's symbols */
     int kend = DATA0 + nb + 24 < nbits ? DATA0 + nb + 24 : nbits; /* to the end flag */
+    double sum_r = 0, sum_r2 = 0;
+    int nr = 0;
     for (int k = k_first; k < kend; k++) {
         sum_r += fabsf(r[k]);
         sum_r2 += r[k] * r[k];
@@ -1829,7 +2194,8 @@ static void detect_metric(ais_channel *c, float rho, const candidate *cd, float 
     const int W = 2 * LOCAL_MAX + 1;
     int slot = (int)(c->n % (uint64_t)W);
     c->mring[slot] = rho;
-    c->cring[slot] = *cd;
+    if (cd) /* NULL below the threshold: never picked */
+        c->cring[slot] = *cd;
     int mid = (int)((c->n + (uint64_t)W - LOCAL_MAX) % (uint64_t)W);
     float m = c->mring[mid];
     if (m < threshold || c->n < (uint64_t)W)
@@ -1840,6 +2206,7 @@ static void detect_metric(ais_channel *c, float rho, const candidate *cd, float 
     add_candidate(c, &c->cring[mid]);
 }
 
+DSP_CLONES
 void ais_channel_push_cf32(ais_channel *c, const float complex *x, size_t n)
 {
     while (n > 0) {
@@ -1868,8 +2235,8 @@ void ais_channel_push_cf32(ais_channel *c, const float complex *x, size_t n)
             c->dhist[p] = s;
             c->dpow[p] = ps;
             int pos = c->ypos[p];
-            c->yring[p][pos] = y;
-            c->yring[p][pos + NT] = y;
+            c->yre[p][pos] = c->yre[p][pos + NT] = crealf(y);
+            c->yim[p][pos] = c->yim[p][pos + NT] = cimagf(y);
             c->esum[p] += ay - c->yabs[p][pos];
             c->esum_all += ay - c->yabs[p][pos];
             c->yabs[p][pos] = ay;
@@ -1905,22 +2272,34 @@ void ais_channel_push_cf32(ais_channel *c, const float complex *x, size_t n)
                 }
             }
             if (c->esum_all < SQUELCH * c->floor_e) {
-                candidate none = {c->n, 0, 0, 1, 0};
                 c->n++;
-                detect_metric(c, 0, &none, DET_THRESHOLD_CPLX);
+                detect_metric(c, 0, NULL, DET_THRESHOLD_CPLX);
                 continue;
             }
             c->squelch_open++;
-            const float complex *v = &c->yring[p][c->ypos[p]]; /* oldest first */
-            float sac = 0, sbd = 0, sbc = 0, sad = 0;
+            const float *vr = &c->yre[p][c->ypos[p]],
+                        *vi = &c->yim[p][c->ypos[p]]; /* oldest first */
             float e = c->esum[p];
-            for (int j = 0; j < NT; j++) {
-                float a = crealf(v[j]), b = cimagf(v[j]);
-                float tc = crealf(T.ty[j]), td = cimagf(T.ty[j]);
-                sac += a * tc;
-                sbd += b * td;
-                sbc += b * tc;
-                sad += a * td;
+            /* eight partial sums of each product, in the lanes of a vector (NT is a multiple
+             * of 8; GCC and Clang vector extensions, SSE or AVX as built) */
+            v8f ac = {0}, bd = {0}, bc = {0}, ad = {0};
+            for (int j = 0; j < NT; j += 8) {
+                v8f a, b, tc, td;
+                V8_LOAD(a, vr + j);
+                V8_LOAD(b, vi + j);
+                V8_LOAD(tc, T.tyr + j);
+                V8_LOAD(td, T.tyi + j);
+                ac += a * tc;
+                bd += b * td;
+                bc += b * tc;
+                ad += a * td;
+            }
+            float sac = 0, sbd = 0, sbc = 0, sad = 0;
+            for (int l = 0; l < 8; l++) {
+                sac += ac[l];
+                sbd += bd[l];
+                sbc += bc[l];
+                sad += ad[l];
             }
             /* y conj(t) for polarity +, y t for polarity - (its phase steps are mirrored) */
             float complex cp = (sac + sbd) + I * (sbc - sad);
@@ -1931,7 +2310,7 @@ void ais_channel_push_cf32(ais_channel *c, const float complex *x, size_t n)
             float rho = e > 0 ? sqrtf(ap >= am ? ap : am) / e : 0;
             cd.rho = rho;
             c->n++;
-            detect_metric(c, rho, &cd, DET_THRESHOLD_CPLX);
+            detect_metric(c, rho, rho >= DET_THRESHOLD_CPLX ? &cd : NULL, DET_THRESHOLD_CPLX);
         }
         x += chunk;
         n -= chunk;

@@ -267,16 +267,31 @@ void ais_demod_destroy(ais_demod **pq)
     *pq = NULL;
 }
 
+DSP_CLONES
 static void channels_run(ais_demod *q, const float complex *x, size_t n)
 {
     for (int i = 0; i < q->nchan; i++) {
         channel *c = &q->chan[i];
-        float complex o = c->osc, st = c->osc_step;
-        for (size_t k = 0; k < n; k++) {
-            q->w3[k] = x[k] * o;
-            o *= st;
+        /* eight phasors a sample apart, each stepping eight samples: the products no longer
+         * wait on one another (one phasor by recurrence was a chain of dependent complex
+         * products, 5 % of the receiver's CPU) */
+        float complex o[8], st8 = 1;
+        o[0] = c->osc;
+        for (int l = 1; l < 8; l++)
+            o[l] = o[l - 1] * c->osc_step;
+        for (int l = 0; l < 8; l++)
+            st8 *= c->osc_step;
+        size_t k = 0;
+        for (; k + 8 <= n; k += 8) {
+            for (int l = 0; l < 8; l++) {
+                q->w3[k + l] = x[k + l] * o[l];
+                o[l] *= st8;
+            }
         }
-        c->osc = o / cabsf(o); /* renormalised once a block */
+        for (int l = 0; k < n; k++, l++)
+            q->w3[k] = x[k] * o[l];
+        /* o[l] holds sample n - n % 8 + l: the next block starts at o[n % 8], renormalised */
+        c->osc = o[n % 8] / cabsf(o[n % 8]);
         size_t no = fir_decim_run(c->dec, q->w3, n, q->w3);
         ais_channel_push_cf32(c->ch, q->w3, no);
     }

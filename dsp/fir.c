@@ -7,13 +7,13 @@
 #include <string.h>
 
 struct fir_decim {
-    float *hh;        /* taps reversed, each twice (I and Q), padded with zeros to 8 floats */
-    int n2;           /* floats in hh */
-    int len;          /* padded tap count (complex samples per window) */
+    float *hh; /* taps reversed, each twice (I and Q), padded with zeros to 8 floats */
+    int n2;    /* floats in hh */
+    int len;   /* padded tap count (complex samples per window) */
     int m;
     float complex *hist; /* len - 1 + block_max samples */
-    size_t fill;      /* samples in hist */
-    size_t pos;       /* start of the next output's window in hist */
+    size_t fill;         /* samples in hist */
+    size_t pos;          /* start of the next output's window in hist */
     size_t cap;
 };
 
@@ -46,6 +46,8 @@ static inline float complex dot(const float *x, const float *hh, int n2)
     return ((a[0] + a[2]) + (a[4] + a[6])) + I * ((a[1] + a[3]) + (a[5] + a[7]));
 }
 
+/* the dot product is most of the front end's CPU */
+DSP_CLONES
 size_t fir_decim_run(fir_decim *f, const float complex *x, size_t n, float complex *out)
 {
     size_t no = 0;

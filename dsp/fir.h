@@ -12,6 +12,16 @@
 #include <complex.h>
 #include <stddef.h>
 
+/* The receiver's hot loops (filters, correlators, matched filter) are built twice on x86-64 by
+ * GCC, for the baseline (SSE2, four lanes) and for processors with FMA (AVX, eight lanes,
+ * fused multiply-add), and the loader picks the one the processor runs (function
+ * multi-versioning); other compilers and targets build the baseline only. */
+#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__)
+#define DSP_CLONES __attribute__((target_clones("fma", "default")))
+#else
+#define DSP_CLONES
+#endif
+
 typedef struct fir_decim fir_decim;
 
 /* taps h[0..ntaps), decimation m >= 1; block_max: largest n passed to fir_decim_run */
