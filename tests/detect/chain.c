@@ -147,7 +147,8 @@ static void on_ais(void *ctx, const wire_ais *m)
     in->ais = grow(in->ais, &in->cap_ais, in->n_ais + 1, sizeof *in->ais);
     in->bits = grow(in->bits, &in->cap_bits, in->n_bits + nb, 1);
     in->kind[in->n++] = 1;
-    in->ais[in->n_ais++] = (chain_ais){m->rx_time_ns, m->station_id, m->nbits, (uint32_t)in->n_bits};
+    in->ais[in->n_ais++] =
+        (chain_ais){m->rx_time_ns, m->station_id, m->nbits, (uint32_t)in->n_bits};
     memcpy(in->bits + in->n_bits, m->bits, nb);
     in->n_bits += nb;
 }
@@ -237,6 +238,12 @@ static double geo_inland(void *ctx, double lat, double lon)
     return zones_inland_m(c->z, lat, lon, 50000);
 }
 
+static double geo_lane_depth(void *ctx, double lat, double lon)
+{
+    const chain_scenario *c = ctx;
+    return zones_depth_m(c->z, lat, lon, ZONE_BIT(ZONE_TSS_LANE), 50000);
+}
+
 /* Inward distance to the edge of the union of the stations' ranges (circles). */
 static double geo_coverage(void *ctx, double lat, double lon)
 {
@@ -258,11 +265,12 @@ int chain_process(const chain_scenario *c, const chain_inputs *in, const detect_
 {
     memset(out, 0, sizeof *out);
     run_ctx x = {NULL, out, c};
-    detect_config dc = {.params = params,
-                        .geo = {(void *)c, geo_dist, geo_lane, geo_coverage, geo_inland},
-                        .sink = on_alert,
-                        .sink_ctx = out,
-                        .source_id = 1};
+    detect_config dc = {
+        .params = params,
+        .geo = {(void *)c, geo_dist, geo_lane, geo_coverage, geo_inland, geo_lane_depth},
+        .sink = on_alert,
+        .sink_ctx = out,
+        .source_id = 1};
     x.d = detector_create(&dc);
     if (!x.d)
         return -1;
@@ -322,8 +330,8 @@ static bool heard(const chain_scenario *c, int v, int64_t t, sim_truth *tr)
         return false;
     }
     for (int k = 0; k < c->n_radars; k++)
-        if (geo_distance_m(tr->lat_deg, tr->lon_deg, c->radars[k].lat_deg,
-                           c->radars[k].lon_deg) <= c->radars[k].range_m)
+        if (geo_distance_m(tr->lat_deg, tr->lon_deg, c->radars[k].lat_deg, c->radars[k].lon_deg) <=
+            c->radars[k].range_m)
             return true;
     return false;
 }
@@ -360,8 +368,8 @@ int chain_check_routes(const chain_scenario *c, FILE *out)
             if ((m & ZONE_BIT(ZONE_LAND)) &&
                 !(m & (ZONE_BIT(ZONE_CANAL_APPROACH) | ZONE_BIT(ZONE_PORT)))) {
                 fprintf(out, "  route on land: %s at +%.0f s (%.4f, %.4f)\n",
-                        sim_vessel_id(c->s, v), (double)(t - sim_start_ns(c->s)) / 1e9,
-                        tr.lat_deg, tr.lon_deg);
+                        sim_vessel_id(c->s, v), (double)(t - sim_start_ns(c->s)) / 1e9, tr.lat_deg,
+                        tr.lon_deg);
                 bad++;
                 break;
             }
@@ -385,8 +393,8 @@ static int alert_vessels(const chain_scenario *c, const wire_alert *a, int *out)
             for (int k = 0; k < 2 && !hit; k++) {
                 sim_truth tr;
                 sim_truth_at(c->s, v, at[k], &tr);
-                hit = tr.present &&
-                      geo_distance_m(tr.lat_deg, tr.lon_deg, a->lat_deg, a->lon_deg) <= DARK_MATCH_M;
+                hit = tr.present && geo_distance_m(tr.lat_deg, tr.lon_deg, a->lat_deg,
+                                                   a->lon_deg) <= DARK_MATCH_M;
             }
         }
         if (hit)
@@ -433,7 +441,8 @@ int chain_score_print(const chain_scenario *c, const chain_result *r, FILE *out,
             char *j = detect_alert_to_json(a, false);
             fprintf(out, "  false alert (%s):", nv ? "" : "no vessel");
             for (int k = 0; k < nv; k++)
-                fprintf(out, " %s%s", sim_vessel_id(c->s, vs[k]), c->has_expect[vs[k]] ? "" : "(normal)");
+                fprintf(out, " %s%s", sim_vessel_id(c->s, vs[k]),
+                        c->has_expect[vs[k]] ? "" : "(normal)");
             fprintf(out, " %s\n", j);
             free(j);
         }

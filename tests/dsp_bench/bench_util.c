@@ -273,8 +273,19 @@ int bu_set_has(const bu_set *s, const uint8_t *bits, size_t nbits)
 bu_match bu_match_sent(const ais_modulate_burst *sent, size_t nsent, const bu_set *dec)
 {
     bu_match r = {(int)nsent, 0, 0};
-    for (size_t i = 0; i < nsent; i++)
-        r.found += bu_set_has(dec, sent[i].bits, sent[i].nbits);
+    /* each decoded frame finds one burst: a payload sent three times and decoded once is one
+     * of three found, not three */
+    uint8_t *used = x_calloc(dec->n + 1, 1);
+    for (size_t i = 0; i < nsent; i++) {
+        for (size_t j = 0; j < dec->n; j++) {
+            if (!used[j] && same(&dec->v[j], sent[i].bits, sent[i].nbits)) {
+                used[j] = 1;
+                r.found++;
+                break;
+            }
+        }
+    }
+    free(used);
     for (size_t j = 0; j < dec->n; j++) {
         int known = 0, dup = 0;
         for (size_t i = 0; i < nsent && !known; i++)
