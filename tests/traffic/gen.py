@@ -377,6 +377,10 @@ class World:
                 dur = rng.uniform(1, 3.5) * 3600
                 sp = rng.uniform(0.3, 1.5)
                 d = geo.offset(*tr.pos, rng.uniform(0, 360), sp * KN_MS * dur)
+                # the skipper hauls before the gear drifts off the ground (into the lanes of the
+                # traffic-separation scheme east of the Punta Chame ground, say)
+                d = (min(max(d[0], ground[0] - 0.05), ground[1] + 0.05),
+                     min(max(d[1], ground[2] - 0.05), ground[3] + 0.05))
                 tr.go([d], sp)
             else:  # trawl / search leg after a hard turn
                 heading = (heading + rng.choice([-1, 1]) * rng.uniform(90, 180)) % 360
