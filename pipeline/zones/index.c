@@ -547,15 +547,26 @@ bool zones_land_known(const zones *z, double lat, double lon)
            (z->gshhg && gshhg_land_at(z->gshhg, lat, lon) >= 0);
 }
 
-/* Shore distance from GSHHG alone: 0 on its land, else the nearest shoreline of any level; NaN
- * outside the loaded area or when the nearest shoreline found lies beyond its edge. */
+/* A vessel GSHHG puts on land within this of its coast is at a berth or in a harbour basin the
+ * shoreline fills in (GSHHG h resolves about 0.2 km); deeper inland it is on water GSHHG does
+ * not have (a river, a canal: the Seine at Vernon is 100 km from the sea), where the shore
+ * distance is unknown, not 0: the rules must not read barges moored for the night on the Seine
+ * as offshore AIS gaps (the vernon feeds raised 14 such ais_gap alerts with 0 here). */
+#define GSHHG_BERTH_M 2000.0
+
+/* Shore distance from GSHHG alone: the nearest shoreline of any level on water, 0 on land near
+ * its coast; NaN outside the loaded area, on land deeper than GSHHG_BERTH_M, or when the nearest
+ * shoreline found lies beyond the loaded area's edge. */
 static double gshhg_dist_shore_m(const zones *z, double lat, double lon)
 {
     int land = gshhg_land_at(z->gshhg, lat, lon);
     if (land < 0)
         return NAN;
     if (land)
-        return 0.0;
+        return gshhg_nearest_m(z->gshhg, lat, lon, GSHHG_LEVEL_COAST, GSHHG_BERTH_M) <=
+                       GSHHG_BERTH_M
+                   ? 0.0
+                   : NAN;
     double d = gshhg_nearest_m(z->gshhg, lat, lon, GSHHG_LEVEL_ANY, 1e6);
     return d <= gshhg_margin_m(z->gshhg, lat, lon) ? d : NAN;
 }

@@ -51,7 +51,9 @@ static void test_caribbean(const char *l_path)
     CHECK(zones_inland_m(z, 15.0, -75.0, 0) == 0);
     /* the middle of Basse-Terre, Guadeloupe: land, several km from the coast */
     CHECK(land_at(z, 16.17, -61.67));
-    CHECK(zones_dist_shore_m(z, 16.17, -61.67) == 0);
+    /* 9 km inland: a vessel reported there is on water GSHHG lacks (a river): unknown */
+    CHECK(isnan(zones_dist_shore_m(z, 16.17, -61.67)));
+    CHECK(zones_land_known(z, 16.17, -61.67));
     double in = zones_inland_m(z, 16.17, -61.67, 50000);
     printf("Basse-Terre 16.17 N 61.67 W: inland %.0f m\n", in);
     CHECK(in > 5000 && in < 15000);
@@ -62,6 +64,10 @@ static void test_caribbean(const char *l_path)
     CHECK(d > 500 && d < 10000);
     /* Grande-Terre (east of Pointe-a-Pitre): land; the Pacific far from anything: water */
     CHECK(land_at(z, 16.33, -61.40));
+    /* the Seine at Vernon, 100 km up a river GSHHG does not have: land, shore distance unknown */
+    CHECK(land_at(z, 49.09, 1.48) && zones_land_known(z, 49.09, 1.48));
+    CHECK(isnan(zones_dist_shore_m(z, 49.09, 1.48)));
+    CHECK(zones_inland_m(z, 49.09, 1.48, 0) > 50e3);
     CHECK(!land_at(z, 0.0, -140.0));
     CHECK(zones_dist_shore_m(z, 0.0, -140.0) > 500e3);
     /* both sides of the antimeridian and 0 E resolve */
@@ -150,6 +156,8 @@ static void test_with_panama(const char *zones_dir, const char *h_path, const ch
             CHECK(isfinite(a) && a > 0);
             CHECK_NEAR(b, a, 1000);
         }
+        /* Pointe-a-Pitre's waterfront, 130 m from the h coast: land at a berth, shore 0 */
+        CHECK(land_at(h, 16.241, -61.533) && zones_dist_shore_m(h, 16.241, -61.533) == 0);
     }
     zones_destroy(&h);
     zones_destroy(&geo);

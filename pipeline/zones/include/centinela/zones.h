@@ -120,7 +120,8 @@ double zones_edge_distance_m(const zones *z, double lat_deg, double lon_deg, dou
  * farther than the edge of that extent (land beyond it, not loaded, could be nearer).  Inside
  * navigable water: the distance to the edge of that water.  With a GSHHG shoreline loaded, it
  * answers outside the extent (distance to its nearest shoreline of any level: coast, lake, island
- * in a lake, pond) and near the extent's edge (the nearer of the two). */
+ * in a lake, pond; 0 on its land within 2 km of its coast, NaN deeper inland: a vessel there is
+ * on a river or canal GSHHG does not have) and near the extent's edge (the nearer of the two). */
 double zones_dist_shore_m(const zones *z, double lat_deg, double lon_deg);
 /* How far inland a point is: 0 at sea, in navigable water or in a hole of the land (a lake),
  * else the distance (m) to the nearest water a ship can reach from the sea: the outer boundary
