@@ -538,7 +538,11 @@ static bool geojson_land_known(const zones *z, double lat, double lon, double *e
 
 bool zones_land_detailed(const zones *z, double lat, double lon)
 {
-    return geojson_land_known(z, lat, lon, NULL);
+    /* GeoJSON land outside its extent (Costa Rica north of 10.9 N in the Panama set: complete
+     * there, Nicaragua beside it missing) is still GeoJSON land: only GSHHG's land bit is not */
+    if (!z->gshhg || geojson_land_known(z, lat, lon, NULL))
+        return true;
+    return z->cols && zones_find(z, lat, lon, ZONE_BIT(ZONE_LAND), NULL, 0) > 0;
 }
 
 bool zones_land_known(const zones *z, double lat, double lon)

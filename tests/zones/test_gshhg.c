@@ -133,6 +133,9 @@ static void test_with_panama(const char *zones_dir, const char *h_path, const ch
     CHECK(!land_at(z, 9.10, -79.80) && !land_at(geo, 9.10, -79.80));
     /* outside the Panama extent: GSHHG answers */
     CHECK(land_at(z, 16.17, -61.67) && !zones_land_detailed(z, 16.17, -61.67));
+    /* Costa Rica north of 10.9 N: GeoJSON land outside its extent is still the GeoJSON's */
+    CHECK(!zones_land_known(geo, 11.0, -85.5) && land_at(geo, 11.0, -85.5));
+    CHECK(zones_land_detailed(z, 11.0, -85.5) && zones_land_detailed(geo, 11.0, -85.5));
     zones_destroy(&z);
 
     if (access(h_path, R_OK) != 0) {

@@ -138,8 +138,9 @@ double zones_depth_m(const zones *z, double lat_deg, double lon_deg, uint32_t ki
 /* True when the point is inside the land extent (see zones_dist_shore_m) or a loaded GSHHG
  * shoreline covers it. */
 bool zones_land_known(const zones *z, double lat_deg, double lon_deg);
-/* True when the land and water at the point come from the GeoJSON land (inside its extent),
- * which knows navigable water; false where only GSHHG (no rivers, no canals) or nothing knows. */
+/* False where the land bit of zones_mask_at comes from GSHHG (no rivers, no canals): outside the
+ * GeoJSON land extent and outside GeoJSON land features, with a GSHHG file loaded; true
+ * elsewhere (the GeoJSON land, which knows navigable water, answers, or nothing does). */
 bool zones_land_detailed(const zones *z, double lat_deg, double lon_deg);
 
 #endif
