@@ -21,6 +21,9 @@ TEST_PACKAGES=(clang libclang-rt-14-dev llvm python3 python3-h5py python3-numpy 
                chromium prometheus openssl)
 # Dask reads a month of daily archives in parallel (pipeline/archive/LAYOUT.md, archive_dask_month).
 TEST_PACKAGES+=(python3-dask)
+# GSHHG 2.3.7 world shorelines (configs/zones/README.md, "A whole-region shoreline"): zones_gshhg
+# and real_feeds_gshhg read binned_GSHHS_l.nc (low) and binned_GSHHS_h.nc (high, 11 MB).
+TEST_PACKAGES+=(gmt-gshhg-low gmt-gshhg-high)
 # Node.js and npm install the web map's front-end libraries from their lock file; a machine
 # that already has them (from any source) keeps its own.
 command -v npm > /dev/null 2>&1 || TEST_PACKAGES+=(nodejs npm)

@@ -31,9 +31,15 @@ static double lane_depth(void *ctx, double lat, double lon)
     return zones_depth_m(ctx, lat, lon, ZONE_BIT(ZONE_TSS_LANE), GEO_SEARCH_M);
 }
 
+static bool land_detailed(void *ctx, double lat, double lon)
+{
+    return zones_land_detailed(ctx, lat, lon);
+}
+
 detect_geo detect_geo_zones(const zones *z)
 {
     if (!z)
         return (detect_geo){0};
-    return (detect_geo){(void *)z, dist_to_zone, lane_direction, NULL, inland, lane_depth};
+    return (detect_geo){(void *)z, dist_to_zone, lane_direction, NULL,
+                        inland,    lane_depth,   land_detailed};
 }

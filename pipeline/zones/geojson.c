@@ -292,7 +292,7 @@ int zones_add_path(zones *z, const char *path)
         return -1;
     }
     if (!S_ISDIR(st.st_mode))
-        return add_file(z, path);
+        return has_suffix(path, ".nc") ? zones_add_gshhg(z, path, NULL) : add_file(z, path);
     DIR *d = opendir(path);
     if (!d) {
         log_error("%s: %s", path, strerror(errno));

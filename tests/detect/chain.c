@@ -267,7 +267,7 @@ int chain_process(const chain_scenario *c, const chain_inputs *in, const detect_
     run_ctx x = {NULL, out, c};
     detect_config dc = {
         .params = params,
-        .geo = {(void *)c, geo_dist, geo_lane, geo_coverage, geo_inland, geo_lane_depth},
+        .geo = {(void *)c, geo_dist, geo_lane, geo_coverage, geo_inland, geo_lane_depth, NULL},
         .sink = on_alert,
         .sink_ctx = out,
         .source_id = 1};

@@ -595,7 +595,7 @@ static double stub_lane(void *ctx, double lat, double lon)
 {
     return 0; /* north-bound */
 }
-static const detect_geo stub_geo = {NULL, stub_dist, stub_lane, NULL, NULL, NULL};
+static const detect_geo stub_geo = {NULL, stub_dist, stub_lane, NULL, NULL, NULL, NULL};
 /* the lane's boundary runs along 79.5 W: a track within 0.01 deg of it skirts the lane */
 static double stub_lane_depth(void *ctx, double lat, double lon)
 {
@@ -603,7 +603,7 @@ static double stub_lane_depth(void *ctx, double lat, double lon)
     (void)lat;
     return fabs(lon + 79.5) * 111195.0 * cos(9.5 * M_PI / 180);
 }
-static const detect_geo edge_geo = {NULL, stub_dist, stub_lane, NULL, NULL, stub_lane_depth};
+static const detect_geo edge_geo = {NULL, stub_dist, stub_lane, NULL, NULL, stub_lane_depth, NULL};
 
 static void test_ais_gap(void)
 {
@@ -903,7 +903,7 @@ static double stub_inland(void *ctx, double lat, double lon)
     (void)lon;
     return lat < 9.0 ? 300.0 : 8000.0;
 }
-static const detect_geo inland_geo = {NULL, NULL, NULL, NULL, stub_inland, NULL};
+static const detect_geo inland_geo = {NULL, NULL, NULL, NULL, stub_inland, NULL, NULL};
 
 static void test_position_on_land_berth(void)
 {
@@ -930,6 +930,42 @@ static void test_position_on_land_berth(void)
     CHECK(a && strstr(a->evidence, "\"inland_m\":8000"));
     detector_destroy(&d);
     collected_free(&c);
+}
+
+/* Detailed geography (the GeoJSON land) south of 20 N only; beyond it a world shoreline without
+ * rivers (GSHHG) puts a river barge kilometres inland. */
+static bool stub_detailed(void *ctx, double lat, double lon)
+{
+    (void)ctx;
+    (void)lon;
+    return lat < 20.0;
+}
+static const detect_geo global_land_geo = {NULL,        NULL, NULL,         NULL,
+                                           stub_inland, NULL, stub_detailed};
+
+static void test_position_on_land_global(void)
+{
+    for (int trust = 0; trust <= 1; trust++) {
+        collected c = {0};
+        detect_params *p = detect_params_create();
+        CHECK(detect_params_set(p, "position_on_land.trust_global_land", trust ? "true" : "false",
+                                "test") == 0);
+        detector *d = make_detector(p, &c, &global_land_geo);
+        /* A barge on the Seine at Vernon: land to GSHHG, 8 km inland. */
+        wire_track b = make_track(1, 227000901, 49.09, 1.48, 6, 120, T0_NS);
+        b.flags |= TRACK_FLAG_ON_LAND;
+        b.zones |= 1u << ZONE_LAND;
+        run_track(d, &b, 600, 10);
+        CHECK(count_alerts(&c, "position_on_land", ALERT_OPEN) == (size_t)trust);
+        /* In the detailed geography the rule speaks whatever the setting. */
+        wire_track s = make_track(2, 352000903, 9.10, -79.30, 10, 0, T0_NS);
+        s.flags |= TRACK_FLAG_ON_LAND;
+        run_track(d, &s, 120, 10);
+        CHECK(count_alerts(&c, "position_on_land", ALERT_OPEN) == (size_t)trust + 1);
+        detector_destroy(&d);
+        detect_params_destroy(&p);
+        collected_free(&c);
+    }
 }
 
 static void test_unknown_geography(void)
@@ -1370,6 +1406,7 @@ static const struct group groups[] = {
     {"json", test_json},
     {"invalid_mmsi", test_invalid_mmsi},
     {"position_on_land_berth", test_position_on_land_berth},
+    {"position_on_land_global", test_position_on_land_global},
     {"unknown_geography", test_unknown_geography},
     {"ais_gap_feed_outage", test_ais_gap_feed_outage},
     {"canal_overstay_transit", test_canal_overstay_transit},

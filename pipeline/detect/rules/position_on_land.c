@@ -10,18 +10,27 @@
  * spoofed or corrupted position lands kilometres inland, and the shore of an inland lake (Lake
  * Alajuela behind Madden Dam) is no berth: it does not excuse a position.  AtoN, base stations
  * and SAR aircraft are excluded.  min_reports consecutive states on land are needed; the alert
- * closes at the first state back at sea. */
+ * closes at the first state back at sea.
+ *
+ * Where only a world shoreline knows the land (GSHHG outside the GeoJSON land extent,
+ * detect_geo.land_detailed false), the rule stays silent unless trust_global_land is set:
+ * GSHHG has no rivers, canals or locks, so every barge and river cruiser on the Seine (the
+ * vernon feed) or the Rhine would be "kilometres inland".  Operators of a coast without inland
+ * waterways may opt in. */
 #include "../rule.h"
 
 #include <stdio.h>
 
-enum { P_MIN_REPORTS, P_MIN_INLAND_M, P_REFRESH_S };
+enum { P_MIN_REPORTS, P_MIN_INLAND_M, P_REFRESH_S, P_TRUST_GLOBAL_LAND };
 static const detect_param_spec params[] = {
     {"min_reports", DP_REAL, "2", 1, 100, "consecutive states on land before the alert"},
     {"min_inland_m", DP_REAL, "1000", 0, 50000,
      "at least this far from the coast or navigable water (m), when the zones know it: nearer "
      "is a berth or the error of a coarse land mask; inland lakes' shores do not count"},
     {"refresh_s", DP_REAL, "60", 1, 86400, "extend the open alert at most this often (s)"},
+    {"trust_global_land", DP_BOOL, "false", 0, 1,
+     "also alert where only the world shoreline (GSHHG) knows the land: it has no rivers or "
+     "canals, so ships on inland waterways read as on land"},
     {NULL, 0, NULL, 0, 0, NULL},
 };
 
@@ -40,6 +49,16 @@ static void process(void *self, rule_env *env, const detect_track *v, void *stat
                 !(t->zones & (ZONE_BIT(ZONE_PORT) | ZONE_BIT(ZONE_CANAL_APPROACH) |
                               ZONE_BIT(ZONE_NAVIGABLE_WATER)));
     double inland_m = NAN;
+    if (land) {
+        const detect_geo *geo = rule_geo(env);
+        if (geo->land_detailed && !geo->land_detailed(geo->ctx, t->lat_deg, t->lon_deg) &&
+            !rule_param(env, t->zones, P_TRUST_GLOBAL_LAND)) {
+            rule_note_once(env, "silent where only the world shoreline (GSHHG: no rivers, no "
+                                "canals) knows the land; position_on_land.trust_global_land "
+                                "opts in");
+            land = false;
+        }
+    }
     if (land) {
         const detect_geo *geo = rule_geo(env);
         if (geo->inland_m)

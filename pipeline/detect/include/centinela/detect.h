@@ -60,12 +60,17 @@ typedef struct detect_geo {
     /* How far inside a traffic-separation lane the point lies (m): the distance to the lane's
      * nearest boundary, 0 outside lanes; searches may stop at 50 km. */
     double (*lane_depth_m)(void *ctx, double lat_deg, double lon_deg);
+    /* True where land and water come from detailed geography that knows navigable water (the
+     * GeoJSON land inside its extent), false where only a world shoreline without rivers or
+     * canals (GSHHG) or nothing knows. */
+    bool (*land_detailed)(void *ctx, double lat_deg, double lon_deg);
 } detect_geo;
 
 /* The geography above answered from a zones object (which must outlive the detector): zone
  * distances searched to 50 km, lane directions, inland depth.  Coverage is not in the zones:
  * coverage_margin_m is NULL and receiver coverage comes from fusion (TRACK_FLAG_IN_COVERAGE,
- * set only well inside the area the stations hear).  All members NULL when z is NULL. */
+ * set only well inside the area the stations hear).  land_detailed from zones_land_detailed.
+ * All members NULL when z is NULL. */
 detect_geo detect_geo_zones(const zones *z);
 
 /* ---- parameters -------------------------------------------------------------------------- */

@@ -16,6 +16,8 @@
  * (parity of the crossings between the centre and the point), so a point lookup costs a few
  * segment tests whatever the size of the polygons.  Distances search the grid outward ring by ring.
  *
+ * A GSHHG shoreline file may be added as a world-wide land source (zones_add_gshhg).
+ *
  * A zones object is immutable once built: queries are safe from several threads.
  */
 #ifndef CENTINELA_ZONES_H
@@ -73,8 +75,18 @@ void zones_destroy(zones **z);
 /* Parse and validate GeoJSON text; origin names it in messages.  Returns 0, or -1 with one logged
  * error "origin: feature N: reason" (nothing from that text is kept). */
 int zones_add_geojson(zones *z, const char *text, size_t len, const char *origin);
-/* A file, or every *.geojson / *.json file of a directory (sorted by name).  0 or -1 (logged). */
+/* A file, or every *.geojson / *.json file of a directory (sorted by name).  A *.nc file is a
+ * GSHHG binned shoreline file (zones_add_gshhg, whole world).  0 or -1 (logged). */
 int zones_add_path(zones *z, const char *path);
+/* A world-wide land source: GMT's binned GSHHG shorelines (Debian gmt-gshhg-*:
+ * /usr/share/gmt-gshhg/binned_GSHHS_{c,l,i,h,f}.nc).  It answers land and shore distance where
+ * the GeoJSON land extent does not reach (zones_land_known, zones_dist_shore_m, the land bit of
+ * zones_mask_at, zones_inland_m); inside that extent the GeoJSON land and navigable water keep
+ * precedence.  GSHHG has no rivers or canals: inland waterways read as land.  bbox_deg
+ * {min_lat, min_lon, max_lat, max_lon} (NULL: the whole world) limits what is indexed; outside
+ * it nothing is known.  One GSHHG file per zones object.  0, or -1 (logged) for a file that is
+ * not a well-formed GSHHG binned file. */
+int zones_add_gshhg(zones *z, const char *path, const double *bbox_deg);
 /* Build the spatial index.  Returns 0, or -1 (logged) when nothing usable was loaded.  An empty
  * set builds fine (every query answers "nowhere"). */
 int zones_build(zones *z);
@@ -106,20 +118,29 @@ double zones_edge_distance_m(const zones *z, double lat_deg, double lon_deg, dou
  * 1,000 km.  NaN when it is not known: no land loaded, the point outside the land extent
  * (ZONE_LAND_EXTENT, else the bounding boxes of the land features), or the nearest land found
  * farther than the edge of that extent (land beyond it, not loaded, could be nearer).  Inside
- * navigable water: the distance to the edge of that water. */
+ * navigable water: the distance to the edge of that water.  With a GSHHG shoreline loaded, it
+ * answers outside the extent (distance to its nearest shoreline of any level: coast, lake, island
+ * in a lake, pond; 0 on its land within 2 km of its coast, NaN deeper inland: a vessel there is
+ * on a river or canal GSHHG does not have) and near the extent's edge (the nearer of the two). */
 double zones_dist_shore_m(const zones *z, double lat_deg, double lon_deg);
 /* How far inland a point is: 0 at sea, in navigable water or in a hole of the land (a lake),
  * else the distance (m) to the nearest water a ship can reach from the sea: the outer boundary
  * of land (the coast; a lower bound where land features meet at a border) or navigable water.
  * Holes in land features are inland lakes and do not count: a position beside a reservoir is
  * as far inland as the coast is.  Searched to max_m (INFINITY beyond).  NaN when no land is
- * loaded. */
+ * loaded.  Outside the GeoJSON land extent a GSHHG shoreline answers: 0 on its water, else the
+ * distance to its coast (level 1; lake shores do not count either). */
 double zones_inland_m(const zones *z, double lat_deg, double lon_deg, double max_m);
 /* How deep inside the features of kind_mask the point lies: the distance (m) to the nearest
  * boundary of those features, 0 outside them (INFINITY beyond max_m). */
 double zones_depth_m(const zones *z, double lat_deg, double lon_deg, uint32_t kind_mask,
                      double max_m);
-/* True when the point is inside the land extent (see zones_dist_shore_m). */
+/* True when the point is inside the land extent (see zones_dist_shore_m) or a loaded GSHHG
+ * shoreline covers it. */
 bool zones_land_known(const zones *z, double lat_deg, double lon_deg);
+/* False where the land bit of zones_mask_at comes from GSHHG (no rivers, no canals): outside the
+ * GeoJSON land extent and outside GeoJSON land features, with a GSHHG file loaded; true
+ * elsewhere (the GeoJSON land, which knows navigable water, answers, or nothing does). */
+bool zones_land_detailed(const zones *z, double lat_deg, double lon_deg);
 
 #endif
