@@ -50,6 +50,8 @@ static const opt_spec track_fusion_options[] = {
      "reports may arrive this late, out of order (satellite AIS stamped on arrival; 0: off)"},
     {"snapshot_interval_s", 0, OPT_REAL, "60", 0, 86400,
      "event-time seconds between snapshots of every track (0: off)"},
+    {"static_keep_s", 0, OPT_REAL, "86400", 0, 2592000,
+     "keep an MMSI's static data this long for its next track, after its last was removed (s)"},
     {"min_update_interval_s", 0, OPT_REAL, "0", 0, 3600,
      "publish a track's position at most this often (0: every update)"},
     {"warm_start", 0, OPT_STR, "", 0, -1,
@@ -63,8 +65,8 @@ typedef struct app {
     fusion *f;
     zones *z;
     uint8_t buf[4096];
-    uint64_t *c_reports, *c_dupes, *c_invalid, *c_splits, *c_radar, *c_radar_bad, *c_assoc,
-        *c_dark, *c_created, *c_removed, *c_rejected_msgs;
+    uint64_t *c_reports, *c_dupes, *c_invalid, *c_splits, *c_radar, *c_radar_bad, *c_assoc, *c_dark,
+        *c_created, *c_removed, *c_rejected_msgs;
 } app;
 
 static void on_track(void *ctx, const wire_track *t)
@@ -190,6 +192,7 @@ int main(int argc, char **argv)
     fc.max_latency_s = config_real(cfg, "max_latency_s");
     fc.snapshot_interval_s = config_real(cfg, "snapshot_interval_s");
     fc.min_update_interval_s = config_real(cfg, "min_update_interval_s");
+    fc.static_keep_s = config_real(cfg, "static_keep_s");
     fc.zones = a.z;
     fc.stations = stations;
     fc.n_stations = ns;

@@ -36,6 +36,7 @@ fusion_config fusion_config_default(void)
     c.dedupe_window_s = 5;
     c.max_latency_s = 1800;
     c.snapshot_interval_s = 60;
+    c.static_keep_s = 86400;
     c.min_update_interval_s = 0;
     c.coverage_margin_m = 5000;
     return c;
@@ -72,20 +73,25 @@ double fusion_ais_interval_s(char cls, double sog_kn, int nav_status)
 
 static bool config_ok(const fusion_config *c)
 {
-#define REQUIRE(cond, ...)                                                                    \
-    if (!(cond)) {                                                                            \
-        log_error(__VA_ARGS__);                                                               \
-        return false;                                                                         \
+#define REQUIRE(cond, ...)                                                                         \
+    if (!(cond)) {                                                                                 \
+        log_error(__VA_ARGS__);                                                                    \
+        return false;                                                                              \
     }
-    REQUIRE(c->lost_s >= 10 && c->lost_s <= 86400, "fusion: lost_s %g outside 10..86400", c->lost_s);
+    REQUIRE(c->lost_s >= 10 && c->lost_s <= 86400, "fusion: lost_s %g outside 10..86400",
+            c->lost_s);
     REQUIRE(c->removed_s >= c->lost_s && c->removed_s <= 7 * 86400,
             "fusion: removed_s %g must be >= lost_s and <= 7 days", c->removed_s);
     REQUIRE(c->radar_lost_s >= 1 && c->radar_removed_s >= c->radar_lost_s,
             "fusion: radar_lost_s must be >= 1 and radar_removed_s >= radar_lost_s");
-    REQUIRE(c->gate_chi2 >= 4 && c->gate_chi2 <= 1000, "fusion: gate_chi2 %g outside 4..1000", c->gate_chi2);
-    REQUIRE(c->gate_min_m >= 0 && c->gate_min_m <= 100000, "fusion: gate_min_m %g outside 0..100000", c->gate_min_m);
-    REQUIRE(c->max_speed_kn >= 5 && c->max_speed_kn <= 1000, "fusion: max_speed_kn %g outside 5..1000", c->max_speed_kn);
-    REQUIRE(c->accel_sigma_mps2 > 0 && c->accel_sigma_mps2 <= 20, "fusion: accel_sigma_mps2 outside (0, 20]");
+    REQUIRE(c->gate_chi2 >= 4 && c->gate_chi2 <= 1000, "fusion: gate_chi2 %g outside 4..1000",
+            c->gate_chi2);
+    REQUIRE(c->gate_min_m >= 0 && c->gate_min_m <= 100000,
+            "fusion: gate_min_m %g outside 0..100000", c->gate_min_m);
+    REQUIRE(c->max_speed_kn >= 5 && c->max_speed_kn <= 1000,
+            "fusion: max_speed_kn %g outside 5..1000", c->max_speed_kn);
+    REQUIRE(c->accel_sigma_mps2 > 0 && c->accel_sigma_mps2 <= 20,
+            "fusion: accel_sigma_mps2 outside (0, 20]");
     REQUIRE(c->ais_sigma_m > 0 && c->radar_sigma_m > 0, "fusion: sensor sigmas must be > 0");
     REQUIRE(c->radar_gate_m > 0 && c->radar_gate_kn > 0, "fusion: radar gates must be > 0");
     REQUIRE(c->confirm_reports >= 1 && c->confirm_reports <= 100 && c->radar_confirm >= 1 &&
@@ -93,8 +99,12 @@ static bool config_ok(const fusion_config *c)
             "fusion: confirm counts outside 1..100");
     REQUIRE(c->coverage_margin_m >= 0 && c->coverage_margin_m <= 1e6,
             "fusion: coverage_margin_m outside 0..1e6");
-    REQUIRE(c->dedupe_window_s >= 0 && c->dedupe_window_s <= 600, "fusion: dedupe_window_s outside 0..600");
-    REQUIRE(c->max_latency_s >= 0 && c->max_latency_s <= 86400, "fusion: max_latency_s outside 0..86400");
+    REQUIRE(c->dedupe_window_s >= 0 && c->dedupe_window_s <= 600,
+            "fusion: dedupe_window_s outside 0..600");
+    REQUIRE(c->max_latency_s >= 0 && c->max_latency_s <= 86400,
+            "fusion: max_latency_s outside 0..86400");
+    REQUIRE(c->static_keep_s >= 0 && c->static_keep_s <= 30 * 86400.0,
+            "fusion: static_keep_s outside 0..2592000");
     REQUIRE(c->snapshot_interval_s >= 0 && c->min_update_interval_s >= 0,
             "fusion: snapshot_interval_s and min_update_interval_s must be >= 0");
     REQUIRE(c->n_stations >= 0 && c->n_stations <= FUSION_MAX_STATIONS,
@@ -163,7 +173,8 @@ void fusion_internal_station_heard(fusion *f, uint32_t id, const fusion_report *
     if (!(d <= s->s.max_range_m))
         s->s.max_range_m = isnan(s->s.max_range_m) ? d : fmax(d, s->s.max_range_m);
     int sector = (int)(geo_bearing_deg(s->s.lat_deg, s->s.lon_deg, r->lat_deg, r->lon_deg) /
-                       (360.0 / FUSION_SECTORS)) % FUSION_SECTORS;
+                       (360.0 / FUSION_SECTORS)) %
+                 FUSION_SECTORS;
     if (!(d <= s->s.sector_max_m[sector]))
         s->s.sector_max_m[sector] = d;
     int bin = (int)(d / 1000.0);
@@ -272,8 +283,8 @@ static void reanchor(track *t)
 #define MANOEUVRE_VEL_MPS 3.0
 
 /* Start the filter on a measurement. */
-void track_init_state(fusion *f, track *t, int64_t time_ns, double lat, double lon,
-                             double sog_kn, double cog_deg, double pos_sigma_m)
+void track_init_state(fusion *f, track *t, int64_t time_ns, double lat, double lon, double sog_kn,
+                      double cog_deg, double pos_sigma_m)
 {
     set_ref(t, lat, lon);
     double vx = 0, vy = 0, vvar = 25.0; /* unknown speed: 5 m/s sigma */
@@ -290,8 +301,8 @@ void track_init_state(fusion *f, track *t, int64_t time_ns, double lat, double l
 }
 
 /* Fuse a position (and optionally a velocity) measurement. */
-void track_update(fusion *f, track *t, int64_t time_ns, double lat, double lon,
-                         double sog_kn, double cog_deg, double pos_sigma_m, double vel_sigma_mps)
+void track_update(fusion *f, track *t, int64_t time_ns, double lat, double lon, double sog_kn,
+                  double cog_deg, double pos_sigma_m, double vel_sigma_mps)
 {
     double dt = (double)(time_ns - t->t_ns) / 1e9;
     if (dt > 0) {
@@ -473,7 +484,8 @@ void fill_wire(const fusion *f, const track *t, uint8_t update, wire_track *w)
         w->radar_target = t->radar_target;
     } else if (t->radar_idx >= 0) {
         const track *rt = &f->tr[t->radar_idx];
-        if (rt->last_radar_ns && t->t_ns - rt->last_radar_ns <= (int64_t)(f->cfg.radar_lost_s * 1e9))
+        if (rt->last_radar_ns &&
+            t->t_ns - rt->last_radar_ns <= (int64_t)(f->cfg.radar_lost_s * 1e9))
             w->sensors |= TRACK_SENSOR_RADAR;
         w->radar_site = rt->radar_site;
         w->radar_target = rt->radar_target;
@@ -525,8 +537,7 @@ void fusion_internal_emit(fusion *f, track *t, uint8_t update, bool force)
     if (!publishable(f, t))
         return;
     if (!force && update == TRACK_UPD_POSITION && f->cfg.min_update_interval_s > 0 &&
-        t->published &&
-        t->t_ns - t->last_emit_ns < (int64_t)(f->cfg.min_update_interval_s * 1e9))
+        t->published && t->t_ns - t->last_emit_ns < (int64_t)(f->cfg.min_update_interval_s * 1e9))
         return;
     t->published = 1;
     t->last_emit_ns = t->t_ns;
@@ -596,7 +607,8 @@ static void refresh_context(fusion *f, track *t)
         t->dist_shore_m = (float)zones_dist_shore_m(z, lat, lon);
         /* within 250 m or 5 %: far below what shore-distance rules (12 NM, 20 NM) resolve */
         /* Unknown (outside the land extent): ask again after 5 km, the track may enter it. */
-        t->shore_valid_m = isfinite(t->dist_shore_m) ? fmaxf(250.0f, 0.05f * t->dist_shore_m) : 5000.0f;
+        t->shore_valid_m =
+            isfinite(t->dist_shore_m) ? fmaxf(250.0f, 0.05f * t->dist_shore_m) : 5000.0f;
         if (t->dist_shore_m == 0 && dz <= t->zone_valid_m + 1e-3)
             t->shore_valid_m = fmaxf(t->shore_valid_m, t->zone_valid_m); /* on land until an edge */
         t->shore_lat = lat;
@@ -652,6 +664,9 @@ static void track_free(fusion *f, int32_t i)
     f->free_head = i;
 }
 
+static void keep_static(fusion *f, const track *t);
+static void expire_pending(fusion *f);
+
 void fusion_internal_retire(fusion *f, int32_t i)
 {
     track *t = &f->tr[i];
@@ -659,6 +674,8 @@ void fusion_internal_retire(fusion *f, int32_t i)
     if (t->published)
         fusion_internal_emit(f, t, TRACK_UPD_STATE, true);
     track_free(f, i);
+    if (!t->is_radar && t->mmsi && !u64map_get(&f->by_mmsi, t->mmsi))
+        keep_static(f, t);
 }
 
 /* ---- timers and snapshots --------------------------------------------------------------- */
@@ -669,6 +686,10 @@ static void sweep(fusion *f)
     bool snapshot = f->cfg.snapshot_interval_s > 0 && now >= f->next_snapshot_ns;
     if (snapshot)
         f->next_snapshot_ns = now + (int64_t)(f->cfg.snapshot_interval_s * 1e9);
+    if (f->n_pend && now >= f->next_expire_ns) {
+        f->next_expire_ns = now + 600 * NS;
+        expire_pending(f);
+    }
     uint32_t dark = 0;
     for (size_t i = 0; i < f->n_tr; i++) {
         track *t = &f->tr[i];
@@ -726,24 +747,25 @@ void fusion_finish(fusion *f)
 
 static void merge_static(fusion *f, track *t, const fusion_report *r, bool *changed)
 {
-#define SET_IF(flag, field, value)                                                            \
-    if ((r->has & (flag)) && t->field != (value)) {                                           \
-        t->field = (value);                                                                   \
-        *changed = true;                                                                      \
+#define SET_IF(flag, field, value)                                                                 \
+    if ((r->has & (flag)) && t->field != (value)) {                                                \
+        t->field = (value);                                                                        \
+        *changed = true;                                                                           \
     }
     SET_IF(FUSION_HAS_IMO, imo, r->imo);
     SET_IF(FUSION_HAS_TYPE, ship_type, r->ship_type);
-    if ((r->has & FUSION_HAS_DIMENSIONS) && (t->length_m != r->length_m || t->beam_m != r->beam_m)) {
+    if ((r->has & FUSION_HAS_DIMENSIONS) &&
+        (t->length_m != r->length_m || t->beam_m != r->beam_m)) {
         t->length_m = r->length_m;
         t->beam_m = r->beam_m;
         *changed = true;
     }
 #undef SET_IF
-#define SET_TEXT(flag, field)                                                                 \
-    if ((r->has & (flag)) && strncmp(t->field, r->field, sizeof t->field) != 0) {             \
-        memcpy(t->field, r->field, sizeof t->field);                                          \
-        t->field[sizeof t->field - 1] = 0;                                                    \
-        *changed = true;                                                                      \
+#define SET_TEXT(flag, field)                                                                      \
+    if ((r->has & (flag)) && strncmp(t->field, r->field, sizeof t->field) != 0) {                  \
+        memcpy(t->field, r->field, sizeof t->field);                                               \
+        t->field[sizeof t->field - 1] = 0;                                                         \
+        *changed = true;                                                                           \
     }
     SET_TEXT(FUSION_HAS_NAME, name);
     SET_TEXT(FUSION_HAS_CALLSIGN, callsign);
@@ -771,6 +793,57 @@ static void apply_pending_static(fusion *f, track *t)
     f->n_pend--;
 }
 
+/* The last track of an MMSI is removed after its silence: its static data waits in the pending
+ * pool for the MMSI's next track, which would otherwise know neither type nor size until the
+ * next type 5 or 24 (every 6 min): a high-speed ferry whose track restarts after a gap in
+ * coverage must not read as an unknown boat doing 35 kn off the coast.  Kept static_keep_s. */
+static void keep_static(fusion *f, const track *t)
+{
+    fusion_report r = {.kind = FUSION_STATIC, .mmsi = t->mmsi, .time_ns = t->last_report_ns};
+    if (t->imo)
+        r.has |= FUSION_HAS_IMO, r.imo = t->imo;
+    if (t->ship_type)
+        r.has |= FUSION_HAS_TYPE, r.ship_type = t->ship_type;
+    if (t->length_m || t->beam_m)
+        r.has |= FUSION_HAS_DIMENSIONS, r.length_m = t->length_m, r.beam_m = t->beam_m;
+    if (t->name[0])
+        r.has |= FUSION_HAS_NAME, memcpy(r.name, t->name, sizeof r.name);
+    if (t->callsign[0])
+        r.has |= FUSION_HAS_CALLSIGN, memcpy(r.callsign, t->callsign, sizeof r.callsign);
+    if (t->destination[0])
+        r.has |= FUSION_HAS_DESTINATION,
+            memcpy(r.destination, t->destination, sizeof r.destination);
+    if (!r.has || u64map_get(&f->pending, t->mmsi))
+        return;
+    r.ais_class = (char)t->ais_class;
+    if (f->n_pend >= 100000)
+        return;
+    if (f->n_pend == f->cap_pend) {
+        f->cap_pend = f->cap_pend ? 2 * f->cap_pend : 256;
+        f->pend = x_realloc(f->pend, f->cap_pend * sizeof *f->pend);
+    }
+    f->pend[f->n_pend].r = r;
+    u64map_put(&f->pending, r.mmsi, f->n_pend++);
+}
+
+/* Static data waiting longer than static_keep_s for a position is dropped (swap-remove). */
+static void expire_pending(fusion *f)
+{
+    int64_t oldest = f->now_ns - (int64_t)(f->cfg.static_keep_s * 1e9);
+    for (size_t k = 0; k < f->n_pend;) {
+        if (f->pend[k].r.time_ns >= oldest) {
+            k++;
+            continue;
+        }
+        u64map_del(&f->pending, f->pend[k].r.mmsi);
+        size_t last = --f->n_pend;
+        if (k != last) {
+            f->pend[k] = f->pend[last];
+            u64map_put(&f->pending, f->pend[k].r.mmsi, k);
+        }
+    }
+}
+
 static int static_in(fusion *f, const fusion_report *r)
 {
     uint64_t *head = u64map_get(&f->by_mmsi, r->mmsi);
@@ -781,12 +854,20 @@ static int static_in(fusion *f, const fusion_report *r)
             pending_static *p = &f->pend[*v];
             fusion_report merged = p->r;
             merged.has |= r->has;
-            if (r->has & FUSION_HAS_NAME) memcpy(merged.name, r->name, sizeof merged.name);
-            if (r->has & FUSION_HAS_CALLSIGN) memcpy(merged.callsign, r->callsign, sizeof merged.callsign);
-            if (r->has & FUSION_HAS_DESTINATION) memcpy(merged.destination, r->destination, sizeof merged.destination);
-            if (r->has & FUSION_HAS_IMO) merged.imo = r->imo;
-            if (r->has & FUSION_HAS_TYPE) merged.ship_type = r->ship_type;
-            if (r->has & FUSION_HAS_DIMENSIONS) { merged.length_m = r->length_m; merged.beam_m = r->beam_m; }
+            if (r->has & FUSION_HAS_NAME)
+                memcpy(merged.name, r->name, sizeof merged.name);
+            if (r->has & FUSION_HAS_CALLSIGN)
+                memcpy(merged.callsign, r->callsign, sizeof merged.callsign);
+            if (r->has & FUSION_HAS_DESTINATION)
+                memcpy(merged.destination, r->destination, sizeof merged.destination);
+            if (r->has & FUSION_HAS_IMO)
+                merged.imo = r->imo;
+            if (r->has & FUSION_HAS_TYPE)
+                merged.ship_type = r->ship_type;
+            if (r->has & FUSION_HAS_DIMENSIONS) {
+                merged.length_m = r->length_m;
+                merged.beam_m = r->beam_m;
+            }
             p->r = merged;
         } else if (f->n_pend < 100000) {
             if (f->n_pend == f->cap_pend) {
@@ -852,18 +933,19 @@ static int position_in(fusion *f, const fusion_report *r)
         for (int32_t i = (int32_t)*head; i >= 0; i = f->tr[i].next_same) {
             const track *t = &f->tr[i];
             double dist, implied_kn;
-            double chi2 = track_gate(f, t, r->time_ns, r->lat_deg, r->lon_deg, sigma, &dist, &implied_kn);
+            double chi2 =
+                track_gate(f, t, r->time_ns, r->lat_deg, r->lon_deg, sigma, &dist, &implied_kn);
             bool pass = chi2 <= f->cfg.gate_chi2 || dist <= f->cfg.gate_min_m;
             /* After a gap the filter's uncertainty understates where a ship can be; a plausible
              * implied speed re-acquires instead of splitting.  So does a manoeuvre the filter
              * did not foresee (a go-fast turning and slowing between two class B reports, a
              * boat leaving its berth at full speed): the move agrees with the speed the vessel
              * itself reports. */
-            double own_kn = fmax(isfinite(r->sog_kn) ? r->sog_kn : 0,
-                                 isfinite(t->sog_kn) ? t->sog_kn : 0);
-            bool plausible = implied_kn <= f->cfg.max_speed_kn &&
-                             (r->time_ns - t->t_ns >= (int64_t)(60 * NS) ||
-                              implied_kn <= own_kn + MANOEUVRE_MARGIN_KN);
+            double own_kn =
+                fmax(isfinite(r->sog_kn) ? r->sog_kn : 0, isfinite(t->sog_kn) ? t->sog_kn : 0);
+            bool plausible =
+                implied_kn <= f->cfg.max_speed_kn && (r->time_ns - t->t_ns >= (int64_t)(60 * NS) ||
+                                                      implied_kn <= own_kn + MANOEUVRE_MARGIN_KN);
             if ((pass || plausible) && chi2 < best_chi2) {
                 best = i;
                 best_chi2 = chi2;
@@ -895,9 +977,11 @@ static int position_in(fusion *f, const fusion_report *r)
             return 0;
         }
         if (reacquire)
-            track_init_state(f, t, r->time_ns, r->lat_deg, r->lon_deg, r->sog_kn, r->cog_deg, sigma);
+            track_init_state(f, t, r->time_ns, r->lat_deg, r->lon_deg, r->sog_kn, r->cog_deg,
+                             sigma);
         else
-            track_update(f, t, r->time_ns, r->lat_deg, r->lon_deg, r->sog_kn, r->cog_deg, sigma, 0.3);
+            track_update(f, t, r->time_ns, r->lat_deg, r->lon_deg, r->sog_kn, r->cog_deg, sigma,
+                         0.3);
     } else {
         if (head && late_for_any(f, (int32_t)*head, r)) {
             f->stats.out_of_order++;

@@ -20,29 +20,29 @@ typedef struct path_vertex {
 
 typedef struct track {
     uint32_t id;
-    uint32_t mmsi;             /* 0 for radar tracks */
-    int32_t next_same;         /* next track of the same MMSI (split chain), -1 none */
+    uint32_t mmsi;     /* 0 for radar tracks */
+    int32_t next_same; /* next track of the same MMSI (split chain), -1 none */
     int32_t grid_prev, grid_next;
     uint64_t grid_key;
-    double ref_lat, ref_lon;   /* tangent-plane origin */
-    double ref_kx;             /* m per degree of longitude at ref_lat (cos cached) */
+    double ref_lat, ref_lon; /* tangent-plane origin */
+    double ref_kx;           /* m per degree of longitude at ref_lat (cos cached) */
     kf_axis x, y;
-    int64_t t_ns;              /* filter time */
+    int64_t t_ns; /* filter time */
     int64_t last_report_ns, last_ais_ns, last_radar_ns, last_emit_ns;
-    double zone_lat, zone_lon; /* where zones were last computed */
+    double zone_lat, zone_lon;   /* where zones were last computed */
     double shore_lat, shore_lon; /* where dist_shore was last computed */
-    float zone_valid_m;        /* membership cannot change within this distance of it */
+    float zone_valid_m;          /* membership cannot change within this distance of it */
     float shore_valid_m;
     float dist_shore_m;
     float sog_kn, cog_deg, heading_deg; /* as reported; NaN unknown */
     uint32_t zones;
     uint32_t n_reports;
-    uint64_t station_bits;     /* bit (station index % 64) per station that heard it */
+    uint64_t station_bits; /* bit (station index % 64) per station that heard it */
     uint32_t imo;
     uint16_t length_m, beam_m;
-    uint32_t radar_site;       /* AIS track: associated radar target; radar track: its own */
+    uint32_t radar_site; /* AIS track: associated radar target; radar track: its own */
     uint16_t radar_target;
-    int32_t radar_idx;         /* AIS track: the radar track it owns; radar: AIS track, -1 none */
+    int32_t radar_idx; /* AIS track: the radar track it owns; radar: AIS track, -1 none */
     uint8_t is_radar;
     uint8_t state, ais_class, nav_status, ship_type;
     uint8_t flags_split, in_coverage, published, hits;
@@ -80,7 +80,7 @@ struct fusion {
     struct dd {
         uint64_t hash;
         int64_t t_ns;
-    } *ddq;
+    } * ddq;
     size_t ddq_cap, ddq_head, ddq_len;
     station *st;
     int n_st;
@@ -88,7 +88,7 @@ struct fusion {
     u64map st_by_id;
     uint32_t next_id;
     int64_t now_ns;
-    int64_t next_sweep_ns, next_snapshot_ns;
+    int64_t next_sweep_ns, next_snapshot_ns, next_expire_ns;
 };
 
 /* Shared between the library's files (fusion.c defines them). */
@@ -99,8 +99,8 @@ void fill_wire(const fusion *f, const track *t, uint8_t update, wire_track *w);
 int32_t track_alloc(fusion *f);
 /* Remove a live track now: a published one is emitted as removed first. */
 void fusion_internal_retire(fusion *f, int32_t i);
-void track_init_state(fusion *f, track *t, int64_t time_ns, double lat, double lon,
-                      double sog_kn, double cog_deg, double pos_sigma_m);
+void track_init_state(fusion *f, track *t, int64_t time_ns, double lat, double lon, double sog_kn,
+                      double cog_deg, double pos_sigma_m);
 void track_update(fusion *f, track *t, int64_t time_ns, double lat, double lon, double sog_kn,
                   double cog_deg, double pos_sigma_m, double vel_sigma_mps);
 void track_position(const track *t, double *lat, double *lon);

@@ -148,9 +148,12 @@ static void test_lifecycle(void)
     /* score = severity x confidence x context, clipped to 100 */
     CHECK(a && fabsf(a->score - fminf(100.f, a->severity * a->confidence * a->context)) < 1e-3f);
     CHECK(a && a->severity == 65);
-    /* Fast again: a new alert (new id), the vessel is now a repeat vessel. */
+    /* Fast again: a new alert (new id), the vessel is now a repeat vessel (its type still
+     * unknown: judged after unknown_type_wait_s, 6 min). */
     t.sog_kn = 35;
     run_track(d, &t, 300, 10);
+    CHECK(count_alerts(&c, "fast_near_coast", ALERT_OPEN) == 1);
+    run_track(d, &t, 120, 10);
     CHECK(count_alerts(&c, "fast_near_coast", ALERT_OPEN) == 2);
     const wire_alert *o2 = last_alert(&c, "fast_near_coast", ALERT_OPEN);
     CHECK(o2 && o && o2->alert_id != o->alert_id);
@@ -512,6 +515,26 @@ static void test_fast_near_coast(void)
         e.dist_shore_m = 3000;
         run_track(d, &e, 600, 5);
     }
+    /* A 40 m passenger ferry (type 60) is exempt; a 12 m boat declaring 60 is not. */
+    wire_track ferry = make_track(14, 329003100, 16.1, -61.4, 33, 150, T0_NS);
+    ferry.ship_type = 60;
+    ferry.length_m = 40;
+    ferry.dist_shore_m = 5000;
+    run_track(d, &ferry, 600, 5);
+    wire_track small = make_track(15, 352000565, 9.2, -79.0, 33, 150, T0_NS);
+    small.ship_type = 60;
+    small.length_m = 12;
+    small.dist_shore_m = 5000;
+    run_track(d, &small, 600, 5);
+    CHECK(count_alerts(&c, "fast_near_coast", ALERT_OPEN) == 2);
+    /* Type unknown: nothing for the first 6 min, then the go-fast alert. */
+    wire_track u = make_track(16, 352000566, 9.3, -79.0, 36, 150, T0_NS);
+    u.ship_type = 0;
+    u.dist_shore_m = 4000;
+    run_track(d, &u, 300, 5);
+    CHECK(count_alerts(&c, "fast_near_coast", ALERT_OPEN) == 2);
+    run_track(d, &u, 120, 5);
+    CHECK(count_alerts(&c, "fast_near_coast", ALERT_OPEN) == 3);
     wire_track off = make_track(20, 352000570, 7.5, -79.0, 30, 90, T0_NS);
     off.dist_shore_m = 30 * 1852;
     run_track(d, &off, 600, 5);
@@ -523,7 +546,7 @@ static void test_fast_near_coast(void)
     z.dist_shore_m = NAN;
     z.zones |= 1u << ZONE_TERRITORIAL_SEA;
     run_track(d, &z, 600, 5);
-    CHECK(count_alerts(&c, "fast_near_coast", ALERT_OPEN) == 2);
+    CHECK(count_alerts(&c, "fast_near_coast", ALERT_OPEN) == 4);
     /* A per-zone override changes the threshold without recompiling. */
     detect_params *p = detect_params_create();
     CHECK(detect_params_set_zone(p, ZONE_TERRITORIAL_SEA, "fast_near_coast.min_sog_kn", "40",

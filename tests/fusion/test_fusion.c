@@ -280,6 +280,58 @@ static void test_timers(void)
     fusion_destroy(&f);
 }
 
+/* A ferry whose track is removed after a gap in coverage keeps its type and size on its next
+ * track (no type 5 needed first); an MMSI silent longer than static_keep_s does not. */
+static void test_static_across_tracks(void)
+{
+    sink s = {0};
+    fusion_config c = config_into(&s);
+    c.static_keep_s = 3600;
+    fusion *f = fusion_create(&c);
+    fusion_report st;
+    memset(&st, 0, sizeof st);
+    st.kind = FUSION_STATIC;
+    st.ais_class = 'A';
+    st.has = FUSION_HAS_NAME | FUSION_HAS_TYPE | FUSION_HAS_DIMENSIONS;
+    strcpy(st.name, "LIBERTY");
+    st.ship_type = 40;
+    st.length_m = 45;
+    st.beam_m = 11;
+    for (int v = 0; v < 2; v++) {
+        uint32_t mmsi = 228008600 + (uint32_t)v;
+        fusion_report a = pos(mmsi, T0, 16.2, -61.5 + v * 0.2, 30, 150);
+        fusion_report_in(f, &a);
+        st.mmsi = mmsi;
+        st.time_ns = T0 + NS;
+        fusion_report_in(f, &st);
+        a.time_ns = T0 + 3 * NS;
+        a.lat_deg -= 0.0007;
+        fusion_report_in(f, &a);
+    }
+    /* both fall silent; their tracks are removed after ~10 min */
+    fusion_advance(f, T0 + 15 * 60 * NS);
+    CHECK(fusion_get_stats(f)->live_tracks == 0);
+    CHECK(find_mmsi(&s, 228008600, 0)->state == TRACK_REMOVED);
+    /* the first is heard again after 30 min, the second after 2 h (beyond static_keep_s) */
+    fusion_report a = pos(228008600, T0 + 30 * 60 * NS, 15.9, -61.3, 31, 150);
+    fusion_report_in(f, &a);
+    a.time_ns += 2 * NS;
+    a.lat_deg -= 0.0005;
+    fusion_report_in(f, &a);
+    const wire_track *t = find_mmsi(&s, 228008600, 1);
+    CHECK(t && t->track_id != find_mmsi(&s, 228008600, 0)->track_id);
+    CHECK(t && t->ship_type == 40 && t->length_m == 45 && strcmp(t->name, "LIBERTY") == 0);
+    fusion_advance(f, T0 + 2 * 3600 * NS);
+    fusion_report b = pos(228008601, T0 + 2 * 3600 * NS + NS, 15.9, -61.1, 31, 150);
+    fusion_report_in(f, &b);
+    b.time_ns += 2 * NS;
+    b.lat_deg -= 0.0005;
+    fusion_report_in(f, &b);
+    t = find_mmsi(&s, 228008601, 1);
+    CHECK(t && t->ship_type == 0 && t->length_m == 0 && t->name[0] == 0);
+    fusion_destroy(&f);
+}
+
 static wire_radar radar(uint32_t site, uint16_t target, int64_t t, double lat, double lon,
                         double kn, double cog)
 {
@@ -729,6 +781,7 @@ int main(int argc, char **argv)
     test_dedupe();
     test_static_and_split();
     test_timers();
+    test_static_across_tracks();
     test_radar();
     test_radar_number_reuse();
     test_radar_at_range();

@@ -56,34 +56,38 @@ typedef struct fusion_station_config {
 } fusion_station_config;
 
 typedef struct fusion_config {
-    double lost_s;               /* 480; 10..86400 */
-    double removed_s;            /* 600; >= lost_s */
-    double radar_lost_s;         /* 30; radar track lost without an update (ARPA: 1 per scan) */
-    double radar_removed_s;      /* 120 */
-    double gate_chi2;            /* 25 (5 sigma); 4..1000 */
-    double gate_min_m;           /* 300: innovations this small always pass */
-    double max_speed_kn;         /* 50: implied speeds above this are another place */
-    double accel_sigma_mps2;     /* 0.1: white-acceleration process noise */
-    double ais_sigma_m;          /* 15: position noise, accuracy flag high (x2.5 when low) */
-    double radar_sigma_m;        /* 50 + 1 % of range */
-    double radar_gate_m;         /* 500 */
-    double radar_gate_kn;        /* 6: speed difference allowed for association */
-    int confirm_reports;         /* 2: AIS reports before a track is confirmed */
-    int radar_confirm;           /* 3: radar updates before a radar track is confirmed */
-    double dedupe_window_s;      /* 5: same payload within this is the same transmission; 0 off */
+    double lost_s;           /* 480; 10..86400 */
+    double removed_s;        /* 600; >= lost_s */
+    double radar_lost_s;     /* 30; radar track lost without an update (ARPA: 1 per scan) */
+    double radar_removed_s;  /* 120 */
+    double gate_chi2;        /* 25 (5 sigma); 4..1000 */
+    double gate_min_m;       /* 300: innovations this small always pass */
+    double max_speed_kn;     /* 50: implied speeds above this are another place */
+    double accel_sigma_mps2; /* 0.1: white-acceleration process noise */
+    double ais_sigma_m;      /* 15: position noise, accuracy flag high (x2.5 when low) */
+    double radar_sigma_m;    /* 50 + 1 % of range */
+    double radar_gate_m;     /* 500 */
+    double radar_gate_kn;    /* 6: speed difference allowed for association */
+    int confirm_reports;     /* 2: AIS reports before a track is confirmed */
+    int radar_confirm;       /* 3: radar updates before a radar track is confirmed */
+    double dedupe_window_s;  /* 5: same payload within this is the same transmission; 0 off */
     /* 1800: how late a report may arrive (s); 0 off.  Satellite AIS stamped on arrival
      * delivers a ship's positions minutes out of order, and terrestrial networks now and then
      * relay a report a quarter of an hour late (DMA's Kattegat log): one on the path the track
      * took in this time, or on a turn (or the course line) joining it to the track within its
      * speed x this, is the same ship, not a second transmitter (late_delivery.c). */
     double max_latency_s;
-    double snapshot_interval_s;  /* 60: snapshot of every live track; 0 off */
-    double min_update_interval_s;/* 0: emit every position update; > 0 throttles per track */
+    double snapshot_interval_s; /* 60: snapshot of every live track; 0 off */
+    /* 86400: static data (type 5/24) of an MMSI without a live track — heard before its first
+     * position, or left by its last track when that was removed — is kept this long (s) for
+     * the MMSI's next track. */
+    double static_keep_s;
+    double min_update_interval_s; /* 0: emit every position update; > 0 throttles per track */
     /* 5000: a position is in coverage (TRACK_FLAG_IN_COVERAGE) only this far inside a known
      * station's typical range, so a vessel fading out at the edge of reception is not taken
      * for one going silent in full view. */
     double coverage_margin_m;
-    const zones *zones;          /* NULL: no zones, dist_shore NaN */
+    const zones *zones; /* NULL: no zones, dist_shore NaN */
     const fusion_station_config *stations;
     int n_stations;
     /* Output; NULL discards (benchmarks). */
@@ -105,19 +109,19 @@ enum fusion_report_kind { FUSION_POSITION = 1, FUSION_STATIC = 2 };
 #define FUSION_HAS_DIMENSIONS 0x10u
 #define FUSION_HAS_DESTINATION 0x20u
 typedef struct fusion_report {
-    uint8_t kind;             /* enum fusion_report_kind */
-    uint8_t msg_type;         /* AIS message type 1..27 */
-    char ais_class;           /* 'A', 'B', 'S' SAR aircraft, 'N' AtoN, 'X' base station */
-    uint8_t nav_status;       /* 15 when not defined */
+    uint8_t kind;       /* enum fusion_report_kind */
+    uint8_t msg_type;   /* AIS message type 1..27 */
+    char ais_class;     /* 'A', 'B', 'S' SAR aircraft, 'N' AtoN, 'X' base station */
+    uint8_t nav_status; /* 15 when not defined */
     uint32_t mmsi;
     uint32_t station_id;
-    int64_t time_ns;          /* reception time, event time */
+    int64_t time_ns; /* reception time, event time */
     /* FUSION_POSITION */
     double lat_deg, lon_deg;
     float sog_kn, cog_deg, heading_deg; /* NaN when not available */
-    bool accuracy_high;       /* position accuracy flag (< 10 m) */
+    bool accuracy_high;                 /* position accuracy flag (< 10 m) */
     /* FUSION_STATIC */
-    uint8_t has;              /* FUSION_HAS_* */
+    uint8_t has; /* FUSION_HAS_* */
     uint8_t ship_type;
     uint16_t length_m, beam_m;
     uint32_t imo;
@@ -153,20 +157,20 @@ void fusion_finish(fusion *f);
 int fusion_restore(fusion *f, const wire_track *t);
 
 typedef struct fusion_stats {
-    uint64_t reports;         /* AIS reports fused */
-    uint64_t duplicates;      /* same transmission from another station (merged) */
-    uint64_t invalid;         /* malformed payloads, invalid positions, bad MMSI */
-    uint64_t ignored;         /* message types without track content */
-    uint64_t gate_rejects;    /* reports that failed every gate of their MMSI */
-    uint64_t splits;          /* second tracks started for an MMSI */
+    uint64_t reports;      /* AIS reports fused */
+    uint64_t duplicates;   /* same transmission from another station (merged) */
+    uint64_t invalid;      /* malformed payloads, invalid positions, bad MMSI */
+    uint64_t ignored;      /* message types without track content */
+    uint64_t gate_rejects; /* reports that failed every gate of their MMSI */
+    uint64_t splits;       /* second tracks started for an MMSI */
     uint64_t tracks_created, tracks_removed;
     uint64_t radar_reports, radar_invalid, radar_associations, dark_published;
-    uint64_t radar_reused;    /* target numbers ARPA reused for a new target */
-    uint64_t out_of_order;    /* reports of a track's ship delivered out of order (max_latency_s) */
+    uint64_t radar_reused; /* target numbers ARPA reused for a new target */
+    uint64_t out_of_order; /* reports of a track's ship delivered out of order (max_latency_s) */
     uint64_t emitted;
-    uint32_t live_tracks;     /* AIS tracks alive */
-    uint32_t live_radar;      /* radar tracks alive */
-    uint32_t dark_tracks;     /* confirmed radar tracks without AIS */
+    uint32_t live_tracks; /* AIS tracks alive */
+    uint32_t live_radar;  /* radar tracks alive */
+    uint32_t dark_tracks; /* confirmed radar tracks without AIS */
 } fusion_stats;
 const fusion_stats *fusion_get_stats(const fusion *f);
 
@@ -176,12 +180,12 @@ typedef struct fusion_station_stats {
     uint32_t id;
     bool position_known;
     double lat_deg, lon_deg;
-    uint64_t messages;        /* messages heard, duplicates included */
-    uint64_t unique;          /* messages no other station had delivered first */
-    uint32_t vessels;         /* tracks it contributed to (a vessel removed and heard again
-                                 later counts again) */
-    double max_range_m;       /* farthest position heard (NaN without a station position) */
-    double typical_range_m;   /* configured, else 90th percentile of ranges heard */
+    uint64_t messages;      /* messages heard, duplicates included */
+    uint64_t unique;        /* messages no other station had delivered first */
+    uint32_t vessels;       /* tracks it contributed to (a vessel removed and heard again
+                               later counts again) */
+    double max_range_m;     /* farthest position heard (NaN without a station position) */
+    double typical_range_m; /* configured, else 90th percentile of ranges heard */
     double sector_max_m[FUSION_SECTORS]; /* coverage: farthest range per 30 deg of bearing */
 } fusion_station_stats;
 int fusion_station_count(const fusion *f);
