@@ -181,7 +181,15 @@ int scene_run(const scene_config *cfg, scene_result *out)
         if (k == 0)
             break;
         while (ais_demod_pop(dem, &f)) {
-            if (!match_frame(msgs, nmsg, &f)) {
+            int right = match_frame(msgs, nmsg, &f);
+            if (getenv("SCENE_TRACE")) {
+                fprintf(stderr, "%s %s snr=%.2f hex=", f.repaired ? "SF" : "SC",
+                        right ? "right" : "wrong", f.snr_db);
+                for (size_t i = 0; i < (f.nbits + 7) / 8; i++)
+                    fprintf(stderr, "%02x", f.bits[i]);
+                fprintf(stderr, "\n");
+            }
+            if (!right) {
                 out->false_frames++;
                 if (getenv("SCENE_VERBOSE"))
                     fprintf(stderr,
@@ -211,6 +219,7 @@ int scene_run(const scene_config *cfg, scene_result *out)
     out->crc_fail = (unsigned long)st.crc_fail;
     out->repair_rejected = (unsigned long)st.repair_rejected;
     out->repair_skipped = (unsigned long)st.repair_skipped;
+    out->clean_rejected = (unsigned long)st.clean_rejected;
     out->repaired = (unsigned long)st.repaired;
     out->sic_searches = (unsigned long)st.sic_searches;
     out->sic_decodes = (unsigned long)st.sic_decodes;

@@ -30,7 +30,7 @@ typedef struct {
     int interferers_decoded;
     double cpu_s;                                          /* CPU time in the demodulator */
     unsigned long candidates, gated, suppressed, crc_fail; /* the demodulator's counters */
-    unsigned long repaired, repair_rejected, repair_skipped;
+    unsigned long repaired, repair_rejected, repair_skipped, clean_rejected;
     unsigned long sic_searches, sic_decodes, sic_pairs;
     double signal_s;
 } scene_result;

@@ -12,7 +12,10 @@
  *     phase tracked by a smoother over decided symbols, soft symbol values;
  *   - NRZI, destuffing, the end flag and the CRC-16; when the CRC fails, the least reliable
  *     symbols are flipped (one and two at a time) and frames that then pass the CRC are
- *     accepted only if their type and length are exactly those M.1371 allows;
+ *     accepted only if their type, length and bounded fields are those M.1371 allows and the
+ *     soft values make the repair far likelier than a chance pass of the CRC (which, seen from
+ *     the symbols, has 15 effective check bits); a frame that passes unrepaired at the
+ *     sensitivity limit is weighed the same way;
  *   - successive interference cancellation, only for bursts whose soft symbols show something
  *     else on the air: a decoded burst is re-modulated from its frame bits, fitted to the
  *     received samples (timing, carrier, complex gain per 64 bits) and subtracted; where energy
@@ -68,8 +71,11 @@ typedef struct {
     uint64_t frames;                /* frames delivered */
     uint64_t repaired;              /* of which after soft repair */
     uint64_t crc_fail;              /* candidates with an end flag whose CRC never passed */
-    uint64_t repair_rejected;       /* repairs that passed the CRC but not the field checks (or,
-                                       decoded under a soft cancellation, the SNR floor) */
+    uint64_t repair_rejected;       /* repairs that passed the CRC but not the field checks, or
+                                       whose posterior odds against a chance pass were too low
+                                       (or, decoded under a soft cancellation, the SNR floor) */
+    uint64_t clean_rejected;        /* frames that passed the CRC unrepaired at so low an SNR
+                                       that a chance pass was not unlikely enough */
     uint64_t repair_skipped;        /* failed frames whose soft values predicted too many errors to
                                        repair: not searched */
     uint64_t duplicates;            /* the same frame found again (other hypothesis) and dropped */
