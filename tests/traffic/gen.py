@@ -814,7 +814,9 @@ def vessel_lines(idx, v, t_lo, t_hi, stations):
     ch = 0
     seq = 0
     for t, la, lo, msgs in vessel_messages(v, t_lo, t_hi):
-        if la > 90:
+        # what the stations hear depends on where the transmitter is, not on the position it
+        # reports (none, or a spoofed one ~23 NM away that may lie beyond every station's range)
+        if la > 90 or any(a <= t < b for a, b, _, _ in v.spoof):
             la, lo = v.track.state(t)[:2]
         heard = [s for s in stations
                  if rng.random() < geo.rx_probability(geo.dist_nm(la, lo, s[1], s[2]), s[3])]
