@@ -776,6 +776,30 @@ static void merge_static(fusion *f, track *t, const fusion_report *r, bool *chan
     (void)f;
 }
 
+/* The pending pool (static data of MMSIs without a live track): add r (bounded at 100,000 MMSIs;
+ * beyond, dropped), remove entry idx (swap-remove). */
+static void pending_add(fusion *f, const fusion_report *r)
+{
+    if (f->n_pend >= 100000)
+        return;
+    if (f->n_pend == f->cap_pend) {
+        f->cap_pend = f->cap_pend ? 2 * f->cap_pend : 256;
+        f->pend = x_realloc(f->pend, f->cap_pend * sizeof *f->pend);
+    }
+    f->pend[f->n_pend].r = *r;
+    u64map_put(&f->pending, r->mmsi, f->n_pend++);
+}
+
+static void pending_remove(fusion *f, size_t idx)
+{
+    u64map_del(&f->pending, f->pend[idx].r.mmsi);
+    size_t last = --f->n_pend;
+    if (idx != last) {
+        f->pend[idx] = f->pend[last];
+        u64map_put(&f->pending, f->pend[idx].r.mmsi, idx);
+    }
+}
+
 static void apply_pending_static(fusion *f, track *t)
 {
     uint64_t *v = u64map_get(&f->pending, t->mmsi);
@@ -783,14 +807,7 @@ static void apply_pending_static(fusion *f, track *t)
         return;
     bool changed = false;
     merge_static(f, t, &f->pend[*v].r, &changed);
-    /* swap-remove from the pending pool */
-    size_t idx = (size_t)*v, last = f->n_pend - 1;
-    u64map_del(&f->pending, t->mmsi);
-    if (idx != last) {
-        f->pend[idx] = f->pend[last];
-        u64map_put(&f->pending, f->pend[idx].r.mmsi, idx);
-    }
-    f->n_pend--;
+    pending_remove(f, (size_t)*v);
 }
 
 /* The last track of an MMSI is removed after its silence: its static data waits in the pending
@@ -816,14 +833,7 @@ static void keep_static(fusion *f, const track *t)
     if (!r.has || u64map_get(&f->pending, t->mmsi))
         return;
     r.ais_class = (char)t->ais_class;
-    if (f->n_pend >= 100000)
-        return;
-    if (f->n_pend == f->cap_pend) {
-        f->cap_pend = f->cap_pend ? 2 * f->cap_pend : 256;
-        f->pend = x_realloc(f->pend, f->cap_pend * sizeof *f->pend);
-    }
-    f->pend[f->n_pend].r = r;
-    u64map_put(&f->pending, r.mmsi, f->n_pend++);
+    pending_add(f, &r);
 }
 
 /* Static data waiting longer than static_keep_s for a position is dropped (swap-remove). */
@@ -831,16 +841,10 @@ static void expire_pending(fusion *f)
 {
     int64_t oldest = f->now_ns - (int64_t)(f->cfg.static_keep_s * 1e9);
     for (size_t k = 0; k < f->n_pend;) {
-        if (f->pend[k].r.time_ns >= oldest) {
+        if (f->pend[k].r.time_ns < oldest)
+            pending_remove(f, k); /* the last entry moved into k: look at k again */
+        else
             k++;
-            continue;
-        }
-        u64map_del(&f->pending, f->pend[k].r.mmsi);
-        size_t last = --f->n_pend;
-        if (k != last) {
-            f->pend[k] = f->pend[last];
-            u64map_put(&f->pending, f->pend[k].r.mmsi, k);
-        }
     }
 }
 
@@ -869,13 +873,8 @@ static int static_in(fusion *f, const fusion_report *r)
                 merged.beam_m = r->beam_m;
             }
             p->r = merged;
-        } else if (f->n_pend < 100000) {
-            if (f->n_pend == f->cap_pend) {
-                f->cap_pend = f->cap_pend ? 2 * f->cap_pend : 256;
-                f->pend = x_realloc(f->pend, f->cap_pend * sizeof *f->pend);
-            }
-            f->pend[f->n_pend].r = *r;
-            u64map_put(&f->pending, r->mmsi, f->n_pend++);
+        } else {
+            pending_add(f, r);
         }
         return 1;
     }
