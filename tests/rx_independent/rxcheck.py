@@ -18,6 +18,7 @@ messages each decoded and the payloads it printed that were never sent (wrong fr
 
   rxcheck.py --ours build/nodes/ais_demod/ais_demod [--peer $AISCATCHER] --run per|ppm|collision|all
   rxcheck.py --ours ... --run wrong --scenes 100 --bursts 1000   (wrong frames at 2.5-5 dB)
+  rxcheck.py --ours ... --run cpu [--cpu_seconds 30 --repeats 5]   (CPU, whole processes)
   rxcheck.py --ours ... --run smoke        (exit 1 unless ours decodes >= 99 % at 12 dB, 0 wrong)
 
 Eb/N0 follows the usual definition: Eb = burst power / 9,600 bit/s, N0 = complex noise power /
@@ -29,6 +30,7 @@ import os
 import subprocess
 import sys
 import tempfile
+import time
 
 import numpy as np
 
@@ -61,6 +63,98 @@ def position_report(rng):
         bits.extend((value >> (width - 1 - i)) & 1 for i in range(width))
     assert len(bits) == 168
     return bits
+
+
+SIXBIT = "@ABCDEFGHIJKLMNOPQRSTUVWXYZ[\\]^_ !\"#$%&'()*+,-./0123456789:;<=>?"
+
+
+def pack(fields):
+    """(width, value) fields, most significant bit first (M.1371 Annex 2 3.3.7)."""
+    bits = []
+    for width, value in fields:
+        bits.extend((value >> (width - 1 - i)) & 1 for i in range(width))
+    return bits
+
+
+def text(rng, chars):
+    """A six-bit text field (M.1371 table 47): a random word padded with '@'."""
+    word = "".join(SIXBIT[int(v)] for v in rng.integers(1, 27, int(rng.integers(1, chars + 1))))
+    value = 0
+    for ch in word.ljust(chars, "@"):
+        value = value << 6 | SIXBIT.index(ch)
+    return (6 * chars, value)
+
+
+def lonlat(rng):
+    return [(28, int(rng.integers(-180 * 600000, 180 * 600000)) & ((1 << 28) - 1)),
+            (27, int(rng.integers(-90 * 600000, 90 * 600000)) & ((1 << 27) - 1))]
+
+
+def mmsi(rng):
+    return (30, int(rng.integers(201000000, 775999999)))
+
+
+def base_station_report(rng):
+    """Type 4 (M.1371 table 60): UTC and position of a base station, 168 bits."""
+    station = int(rng.integers(201, 776)) * 10000 + int(rng.integers(0, 10000))  # 00MIDXXXX
+    bits = pack([(6, 4), (2, 0), (30, station),
+                 (14, 2026), (4, int(rng.integers(1, 13))), (5, int(rng.integers(1, 29))),
+                 (5, int(rng.integers(0, 24))), (6, int(rng.integers(0, 60))),
+                 (6, int(rng.integers(0, 60))), (1, 1)] + lonlat(rng) +
+                [(4, 7), (10, 0), (1, 0), (19, int(rng.integers(0, 1 << 19)))])
+    assert len(bits) == 168
+    return bits
+
+
+def static_voyage(rng):
+    """Type 5 (M.1371 table 52): static and voyage data, 424 bits, two slots."""
+    bits = pack([(6, 5), (2, 0), mmsi(rng), (2, 0), (30, int(rng.integers(1000000, 9999999))),
+                 text(rng, 7), text(rng, 20), (8, int(rng.integers(20, 90))),
+                 (9, int(rng.integers(5, 300))), (9, int(rng.integers(5, 100))),
+                 (6, int(rng.integers(2, 30))), (6, int(rng.integers(2, 30))), (4, 1),
+                 (4, int(rng.integers(1, 13))), (5, int(rng.integers(1, 29))),
+                 (5, int(rng.integers(0, 24))), (6, int(rng.integers(0, 60))),
+                 (8, int(rng.integers(20, 200))), text(rng, 20), (1, 0), (1, 0)])
+    assert len(bits) == 424
+    return bits
+
+
+def class_b_report(rng):
+    """Type 18 (M.1371 table 73): class B position report, 168 bits."""
+    bits = pack([(6, 18), (2, 0), mmsi(rng), (8, 0), (10, int(rng.integers(0, 300))), (1, 0)] +
+                lonlat(rng) + [(12, int(rng.integers(0, 3600))), (9, 511),
+                               (6, int(rng.integers(0, 60))), (2, 0), (1, 1), (1, 0), (1, 1),
+                               (1, 1), (1, 1), (1, 0), (1, 0), (20, int(rng.integers(0, 1 << 20)))])
+    assert len(bits) == 168
+    return bits
+
+
+def class_b_static(rng):
+    """Type 24 part A (160 bits, the name) or part B (168 bits) (M.1371 table 80)."""
+    if rng.integers(0, 2):
+        bits = pack([(6, 24), (2, 0), mmsi(rng), (2, 0), text(rng, 20)])
+        assert len(bits) == 160
+    else:
+        bits = pack([(6, 24), (2, 0), mmsi(rng), (2, 1), (8, int(rng.integers(30, 40))),
+                     text(rng, 3), (4, 1), (20, int(rng.integers(0, 1 << 20))), text(rng, 7),
+                     (9, 8), (9, 4), (6, 2), (6, 2), (6, 0)])
+        assert len(bits) == 168
+    return bits
+
+
+def traffic_message(rng):
+    """A message of the mix a coastal receiver hears: class A positions (types 1-3) most, class
+    B, static and voyage data (two slots), base stations."""
+    u = rng.uniform()
+    if u < 0.55:
+        return position_report(rng)
+    if u < 0.75:
+        return class_b_report(rng)
+    if u < 0.85:
+        return static_voyage(rng)
+    if u < 0.93:
+        return class_b_static(rng)
+    return base_station_report(rng)
 
 
 def armor(bits):
@@ -178,15 +272,27 @@ class Scene:
 
 
 def payloads(nmea_text):
-    """Payloads of the single-sentence VDM messages a receiver printed."""
-    out = []
+    """Payloads of the VDM messages a receiver printed, multi-sentence ones joined (IEC 61162-1:
+    fragment count, fragment number, sequential message id, channel)."""
+    out, parts = [], {}
     for line in nmea_text.splitlines():
-        i = line.find("!AIVDM,1,1,")
+        i = line.find("!AIVDM,")
         if i < 0:
             continue
         f = line[i:].split(",")
-        if len(f) >= 6:
+        if len(f) < 7 or not f[1].isdigit() or not f[2].isdigit():
+            continue
+        count, number = int(f[1]), int(f[2])
+        if count == 1:
             out.append(f[5])
+            continue
+        key = (f[3], f[4])
+        if number == 1:
+            parts[key] = [f[5]]
+        elif key in parts and len(parts[key]) == number - 1:
+            parts[key].append(f[5])
+            if number == count:
+                out.append("".join(parts.pop(key)))
     return out
 
 
@@ -315,6 +421,94 @@ def run_wrong(r):
                   "wrong_%d" % k)
 
 
+def traffic_scene(fs, seconds, seed, msgs_per_s, ebn0_fn):
+    """Mixed traffic (traffic_message) on both channels, each burst in a slot of its own (SOTDMA
+    slots of 256 bits; a type 5 takes two), its own Eb/N0 and +-1 kHz offset."""
+    sc = Scene(fs, seconds, seed)
+    slot_s = 256 / BIT_RATE
+    nslots = int((seconds - 0.1) / slot_s) - 1
+    free = {ch: set(range(nslots)) for ch in CHANNEL_HZ}
+    for i in range(int(msgs_per_s * seconds)):
+        msg = traffic_message(sc.rng)
+        ch = "A" if i % 2 == 0 else "B"
+        need = 2 if len(msg) > 256 else 1
+        order = sc.rng.permutation(nslots)
+        for k in order:
+            k = int(k)
+            if all(k + j in free[ch] for j in range(need)):
+                break
+        else:
+            continue  # the channel is full
+        for j in range(need):
+            free[ch].discard(k + j)
+        sc.add(msg, 0.05 + k * slot_s + sc.rng.uniform(0, 0.001), ch, ebn0_fn(sc.rng),
+               sc.rng.uniform(-1000, 1000))
+    return sc
+
+
+def timed_run(kind, binary, path, fs):
+    """One whole-process run: (child CPU seconds, wall seconds, payloads printed)."""
+    if kind == "ours":
+        argv = [binary, "-r", path, "--format", "cu8", "-s", str(int(fs))]
+    else:
+        argv = [binary, "-r", "CU8", path, "-s", str(int(fs)), "-o", "1"]
+    with tempfile.TemporaryFile() as out:
+        t0 = time.monotonic()
+        p = subprocess.Popen(argv, stdout=out, stderr=subprocess.DEVNULL)
+        _, status, ru = os.wait4(p.pid, 0)
+        wall = time.monotonic() - t0
+        p.returncode = os.waitstatus_to_exitcode(status)
+        if p.returncode != 0:
+            raise RuntimeError("%s exited %d on %s" % (argv[0], p.returncode, path))
+        out.seek(0)
+        printed = payloads(out.read().decode("ascii", "replace"))
+    return ru.ru_utime + ru.ru_stime, wall, printed
+
+
+def run_cpu(r):
+    """CPU per second of signal of each receiver as a whole process (start-up included, the same
+    for both), runs interleaved, the order alternating, medians."""
+    a = r.args
+    secs = a.cpu_seconds
+    mixes = [
+        ("mixed, Eb/N0 5-30 dB, 20 msg/s, 288 kS/s", a.rate, 20, lambda g: g.uniform(5, 30)),
+        ("mixed, Eb/N0 5-30 dB, 20 msg/s, 1.536 MS/s", 1536000.0, 20,
+         lambda g: g.uniform(5, 30)),
+        ("dense weak, Eb/N0 4 dB, 37 msg/s, 288 kS/s", a.rate, 37, lambda g: 4.0),
+        ("dense, Eb/N0 8-12 dB, 37 msg/s, 288 kS/s", a.rate, 37, lambda g: g.uniform(8, 12)),
+    ]
+    print("== CPU: whole processes on the same cu8 files, %.0f s of signal each, %d interleaved "
+          "runs a side, medians (child CPU from wait4); decoded of sent" % (secs, a.repeats))
+    for k, (label, fs, rate, ebn0) in enumerate(mixes):
+        sc = traffic_scene(fs, secs, 6000 + k, rate, ebn0)
+        path = os.path.join(r.tmp, "cpu_%d.cu8" % k)
+        sc.write(path)
+        sent = set(p for p, _ in sc.sent)
+        cpu = {kind: [] for kind, _ in r.receivers}
+        wall = {kind: [] for kind, _ in r.receivers}
+        got = {}
+        for rep in range(a.repeats):
+            order = r.receivers if rep % 2 == 0 else r.receivers[::-1]
+            for kind, binary in order:
+                c, w, printed = timed_run(kind, binary, path, fs)
+                cpu[kind].append(c)
+                wall[kind].append(w)
+                got[kind] = printed
+        os.unlink(path)
+        print(label)
+        med = {}
+        for kind, _ in r.receivers:
+            med[kind] = float(np.median(cpu[kind])) / secs
+            hit = len(sent & set(got[kind]))
+            wrong = sum(1 for p in set(got[kind]) if p not in sent)
+            r.wrong[kind] += wrong
+            print("  %-12s CPU %.4f s/s (wall %.4f s/s)  decoded %d of %d" % (
+                kind, med[kind], float(np.median(wall[kind])) / secs, hit, len(sent)), flush=True)
+        r.frames += len(sc.sent)
+        if len(r.receivers) == 2:
+            print("  CPU ours/peer %.2f" % (med["ours"] / med[r.receivers[1][0]]), flush=True)
+
+
 def run_smoke(r):
     sc = spaced_scene(r.args, 7, 200, 12.0, lambda g: g.uniform(-1000, 1000))
     res = r.measure(sc, "smoke")
@@ -330,11 +524,13 @@ def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--ours", required=True, help="ais_demod binary")
     ap.add_argument("--peer", default=os.environ.get("AISCATCHER"), help="AIS-catcher binary")
-    ap.add_argument("--run", default="all", choices=["per", "ppm", "collision", "all", "wrong", "smoke"])
+    ap.add_argument("--run", default="all", choices=["per", "ppm", "collision", "all", "wrong", "smoke", "cpu"])
     ap.add_argument("--rate", type=float, default=288000.0)
     ap.add_argument("--bursts", type=int, default=300, help="bursts a point (per, ppm)")
     ap.add_argument("--scenes", type=int, default=100, help="scenes (wrong)")
     ap.add_argument("--pairs", type=int, default=200, help="burst pairs a point (collision)")
+    ap.add_argument("--cpu_seconds", type=float, default=30.0, help="signal seconds a mix (cpu)")
+    ap.add_argument("--repeats", type=int, default=5, help="runs a side (cpu)")
     a = ap.parse_args()
     r = Runner(a)
     rc = 0
@@ -349,6 +545,8 @@ def main():
             run_collision(r)
         if a.run == "wrong":
             run_wrong(r)
+        if a.run == "cpu":
+            run_cpu(r)
         if a.run != "smoke":
             print("wrong frames (payloads printed that were never sent), %d sent: %s" % (
                 r.frames, ", ".join("%s %d" % kv for kv in r.wrong.items())))
