@@ -1000,7 +1000,7 @@ static int link_search(ais_channel *c, link_ctx *L, uint8_t *payload, int end_hi
  * decisions differ from the frame are its error pattern (none: clean_log10_odds; up to three
  * among the REPAIR_LIST weakest: repair_judge, where the message must still be the most
  * probable one); more contradictions rule it out.
- * Returns the fresh log10 odds (-INFINITY: ruled out); *ns the contradicting symbols.
+ * Returns the fresh log10 odds (-INFINITY: ruled out); ri what they came from.
  *
  * The fresh soft values are no better decided than the first (right frames: 0.97 contradicting
  * symbols on average where the repair flipped 0.97), and their odds are lower (A and s^2 from
@@ -1016,20 +1016,28 @@ static int link_search(ais_channel *c, link_ctx *L, uint8_t *payload, int end_hi
 #ifndef REFIT_MIN_LOG10_ODDS
 #define REFIT_MIN_LOG10_ODDS 2.0
 #endif
-#ifdef AIS_REPAIR_TRACE
-static double trace_g1, trace_cost; /* the last refit's, for the trace */
-static int trace_rivals;
-#endif
+typedef struct {
+    int ns;      /* fresh decisions contradicting the frame */
+    double g;    /* fresh LLR scale */
+    double cost; /* the fresh judgement's cost of the frame's pattern (-1: not judged) */
+    int rivals;  /* its passing patterns giving another message (-1: not judged) */
+} refit_info;
+
 static double link_refit(ais_channel *c, const link_ctx *L, int end, const uint8_t *payload, int nb,
-                         int *ns)
+                         refit_info *ri)
 {
     float r2[DATA0 + MAX_DATA];
     int8_t u2[DATA0 + MAX_DATA];
     int k1 = end < L->nbits ? end : L->nbits;
+    int *ns = &ri->ns;
     *ns = 0;
+    ri->g = 0;
+    ri->cost = -1;
+    ri->rivals = -1;
     if (k1 < DATA0 + 8)
         return -INFINITY;
     double g = ais_refit_soft(L->mk, L->u, TB0, DATA0, k1, REFIT_W, r2);
+    ri->g = g;
     if (!(g > 0))
         return -INFINITY;
     memcpy(u2, L->u, (size_t)L->nbits);
@@ -1044,11 +1052,6 @@ static double link_refit(ais_channel *c, const link_ctx *L, int end, const uint8
         }
     }
     link_ctx L2 = {r2, u2, L->lag, L->nbits, 0, NULL, g};
-#ifdef AIS_REPAIR_TRACE
-    trace_g1 = L2.g;
-    trace_cost = -1;
-    trace_rivals = -1;
-#endif
     if (*ns == 0)
         return clean_log10_odds(&L2, end);
     if (*ns > 3)
@@ -1064,10 +1067,8 @@ static double link_refit(ais_channel *c, const link_ctx *L, int end, const uint8
     repair_verdict v;
     repair_map_build(&L2, &c->rmap);
     repair_judge(3, &L2, &c->rmap, weak, nw, end, sel, nsel, payload, nb, &v);
-#ifdef AIS_REPAIR_TRACE
-    trace_cost = v.cost;
-    trace_rivals = v.rivals;
-#endif
+    ri->cost = v.cost;
+    ri->rivals = v.rivals;
     if (v.msg != message_hash(payload, nb))
         return -INFINITY;
     return v.log10_odds;
@@ -1102,14 +1103,14 @@ static int link_decode(ais_channel *c, link_ctx *L, uint8_t *payload, int *flips
     for (int t = 0; t < R.nflip; t++)
         L->u[R.ks[t]] = (int8_t)-L->u[R.ks[t]];
     if (judged && L->mk && R.log10_odds < REFIT_BELOW_LOG10_ODDS) { /* not INFINITY */
-        int ns = 0;
-        double odds = link_refit(c, L, R.end, payload, n, &ns);
+        refit_info ri;
+        double odds = link_refit(c, L, R.end, payload, n, &ri);
 #ifdef AIS_REPAIR_TRACE
         fprintf(stderr,
                 "RF odds0=%.4f odds1=%.4f flips=%d ns=%d end=%d nb=%d g0=%.4f g1=%.4f cost1=%.4f "
                 "rivals1=%d hex=",
-                R.log10_odds, odds, R.nflip, ns, R.end, n, llr_scale(L, R.end), trace_g1,
-                trace_cost, trace_rivals);
+                R.log10_odds, odds, R.nflip, ri.ns, R.end, n, llr_scale(L, R.end), ri.g, ri.cost,
+                ri.rivals);
         for (int i = 0; i < (n + 7) / 8; i++)
             fprintf(stderr, "%02x", payload[i]);
         fprintf(stderr, "\n");
