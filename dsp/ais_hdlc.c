@@ -3,15 +3,18 @@
 
 #include <string.h>
 
+uint16_t ais_hdlc_crc_step(uint16_t reg, unsigned bit)
+{
+    unsigned b = (reg ^ bit) & 1;
+    reg >>= 1;
+    return b ? (uint16_t)(reg ^ 0x8408) : reg;
+}
+
 uint16_t ais_hdlc_crc(const uint8_t *bits, size_t n)
 {
     uint16_t crc = 0xFFFF;
-    for (size_t i = 0; i < n; i++) {
-        unsigned b = (crc ^ bits[i]) & 1;
-        crc >>= 1;
-        if (b)
-            crc ^= 0x8408;
-    }
+    for (size_t i = 0; i < n; i++)
+        crc = ais_hdlc_crc_step(crc, bits[i]);
     return crc;
 }
 

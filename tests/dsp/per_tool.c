@@ -38,10 +38,10 @@ int main(int argc, char **argv)
     printf("# rate %.0f spread %.0f Hz common %.0f Hz interferer %.1f dB%s seed set %llu\n",
            c.sample_rate_hz, c.freq_spread_hz, c.common_offset_hz, c.interferer_db,
            c.audio ? " audio" : "", (unsigned long long)seed_set);
-    printf("# ebn0_db  decoded/sent  rate  false  cpu_s_per_s  candidates/s (gated, suppressed, "
-           "bad crc) repaired, repairs rejected (field checks, odds), repairs skipped, unrepaired "
-           "frames "
-           "rejected (odds)\n");
+    printf(
+        "# ebn0_db  decoded/sent  rate  false  cpu_s_per_s  candidates/s (gated, suppressed, "
+        "bad crc) repaired, repairs rejected (field checks, odds, second look), repairs skipped, "
+        "unrepaired frames rejected (odds, second look)\n");
     for (double e = from; e <= to + 1e-9; e += step) {
         c.ebn0_db = e;
         c.seed = (uint64_t)(e * 1000) + 1 + seed_set * 1000003;

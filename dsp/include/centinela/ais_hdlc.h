@@ -20,6 +20,9 @@
 /* CRC-16-CCITT (reflected, poly 0x8408, init 0xFFFF) over n air-order bits, not complemented.
  * Over payload + FCS the register ends at AIS_HDLC_CRC_GOOD. */
 uint16_t ais_hdlc_crc(const uint8_t *bits, size_t n);
+/* One bit (0 or 1) into the CRC register reg: the step of ais_hdlc_crc.  The register is linear
+ * in the bits, which soft repair uses to follow a toggled bit without re-running the CRC. */
+uint16_t ais_hdlc_crc_step(uint16_t reg, unsigned bit);
 #define AIS_HDLC_CRC_GOOD 0xF0B8
 
 /* Build the air bit sequence of a burst, before NRZI: ramp-up (8 bits of 0101 training
