@@ -752,7 +752,7 @@ static void repair_judge(int max_flips, const link_ctx *L, repair_map *M, const 
         return;
     for (int k = DATA0; k < end && k < L->nbits; k++)
         lp0 -= log1p(exp(-g * fabsf(L->r[k])));
-    double cost[REPAIR_LIST];
+    double cost[REPAIR_LIST] = {0};
     for (int i = 0; i < nw; i++)
         cost[i] = g * weak[i].rel;
     double s_cost = 0;
