@@ -1719,20 +1719,6 @@ again:;
     mk_done = nbits;
     pll_run(c, &pll, known, k_gate, nbits);
     smooth_symbols(c, known, k_first, nbits, nbits, nbits);
-    if (getenv("AIS_DEBUG")) {
-        double sa = 0, s2 = 0;
-        for (int k = DATA0; k < DATA0 + 150; k++)
-            sa += fabsf(r[k]), s2 += r[k] * r[k];
-        sa /= 150, s2 /= 150;
-        fprintf(stderr, "cand n=%llu rho=%.2f pol=%d f=%.0f s0=%.2f err=%d mean=%.3f sd=%.3f\n",
-                (unsigned long long)cd->n, cd->rho, pol, best_f, s0, errors, sa,
-                sqrt(s2 - sa * sa));
-        if (atoi(getenv("AIS_DEBUG")) == 2 && errors == 0) {
-            for (int k = TB0; k < DATA0 + 200; k++)
-                fprintf(stderr, "%5.2f%s", r[k], (k - TB0) % 20 == 19 ? "\n" : " ");
-            fprintf(stderr, "\n");
-        }
-    }
     link_ctx L = {r, u, 2, nbits, 0, mk, 0};
     uint8_t payload[AIS_MAX_PAYLOAD_BITS / 8 + 8];
     int flips = 0;
