@@ -20,6 +20,7 @@
  * noise this gives ~200 candidates a second, each rejected in a few microseconds by the CRC.
  */
 #include "ais_channel.h"
+#include "ais_joint.h"
 #include "ais_refit.h"
 
 #include "centinela/ais_hdlc.h"
@@ -2261,6 +2262,77 @@ static void sic_try_under(ais_channel *c, const sic_est *e, const candidate *cd,
     c->xc = x;
 }
 
+/* Both bursts of a pair whose rounds failed, read jointly (ais_joint.c) from the estimates the
+ * rounds left (each one's preamble seen with the other softly cancelled); the link layer on the
+ * stronger's joint decisions, then on the weaker's.  The first frame that passes is delivered
+ * and taken as the rounds take theirs (exact subtraction, the other from the residual), with the
+ * checks of a frame decoded under a soft cancellation (field checks, the SNR floor of a
+ * repaired frame).  Returns 1 when a frame was taken. */
+static int sic_joint(ais_channel *c, sic_est *ea, sic_est *eb)
+{
+    enum { NSYM = DATA0 + MAX_DATA };
+    _Static_assert(NSYM <= AIS_JOINT_MAX_SYMS, "AIS_JOINT_MAX_SYMS");
+    sic_est *es[2] = {ea, eb};
+    ais_joint_burst jb[2];
+    int8_t b[2][NSYM];
+    float r[2][NSYM];
+    for (int w = 0; w < 2; w++) {
+        const sic_est *e = es[w];
+        int nsym = e->end ? e->end + AIS_RAMP_BITS : e->nbits;
+        nsym = nsym < NSYM ? nsym : NSYM;
+        int v = 1;
+        for (int k = DATA0 - 1; k >= 0; k--) { /* the preamble's, known: b_39 = +1 */
+            b[w][k] = (int8_t)v;
+            v *= e->pol * T.lev[k];
+        }
+        for (int k = DATA0; k < nsym; k++)
+            b[w][k] = (int8_t)(k < e->nbits && e->r[k] < 0 ? -1 : 1);
+        jb[w] = (ais_joint_burst){.s0 = e->s0,
+                                  .w = e->w,
+                                  .cum_a = e->cum_a,
+                                  .nsym = nsym,
+                                  .nknown = DATA0,
+                                  .b = b[w],
+                                  .r = r[w]};
+    }
+    if (ais_joint_detect(c->xc, (int64_t)c->base, c->len, jb) != 0)
+        return 0;
+    int first = jb[1].amp > jb[0].amp;
+    for (int t = 0; t < 2; t++) {
+        int w = t ? !first : first;
+        sic_est *e = es[w];
+        int nsym = jb[w].nsym;
+        int8_t u[NSYM];
+        for (int k = 0; k < nsym; k++)
+            u[k] = k < DATA0 ? b[w][k] : (r[w][k] < 0 ? -1 : 1);
+        link_ctx L = {.r = r[w], .u = u, .lag = 2, .nbits = nsym};
+        uint8_t payload[AIS_MAX_PAYLOAD_BITS / 8 + 8];
+        int flips = 0, end_bit = 0;
+        int nb = link_decode(c, &L, payload, &flips, &end_bit, e->end);
+        if (nb <= 0)
+            continue;
+        int kend = DATA0 + nb + 24 < nsym ? DATA0 + nb + 24 : nsym;
+        double sa = 0, s2 = 0;
+        for (int k = TB0; k < kend; k++)
+            sa += fabsf(r[w][k]), s2 += (double)r[w][k] * r[w][k];
+        double mean = sa / (kend - TB0), var = s2 / (kend - TB0) - mean * mean;
+        double snr_db = 10 * log10(var > 0 ? mean * mean / (2 * var) : 1e6) - 4.16;
+        if (flips && snr_db < SIC_PAIR_REPAIRED_MIN_SNR_DB) {
+            c->stats->repair_rejected++;
+            continue;
+        }
+        e->ok = 1;
+        e->nb = nb;
+        memcpy(e->payload, payload, (size_t)(nb + 7) / 8);
+        c->cur_rho = 0;
+        deliver(c, e->s0, end_bit, payload, nb, flips, 20 * log10(jb[w].amp + 1e-30), snr_db,
+                e->w / (2 * M_PI) * AIS_CH_RATE_HZ);
+        sic_take(c, e);
+        return 1;
+    }
+    return 0;
+}
+
 /* Two bursts of nearly equal power (3 dB apart) where neither decodes alone: the one that
  * failed (candidate cd, its estimate in pair_a) is subtracted as its soft symbols say, the other
  * looked for and demodulated in what is left, then that one subtracted softly from the original
@@ -2338,8 +2410,11 @@ static void sic_pair(ais_channel *c, const candidate *cd)
                 break;
             }
         }
-        if (reached)
+        if (reached) {
+            if (!ea->ok && !eb->ok)
+                sic_joint(c, ea, eb);
             break;
+        }
     }
     c->sic_depth = 0;
     c->claim_from = cf, c->claim_to = ct, c->claim_rho = cr, c->cur_rho = rho_now;
