@@ -179,6 +179,11 @@
  * 0 dB, and 131 pairs decode with the floor. */
 #define SIC_PAIR_REPAIRED_MIN_SNR_DB 0.0
 #define SIC_PAIR_LLR_WINDOW 48
+/* Pairs whose rounds fail are read jointly (sic_joint, ais_joint.c).  Development builds may
+ * set it to 0 to measure the rounds alone (-DSIC_JOINT=0). */
+#ifndef SIC_JOINT
+#define SIC_JOINT 1
+#endif
 /* work areas */
 #define SIC_MAX_AIR_BITS (AIS_RAMP_BITS + AIS_TRAINING_BITS + 16 + (MAX_DATA * 6) / 5 + 16)
 #define SIC_SPAN_MAX ((SIC_BACK_BITS + SIC_MAX_AIR_BITS + DATA0 + 8) * SPS + 2 * DET_TAPS)
@@ -2411,7 +2416,7 @@ static void sic_pair(ais_channel *c, const candidate *cd)
             }
         }
         if (reached) {
-            if (!ea->ok && !eb->ok)
+            if (SIC_JOINT && !ea->ok && !eb->ok)
                 sic_joint(c, ea, eb);
             break;
         }
