@@ -54,8 +54,12 @@
 #define FREQ_SEG_BITS 16 /* residual frequency from the phase advance of these segments */
 #define GAIN_SEG_BITS 32 /* a gain per segment, interpolated */
 #define FIT_ROUNDS 3     /* each burst fitted to the samples less the other, in turn */
-#define PASSES 2         /* fit, search; fit again to the joint decisions, search again */
-#define LMS_MU 0.01      /* per-survivor gain correction, per sample (~20 bits memory) */
+#ifndef PASSES
+#define PASSES 2
+#endif
+#ifndef LMS_MU
+#define LMS_MU 0.01
+#endif
 #define MAX_SEG (AIS_JOINT_MAX_SYMS / FREQ_SEG_BITS + 2)
 
 #define C0_TAB_N 192 /* 2 C0_CUT TAB_RES */
