@@ -2334,6 +2334,8 @@ static int sic_joint(ais_channel *c, sic_est *ea, sic_est *eb)
             continue;
         }
         e->ok = 1;
+        e->s0 = jb[w].s0; /* refined on the preamble (ais_joint.c) */
+        e->w = jb[w].w;
         e->nb = nb;
         memcpy(e->payload, payload, (size_t)(nb + 7) / 8);
         c->cur_rho = 0;

@@ -19,14 +19,17 @@
  * burst, and its known preamble, leave one branch.
  *
  * The complex gain g_u(t) of each burst (amplitude, carrier phase, residual frequency) is
- * fitted by least squares to decisions (first those of the estimates sic_pair made, each seen
- * with the other softly cancelled; then the joint ones) the way ais_channel.c fits a waveform
- * to subtract it: a residual frequency from the phase advance of FREQ_SEG_BITS segments, then a
- * gain per GAIN_SEG_BITS interpolated between segment centres, each burst fitted to the samples
- * less the other's fit, in turn.  On top of that fit each survivor tracks both bursts' phase
- * and amplitude on its own decisions (per-survivor processing: a normalised LMS on a complex
- * correction of each gain, step LMS_MU): a carrier 10 Hz off turns 1.7 rad over a one-slot
- * burst, which the segment fit follows only as far as its decisions are right.
+ * fitted by least squares, each burst to the samples less the other's fit, in turn (FIT_ROUNDS).
+ * The first search starts from one gain per burst fitted to its known preamble, at the carrier
+ * the estimates sic_pair made (each burst's preamble seen with the other softly cancelled), and
+ * each survivor tracks both bursts' phase and amplitude on its own decisions from there
+ * (per-survivor processing: a normalised LMS on a complex correction of each gain, step LMS_MU):
+ * a carrier 10 Hz off turns 1.7 rad over a one-slot burst.  The second search starts from a fit
+ * to the first one's decisions, as ais_channel.c fits a waveform it subtracts: a residual
+ * frequency from the phase advance of FREQ_SEG_BITS segments, then a gain per GAIN_SEG_BITS
+ * interpolated between segment centres.  (Pairs 3 dB apart within +-13 ms, rxcheck.py scenes,
+ * 300 pairs: the first fit to the estimates' own decisions instead of the preamble decoded 254
+ * where this decodes 259; LMS_MU 0.01-0.1 moved it by 1-2 %.)
  *
  * Soft values: for each symbol, the metric difference of flipping it with every other decision
  * kept, which is the matched filter of the residual with the symbol itself put back; it is the
@@ -54,12 +57,16 @@
 #define FREQ_SEG_BITS 16 /* residual frequency from the phase advance of these segments */
 #define GAIN_SEG_BITS 32 /* a gain per segment, interpolated */
 #define FIT_ROUNDS 3     /* each burst fitted to the samples less the other, in turn */
-#ifndef PASSES
-#define PASSES 2
+#define REFINE_T_STEPS 4 /* preamble refinement: +-4 steps of REFINE_T_STEP samples */
+#define REFINE_T_STEP 0.5
+#define REFINE_F_STEPS 8 /* and +-8 steps of REFINE_F_STEP_HZ */
+#define REFINE_F_STEP_HZ 25.0
+#define AIS_BIT_RATE_HZ 9600.0
+#ifndef JOINT_REFINE
+#define JOINT_REFINE 1
 #endif
-#ifndef LMS_MU
-#define LMS_MU 0.01
-#endif
+#define PASSES 2    /* fit, search; fit again to the joint decisions, search again */
+#define LMS_MU 0.04 /* per-survivor gain correction, per sample (~5 bits memory) */
 #define MAX_SEG (AIS_JOINT_MAX_SYMS / FREQ_SEG_BITS + 2)
 
 #define C0_TAB_N 192 /* 2 C0_CUT TAB_RES */
@@ -135,33 +142,39 @@ static float complex model_at(const user *U, int i)
     return v;
 }
 
-/* U's gain fitted to x less the other's contribution po (least squares, see the top) */
-static void fit(const float complex *x, int64_t i0, int n, user *U, const float complex *po)
+/* U's gain fitted to x less the other's contribution po (least squares, see the top); known:
+ * only to the known symbols (the preamble), one gain for the whole burst */
+static void fit(const float complex *x, int64_t i0, int n, user *U, const float complex *po,
+                int known)
 {
     const ais_joint_burst *B = U->B;
     double complex num[MAX_SEG] = {0}, adv = 0;
     double den[MAX_SEG] = {0};
     float complex *m = U->p; /* the unit model, then the contribution */
+    int upto = known ? B->nknown : B->nsym;
     for (int i = 0; i < n; i++)
         m[i] = model_at(U, i);
-    for (int i = 0; i < n; i++) {
-        double tb = ((double)(i0 + i) - B->s0) / SPS;
-        if (tb < 0 || tb >= B->nsym)
-            continue;
-        int sg = (int)(tb / FREQ_SEG_BITS);
-        num[sg < MAX_SEG ? sg : MAX_SEG - 1] += (x[i] - po[i]) * conjf(m[i]);
+    double dw = 0;
+    if (!known) {
+        for (int i = 0; i < n; i++) {
+            double tb = ((double)(i0 + i) - B->s0) / SPS;
+            if (tb < 0 || tb >= upto)
+                continue;
+            int sg = (int)(tb / FREQ_SEG_BITS);
+            num[sg < MAX_SEG ? sg : MAX_SEG - 1] += (x[i] - po[i]) * conjf(m[i]);
+        }
+        for (int s = 1; s < MAX_SEG; s++)
+            adv += num[s] * conj(num[s - 1]);
+        dw = carg(adv) / (FREQ_SEG_BITS * SPS);
+        for (int s = 0; s < MAX_SEG; s++)
+            num[s] = 0;
     }
-    for (int s = 1; s < MAX_SEG; s++)
-        adv += num[s] * conj(num[s - 1]);
-    double dw = carg(adv) / (FREQ_SEG_BITS * SPS);
-    for (int s = 0; s < MAX_SEG; s++)
-        num[s] = 0;
-    int nseg = B->nsym / GAIN_SEG_BITS + 1;
+    int nseg = known ? 1 : B->nsym / GAIN_SEG_BITS + 1;
     if (nseg > MAX_SEG)
         nseg = MAX_SEG;
     for (int i = 0; i < n; i++) {
         double tb = ((double)(i0 + i) - B->s0) / SPS;
-        if (tb < 0 || tb >= B->nsym)
+        if (tb < 0 || tb >= upto)
             continue;
         int sg = (int)(tb / GAIN_SEG_BITS);
         sg = sg < nseg ? sg : nseg - 1;
@@ -184,13 +197,72 @@ static void fit(const float complex *x, int64_t i0, int n, user *U, const float 
     }
 }
 
-static void fit_both(const float complex *x, int64_t i0, int n, user *u)
+static void fit_both(const float complex *x, int64_t i0, int n, user *u, int known)
 {
     for (int i = 0; i < n; i++)
         u[1].p[i] = 0;
     for (int r = 0; r < FIT_ROUNDS; r++) {
-        fit(x, i0, n, &u[0], u[1].p);
-        fit(x, i0, n, &u[1], u[0].p);
+        fit(x, i0, n, &u[0], u[1].p, known);
+        fit(x, i0, n, &u[1], u[0].p, known);
+    }
+}
+
+/* How well the known preamble of B, started at s0 with carrier w (rad/sample), fits the samples
+ * x less po: |<y, m>|^2 / |m|^2 */
+static double preamble_fit(const float complex *x, int64_t i0, int n, const ais_joint_burst *B,
+                           double s0, double w, const float complex *po)
+{
+    static const float complex jp[4] = {1, I, -1, -I};
+    int64_t a = (int64_t)ceil(s0) - i0, b = (int64_t)floor(s0 + B->nknown * SPS) - i0;
+    a = a < 0 ? 0 : a;
+    b = b > n ? n : b;
+    if (b <= a)
+        return 0;
+    double complex num = 0;
+    double den = 0;
+    float complex rot = (float complex)cexp(I * w * ((double)(i0 + a) - s0)),
+                  step = (float complex)cexp(I * w);
+    for (int64_t i = a; i < b; i++, rot *= step) {
+        double tb = ((double)(i0 + i) - s0) / SPS;
+        int K = (int)floor(tb + C0_CUT - 1);
+        float complex v = 0;
+        for (int j = 0; j < JM; j++) {
+            int k = K - j;
+            if (k >= 0 && k < B->nknown)
+                v += B->b[k] * c0_at(tb - (k + 1)) * jp[((B->cum_a + k - (DATA0 - 1)) % 4 + 4) % 4];
+        }
+        if (tb < AIS_RAMP_BITS)
+            v *= (float)(0.5 - 0.5 * cos(M_PI * tb / AIS_RAMP_BITS));
+        v *= rot;
+        num += (x[i] - po[i]) * conjf(v);
+        den += crealf(v) * crealf(v) + cimagf(v) * cimagf(v);
+    }
+    return den > 0 ? creal(num * conj(num)) / den : 0;
+}
+
+/* Each burst's start and carrier refined on its known preamble with the other's fitted
+ * preamble subtracted (the estimates were made under a soft cancellation of the other): the
+ * best of a grid of +-REFINE_T_STEPS x REFINE_T_STEP samples and +-REFINE_F_STEPS x
+ * REFINE_F_STEP_HZ, twice in turn */
+static void refine(const float complex *x, int64_t i0, int n, user *u)
+{
+    for (int round = 0; round < 2; round++) {
+        fit_both(x, i0, n, u, 1);
+        for (int w = 0; w < 2; w++) {
+            ais_joint_burst *B = u[w].B;
+            double best = -1, bs = B->s0, bw = B->w;
+            for (int t = -REFINE_T_STEPS; t <= REFINE_T_STEPS; t++)
+                for (int f = -REFINE_F_STEPS; f <= REFINE_F_STEPS; f++) {
+                    double s0 = B->s0 + t * REFINE_T_STEP,
+                           wf = B->w + 2 * M_PI * f * REFINE_F_STEP_HZ / (SPS * AIS_BIT_RATE_HZ);
+                    double q = preamble_fit(x, i0, n, B, s0, wf, u[!w].p);
+                    if (q > best)
+                        best = q, bs = s0, bw = wf;
+                }
+            B->s0 = bs;
+            B->w = bw;
+            basis(&u[w], i0, n);
+        }
     }
 }
 
@@ -373,11 +445,13 @@ int ais_joint_detect(const float complex *x, int64_t base, size_t len, ais_joint
     }
     int ev_cap = bu[0].nsym + bu[1].nsym + n / SPS + 4 * JM + 8;
     event *ev = x_malloc((size_t)ev_cap * sizeof *ev);
+    if (JOINT_REFINE)
+        refine(xs, lo, n, u);
     for (int pass = 0; pass < PASSES; pass++) {
-        fit_both(xs, lo, n, u);
+        fit_both(xs, lo, n, u, pass == 0);
         search(xs, n, u, ev, ev_cap);
     }
-    fit_both(xs, lo, n, u);
+    fit_both(xs, lo, n, u, 0);
     double *num = x_malloc(AIS_JOINT_MAX_SYMS * sizeof *num);
     double *den = x_malloc(AIS_JOINT_MAX_SYMS * sizeof *den);
     soft(xs, lo, n, u, num, den);

@@ -17,8 +17,8 @@
  * Symbol domain as the coherent receiver's: b_k = +-1 with pseudo-symbol a_k = b_k j^(cum_a + k
  * - 39) (Laurent), sampled by C0 at s0 + AIS_CH_SPS (k + 1). */
 typedef struct {
-    double s0;  /* start of the ramp-up, channel samples (absolute index) */
-    double w;   /* carrier, rad/sample, |w| < pi */
+    double s0;  /* in/out: start of the ramp-up, channel samples (absolute index), refined */
+    double w;   /* in/out: carrier, rad/sample, |w| < pi, refined */
     int cum_a;  /* sum of the preamble's levels (the rotation's origin) */
     int nsym;   /* symbols on the air [0, nsym), the ramp-down included; 48 <= nsym */
     int nknown; /* b[0, nknown) are known (the preamble) and kept; 0 <= nknown <= nsym */
