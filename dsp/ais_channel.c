@@ -184,6 +184,9 @@
 #ifndef SIC_JOINT
 #define SIC_JOINT 1
 #endif
+#ifndef SIC_JOINT_ROUGH
+#define SIC_JOINT_ROUGH 1
+#endif
 /* work areas */
 #define SIC_MAX_AIR_BITS (AIS_RAMP_BITS + AIS_TRAINING_BITS + 16 + (MAX_DATA * 6) / 5 + 16)
 #define SIC_SPAN_MAX ((SIC_BACK_BITS + SIC_MAX_AIR_BITS + DATA0 + 8) * SPS + 2 * DET_TAPS)
@@ -2347,6 +2350,29 @@ static int sic_joint(ais_channel *c, sic_est *ea, sic_est *eb)
     return 0;
 }
 
+/* The other burst of a pair whose preamble was found but never reached the link layer (its
+ * template too hit to pass the gate): its start, carrier and polarity as the residual's
+ * detector saw them, to be refined on the preamble by the joint detection. */
+static int sic_rough(const ais_channel *c, const candidate *cd, sic_est *e)
+{
+    double s0 = (double)cd->n - (DET_TAPS - 1) / 2.0 - DATA0 * SPS;
+    double f = cargf(cd->c) / (2 * M_PI) * BIT_RATE_HZ + cd->shift_hz;
+    int avail = (int)(((double)(c->base + c->len) - s0 - C0_HALF) / SPS) - 1;
+    int nbits = avail < FIRST_BITS ? avail : FIRST_BITS;
+    if (nbits < DATA0 + 40 || s0 < (double)c->base)
+        return 0;
+    e->reached = e->ok = 0;
+    e->s0 = s0;
+    e->w = 2 * M_PI * f / AIS_CH_RATE_HZ;
+    e->pol = cd->pol;
+    e->cum_a = cd->pol > 0 ? T.cum40 : -T.cum40;
+    e->nbits = nbits;
+    e->end = 0;
+    e->llr = 0;
+    memset(e->r, 0, (size_t)nbits * sizeof *e->r);
+    return 1;
+}
+
 /* Two bursts of nearly equal power (3 dB apart) where neither decodes alone: the one that
  * failed (candidate cd, its estimate in pair_a) is subtracted as its soft symbols say, the other
  * looked for and demodulated in what is left, then that one subtracted softly from the original
@@ -2395,6 +2421,8 @@ static void sic_pair(ais_channel *c, const candidate *cd)
     /* the other burst: the strongest preamble left, away from this one's; the next strongest
      * when that one does not even reach the link layer (10 of 26 first choices did not, on
      * pairs 3 dB apart) */
+    candidate first = {0};
+    int have_first = 0, any_reached = 0;
     for (int tries = 0; tries < SIC_PAIR_TRIES; tries++) {
         candidate other = {0};
         int found = 0;
@@ -2409,6 +2437,8 @@ static void sic_pair(ais_channel *c, const candidate *cd)
         if (!found)
             break;
         cands[found - 1].rho = 0; /* tried */
+        if (!have_first)
+            first = other, have_first = 1;
         int reached = 0;
         for (int round = 0; round < SIC_PAIR_ROUNDS; round++) {
             sic_try_under(c, ea, &other, eb);
@@ -2430,9 +2460,13 @@ static void sic_pair(ais_channel *c, const candidate *cd)
         if (reached) {
             if (SIC_JOINT && !ea->ok && !eb->ok)
                 sic_joint(c, ea, eb);
+            any_reached = 1;
             break;
         }
     }
+    /* no other burst reached the link layer: the strongest preamble found, read jointly */
+    if (SIC_JOINT && SIC_JOINT_ROUGH && !any_reached && have_first && sic_rough(c, &first, eb))
+        sic_joint(c, ea, eb);
     c->sic_depth = 0;
     c->claim_from = cf, c->claim_to = ct, c->claim_rho = cr, c->cur_rho = rho_now;
 }

@@ -57,7 +57,7 @@
 #define FREQ_SEG_BITS 16 /* residual frequency from the phase advance of these segments */
 #define GAIN_SEG_BITS 32 /* a gain per segment, interpolated */
 #define FIT_ROUNDS 3     /* each burst fitted to the samples less the other, in turn */
-#define REFINE_T_STEPS 4 /* preamble refinement: +-4 steps of REFINE_T_STEP samples */
+#define REFINE_T_STEPS 6 /* preamble refinement: +-6 steps of REFINE_T_STEP samples */
 #define REFINE_T_STEP 0.5
 #define REFINE_F_STEPS 8 /* and +-8 steps of REFINE_F_STEP_HZ */
 #define REFINE_F_STEP_HZ 25.0
