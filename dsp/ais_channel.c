@@ -2306,10 +2306,6 @@ static int sic_joint(ais_channel *c, sic_est *ea, sic_est *eb)
     }
     if (ais_joint_detect(c->xc, (int64_t)c->base, c->len, jb) != 0)
         return 0;
-    if (getenv("JOINT_DEBUG"))
-        for (int w = 0; w < 2; w++)
-            fprintf(stderr, "joint %d s0=%.2f f=%.1f nsym=%d end=%d amp=%.4f\n", w, jb[w].s0,
-                    jb[w].w / (2 * M_PI) * AIS_CH_RATE_HZ, jb[w].nsym, es[w]->end, jb[w].amp);
     int first = jb[1].amp > jb[0].amp;
     for (int t = 0; t < 2; t++) {
         int w = t ? !first : first;
@@ -2322,8 +2318,6 @@ static int sic_joint(ais_channel *c, sic_est *ea, sic_est *eb)
         uint8_t payload[AIS_MAX_PAYLOAD_BITS / 8 + 8];
         int flips = 0, end_bit = 0;
         int nb = link_decode(c, &L, payload, &flips, &end_bit, e->end);
-        if (getenv("JOINT_DEBUG"))
-            fprintf(stderr, "joint link %d: %d flips %d\n", w, nb, flips);
         if (nb <= 0)
             continue;
         int kend = DATA0 + nb + 24 < nsym ? DATA0 + nb + 24 : nsym;
@@ -2386,9 +2380,6 @@ static void sic_pair(ais_channel *c, const candidate *cd)
         c->sic_copy = x_malloc(BUF_CAP * sizeof *c->sic_copy);
     sic_est *ea = c->pair_a, *eb = c->pair_b; /* ea: the burst of cd, as it failed */
     c->stats->sic_pairs++;
-    if (getenv("JOINT_DEBUG"))
-        fprintf(stderr, "pair at %.2f f=%.1f\n", c->pair_a->s0,
-                c->pair_a->w / (2 * M_PI) * AIS_CH_RATE_HZ);
     uint64_t cf = c->claim_from, ct = c->claim_to;
     float cr = c->claim_rho, rho_now = c->cur_rho;
     c->sic_depth = 1;
