@@ -56,7 +56,7 @@
 #define TAB_RES 64       /* C0 table points per bit */
 #define FREQ_SEG_BITS 16 /* residual frequency from the phase advance of these segments */
 #define GAIN_SEG_BITS 32 /* a gain per segment, interpolated */
-#define FIT_ROUNDS 3     /* each burst fitted to the samples less the other, in turn */
+#define FIT_ROUNDS 2     /* each burst fitted to the samples less the other, in turn */
 #define REFINE_T_STEPS 6 /* preamble refinement: +-6 steps of REFINE_T_STEP samples */
 #define REFINE_T_STEP 0.5
 #define REFINE_F_STEPS 8 /* and +-8 steps of REFINE_F_STEP_HZ */
@@ -172,27 +172,32 @@ static void fit(const float complex *x, int64_t i0, int n, user *U, const float 
     int nseg = known ? 1 : B->nsym / GAIN_SEG_BITS + 1;
     if (nseg > MAX_SEG)
         nseg = MAX_SEG;
-    for (int i = 0; i < n; i++) {
+    /* the residual carrier e^(j dw (i - s0)) by recurrence */
+    const float complex r0 = (float complex)cexp(I * dw * ((double)i0 - B->s0)),
+                        step = (float complex)cexp(I * dw);
+    float complex rot = r0;
+    for (int i = 0; i < n; i++, rot *= step) {
         double tb = ((double)(i0 + i) - B->s0) / SPS;
         if (tb < 0 || tb >= upto)
             continue;
         int sg = (int)(tb / GAIN_SEG_BITS);
         sg = sg < nseg ? sg : nseg - 1;
-        float complex v = m[i] * (float complex)cexp(I * dw * tb * SPS);
+        float complex v = m[i] * rot;
         num[sg] += (x[i] - po[i]) * conjf(v);
         den[sg] += crealf(v) * crealf(v) + cimagf(v) * cimagf(v);
     }
     double complex gs[MAX_SEG];
     for (int s = 0; s < nseg; s++)
         gs[s] = den[s] > 0 ? num[s] / den[s] : 0;
-    for (int i = 0; i < n; i++) {
+    rot = r0;
+    for (int i = 0; i < n; i++, rot *= step) {
         double tb = ((double)(i0 + i) - B->s0) / SPS;
         double u = tb / GAIN_SEG_BITS - 0.5;
         int j = (int)floor(u);
         double fr = u - j;
         int ja = j < 0 ? 0 : j > nseg - 1 ? nseg - 1 : j;
         int jb = j + 1 < 0 ? 0 : j + 1 > nseg - 1 ? nseg - 1 : j + 1;
-        U->g[i] = (float complex)((gs[ja] * (1 - fr) + gs[jb] * fr) * cexp(I * dw * tb * SPS));
+        U->g[i] = (float complex)(gs[ja] * (1 - fr) + gs[jb] * fr) * rot;
         U->p[i] = U->g[i] * m[i];
     }
 }
@@ -207,22 +212,16 @@ static void fit_both(const float complex *x, int64_t i0, int n, user *u, int kno
     }
 }
 
-/* How well the known preamble of B, started at s0 with carrier w (rad/sample), fits the samples
- * x less po: |<y, m>|^2 / |m|^2 */
-static double preamble_fit(const float complex *x, int64_t i0, int n, const ais_joint_burst *B,
-                           double s0, double w, const float complex *po)
+/* The known preamble of B started at s0, without its carrier, over the samples [*a, *b) of
+ * [0, n) (x index; i0 the absolute index of x[0]) into m[0, *b - *a) */
+static void preamble_model(const ais_joint_burst *B, double s0, int64_t i0, int n, float complex *m,
+                           int64_t *a_out, int64_t *b_out)
 {
     static const float complex jp[4] = {1, I, -1, -I};
     int64_t a = (int64_t)ceil(s0) - i0, b = (int64_t)floor(s0 + B->nknown * SPS) - i0;
     a = a < 0 ? 0 : a;
     b = b > n ? n : b;
-    if (b <= a)
-        return 0;
-    double complex num = 0;
-    double den = 0;
-    float complex rot = (float complex)cexp(I * w * ((double)(i0 + a) - s0)),
-                  step = (float complex)cexp(I * w);
-    for (int64_t i = a; i < b; i++, rot *= step) {
+    for (int64_t i = a; i < b; i++) {
         double tb = ((double)(i0 + i) - s0) / SPS;
         int K = (int)floor(tb + C0_CUT - 1);
         float complex v = 0;
@@ -233,32 +232,47 @@ static double preamble_fit(const float complex *x, int64_t i0, int n, const ais_
         }
         if (tb < AIS_RAMP_BITS)
             v *= (float)(0.5 - 0.5 * cos(M_PI * tb / AIS_RAMP_BITS));
-        v *= rot;
-        num += (x[i] - po[i]) * conjf(v);
-        den += crealf(v) * crealf(v) + cimagf(v) * cimagf(v);
+        m[i - a] = v;
     }
-    return den > 0 ? creal(num * conj(num)) / den : 0;
+    *a_out = a;
+    *b_out = b;
 }
 
 /* Each burst's start and carrier refined on its known preamble with the other's fitted
  * preamble subtracted (the estimates were made under a soft cancellation of the other): the
- * best of a grid of +-REFINE_T_STEPS x REFINE_T_STEP samples and +-REFINE_F_STEPS x
- * REFINE_F_STEP_HZ, twice in turn */
+ * grid of +-REFINE_T_STEPS x REFINE_T_STEP samples and +-REFINE_F_STEPS x REFINE_F_STEP_HZ
+ * where |<y, m>|^2 / |m|^2 is largest, twice in turn */
 static void refine(const float complex *x, int64_t i0, int n, user *u)
 {
+    float complex m[(AIS_JOINT_KNOWN_MAX + 1) * SPS + 2];
     for (int round = 0; round < 2; round++) {
         fit_both(x, i0, n, u, 1);
         for (int w = 0; w < 2; w++) {
             ais_joint_burst *B = u[w].B;
+            const float complex *po = u[!w].p;
             double best = -1, bs = B->s0, bw = B->w;
-            for (int t = -REFINE_T_STEPS; t <= REFINE_T_STEPS; t++)
+            for (int t = -REFINE_T_STEPS; t <= REFINE_T_STEPS; t++) {
+                double s0 = B->s0 + t * REFINE_T_STEP;
+                int64_t a, b;
+                preamble_model(B, s0, i0, n, m, &a, &b);
+                double den = 0;
+                for (int64_t i = a; i < b; i++)
+                    den +=
+                        crealf(m[i - a]) * crealf(m[i - a]) + cimagf(m[i - a]) * cimagf(m[i - a]);
+                if (!(den > 0))
+                    continue;
                 for (int f = -REFINE_F_STEPS; f <= REFINE_F_STEPS; f++) {
-                    double s0 = B->s0 + t * REFINE_T_STEP,
-                           wf = B->w + 2 * M_PI * f * REFINE_F_STEP_HZ / (SPS * AIS_BIT_RATE_HZ);
-                    double q = preamble_fit(x, i0, n, B, s0, wf, u[!w].p);
+                    double wf = B->w + 2 * M_PI * f * REFINE_F_STEP_HZ / (SPS * AIS_BIT_RATE_HZ);
+                    float complex rot = (float complex)cexp(-I * wf * ((double)(i0 + a) - s0)),
+                                  step = (float complex)cexp(-I * wf);
+                    float complex num = 0;
+                    for (int64_t i = a; i < b; i++, rot *= step)
+                        num += (x[i] - po[i]) * conjf(m[i - a]) * rot;
+                    double q = (crealf(num) * crealf(num) + cimagf(num) * cimagf(num)) / den;
                     if (q > best)
                         best = q, bs = s0, bw = wf;
                 }
+            }
             B->s0 = bs;
             B->w = bw;
             basis(&u[w], i0, n);
@@ -415,7 +429,7 @@ int ais_joint_detect(const float complex *x, int64_t base, size_t len, ais_joint
     int64_t lo = INT64_MAX, hi = INT64_MIN;
     for (int w = 0; w < 2; w++) {
         if (bu[w].nsym < DATA0 + 8 || bu[w].nsym > AIS_JOINT_MAX_SYMS || bu[w].nknown < 0 ||
-            bu[w].nknown > bu[w].nsym)
+            bu[w].nknown > bu[w].nsym || bu[w].nknown > AIS_JOINT_KNOWN_MAX)
             return -1;
         int64_t a = (int64_t)ceil(bu[w].s0), b = (int64_t)floor(bu[w].s0 + bu[w].nsym * SPS) + 1;
         lo = a < lo ? a : lo;

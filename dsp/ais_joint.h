@@ -12,6 +12,8 @@
 
 /* symbols of the longest burst read: the preamble's 40 and 1,100 after the start flag */
 #define AIS_JOINT_MAX_SYMS 1140
+/* known symbols at most (the preamble: ramp, training, start flag) */
+#define AIS_JOINT_KNOWN_MAX 40
 
 /* One burst in burst bits from the start of its ramp-up (ramp 0..7, training, flag, data).
  * Symbol domain as the coherent receiver's: b_k = +-1 with pseudo-symbol a_k = b_k j^(cum_a + k
@@ -21,7 +23,8 @@ typedef struct {
     double w;   /* in/out: carrier, rad/sample, |w| < pi, refined */
     int cum_a;  /* sum of the preamble's levels (the rotation's origin) */
     int nsym;   /* symbols on the air [0, nsym), the ramp-down included; 48 <= nsym */
-    int nknown; /* b[0, nknown) are known (the preamble) and kept; 0 <= nknown <= nsym */
+    int nknown; /* b[0, nknown) are known (the preamble) and kept;
+                   0 <= nknown <= min(nsym, AIS_JOINT_KNOWN_MAX) */
     int8_t *b;  /* in: the known symbols and a first guess of the others (+-1), nsym of them;
                    out: the joint decisions */
     float *r;   /* out: soft values r[0, nsym), sign = decision, in units of the symbol
