@@ -182,9 +182,9 @@
 /* Pairs whose rounds fail are read jointly (sic_joint, ais_joint.c): pairs 3 dB apart within
  * +-13 ms, the stronger decoded in 50.5 % of 200 (rxcheck.py --run collision) without, 90.5 %
  * with; a scene of such collisions every 100 ms costs 2.5-2.9 times the CPU (0.40-0.44 s for
- * its 20 s, 1.03-1.18 s with).  Development builds
- * may set SIC_JOINT to 0 to measure the rounds alone, SIC_JOINT_ROUGH to 0 to read jointly only
- * pairs whose other burst reached the link layer (sic_rough: 3 and 5 more pairs of 300). */
+ * its 20 s, 1.03-1.18 s with).  Development builds may set SIC_JOINT to 0 to measure the
+ * rounds alone, SIC_JOINT_ROUGH to 0 to read jointly only pairs whose other burst reached the
+ * link layer (sic_rough: 3 and 5 more pairs of 300). */
 #ifndef SIC_JOINT
 #define SIC_JOINT 1
 #endif
