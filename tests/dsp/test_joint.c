@@ -89,7 +89,7 @@ int main(void)
         weak += msgs[2 * i + 1].hit;
     }
     /* the rounds alone (a build with -DSIC_JOINT=0) decode the stronger of 9 of these 48 pairs,
-     * joint detection 33 (Release build); the floor is half of them */
+     * with joint detection 40 (Release build); the floor is half of them */
     const int floor = PAIRS / 2;
     int ok = strong >= floor && wrong == 0;
     printf("%s pairs 3 dB apart within +-%d bits: stronger %d/%d (floor %d), weaker %d/%d, "
