@@ -296,11 +296,15 @@ def payloads(nmea_text):
     return out
 
 
-def run_receiver(kind, binary, path, fs):
+def receiver_argv(kind, binary, path, fs):
+    """The command line of a receiver decoding a cu8 file to NMEA on stdout."""
     if kind == "ours":
-        argv = [binary, "-r", path, "--format", "cu8", "-s", str(int(fs))]
-    else:
-        argv = [binary, "-r", "CU8", path, "-s", str(int(fs)), "-o", "1"]
+        return [binary, "-r", path, "--format", "cu8", "-s", str(int(fs))]
+    return [binary, "-r", "CU8", path, "-s", str(int(fs)), "-o", "1"]
+
+
+def run_receiver(kind, binary, path, fs):
+    argv = receiver_argv(kind, binary, path, fs)
     p = subprocess.run(argv, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, timeout=600)
     if p.returncode != 0:
         raise RuntimeError("%s exited %d on %s" % (argv[0], p.returncode, path))
@@ -448,10 +452,7 @@ def traffic_scene(fs, seconds, seed, msgs_per_s, ebn0_fn):
 
 def timed_run(kind, binary, path, fs):
     """One whole-process run: (child CPU seconds, wall seconds, payloads printed)."""
-    if kind == "ours":
-        argv = [binary, "-r", path, "--format", "cu8", "-s", str(int(fs))]
-    else:
-        argv = [binary, "-r", "CU8", path, "-s", str(int(fs)), "-o", "1"]
+    argv = receiver_argv(kind, binary, path, fs)
     with tempfile.TemporaryFile() as out:
         t0 = time.monotonic()
         p = subprocess.Popen(argv, stdout=out, stderr=subprocess.DEVNULL)
