@@ -1564,6 +1564,27 @@ static int smooth_symbols(ais_channel *c, const int8_t *known, int k_first, int 
     return errors;
 }
 
+/* Mean and variance of |r_k| over a burst's symbols [from, to): its level and the spread the
+ * noise (and anything else on the air) gives its soft values. */
+static void soft_spread(const float *r, int from, int to, double *mean, double *var)
+{
+    double sum_r = 0, sum_r2 = 0;
+    for (int k = from; k < to; k++) {
+        sum_r += fabsf(r[k]);
+        sum_r2 += r[k] * r[k];
+    }
+    int n = to - from;
+    *mean = n > 0 ? sum_r / n : 0;
+    *var = n > 0 ? sum_r2 / n - *mean * *mean : 0;
+}
+
+/* The SNR in 25 kHz (Eb/N0 - 4.16 dB) of soft values with this level and spread. */
+static double soft_snr_db(double mean, double var)
+{
+    double ebn0 = var > 0 ? mean * mean / (2 * var) : 1e6;
+    return 10 * log10(ebn0 * C0_EBN0_CAL) - 4.16;
+}
+
 static void decode_complex(ais_channel *c, const candidate *cd)
 {
     c->stats->candidates++;
@@ -1827,20 +1848,13 @@ again:;
     }
     /* level and SNR from the burst's symbols */
     int kend = DATA0 + nb + 24 < nbits ? DATA0 + nb + 24 : nbits; /* to the end flag */
-    double sum_r = 0, sum_r2 = 0;
-    int nr = 0;
-    for (int k = k_first; k < kend; k++) {
-        sum_r += fabsf(r[k]);
-        sum_r2 += r[k] * r[k];
-        nr++;
-    }
+    double mean, var;
+    soft_spread(r, k_first, kend, &mean, &var);
     for (int64_t i = (int64_t)s0 + TB0 * SPS; i < (int64_t)(s0 + kend * SPS); i++) {
         float complex v = cbuf(c, i);
         sig_pow += crealf(v) * crealf(v) + cimagf(v) * cimagf(v);
     }
     sig_pow /= (kend - TB0) * SPS;
-    double mean = sum_r / nr, var = sum_r2 / nr - mean * mean;
-    double ebn0 = var > 0 ? mean * mean / (2 * var) : 1e6;
     /* Interference cancellation only where the soft symbols are more spread than the channel's
      * noise and the receiver's own ISI explain: something else was on the air. */
     int collided = 0;
@@ -1851,7 +1865,7 @@ again:;
         double var_lone = c->noise_pow / 2 * hh + SIC_ISI_VAR * mean * mean;
         collided = c->noise_pow == 0 || var > SIC_SPREAD * var_lone;
     }
-    double snr_db = 10 * log10(ebn0 * C0_EBN0_CAL) - 4.16;
+    double snr_db = soft_snr_db(mean, var);
     if (c->cap && flips && snr_db < SIC_PAIR_REPAIRED_MIN_SNR_DB) {
         c->stats->repair_rejected++;
         return;
@@ -2345,11 +2359,9 @@ static int sic_joint(ais_channel *c, sic_est *ea, sic_est *eb)
         if (nb <= 0)
             continue;
         int kend = DATA0 + nb + 24 < nsym ? DATA0 + nb + 24 : nsym;
-        double sa = 0, s2 = 0;
-        for (int k = TB0; k < kend; k++)
-            sa += fabsf(r[w][k]), s2 += (double)r[w][k] * r[w][k];
-        double mean = sa / (kend - TB0), var = s2 / (kend - TB0) - mean * mean;
-        double snr_db = 10 * log10(var > 0 ? mean * mean / (2 * var) : 1e6) - 4.16;
+        double mean, var;
+        soft_spread(r[w], TB0, kend, &mean, &var);
+        double snr_db = soft_snr_db(mean, var);
         if (flips && snr_db < SIC_PAIR_REPAIRED_MIN_SNR_DB) {
             c->stats->repair_rejected++;
             continue;

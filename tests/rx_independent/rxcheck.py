@@ -41,30 +41,6 @@ CHANNEL_HZ = {"A": 161.975e6 - CENTER_HZ, "B": 162.025e6 - CENTER_HZ}
 
 # ---------------------------------------------------------------- message and frame (M.1371)
 
-def position_report(rng):
-    """A type 1 report with every field drawn inside its range (168 bits, MSB first)."""
-    fields = [
-        (6, 1), (2, 0),
-        (30, int(rng.integers(201000000, 775999999))),
-        (4, int(rng.integers(0, 9))),
-        (8, int(rng.integers(-126, 127)) & 0xFF),
-        (10, int(rng.integers(0, 300))),
-        (1, int(rng.integers(0, 2))),
-        (28, int(rng.integers(-180 * 600000, 180 * 600000)) & ((1 << 28) - 1)),
-        (27, int(rng.integers(-90 * 600000, 90 * 600000)) & ((1 << 27) - 1)),
-        (12, int(rng.integers(0, 3600))),
-        (9, int(rng.integers(0, 360))),
-        (6, int(rng.integers(0, 60))),
-        (2, 0), (3, 0), (1, int(rng.integers(0, 2))),
-        (19, int(rng.integers(0, 1 << 19))),
-    ]
-    bits = []
-    for width, value in fields:
-        bits.extend((value >> (width - 1 - i)) & 1 for i in range(width))
-    assert len(bits) == 168
-    return bits
-
-
 SIXBIT = "@ABCDEFGHIJKLMNOPQRSTUVWXYZ[\\]^_ !\"#$%&'()*+,-./0123456789:;<=>?"
 
 
@@ -92,6 +68,18 @@ def lonlat(rng):
 
 def mmsi(rng):
     return (30, int(rng.integers(201000000, 775999999)))
+
+
+def position_report(rng):
+    """A type 1 report with every field drawn inside its range (168 bits, MSB first)."""
+    bits = pack([(6, 1), (2, 0), mmsi(rng), (4, int(rng.integers(0, 9))),
+                 (8, int(rng.integers(-126, 127)) & 0xFF), (10, int(rng.integers(0, 300))),
+                 (1, int(rng.integers(0, 2)))] + lonlat(rng) +
+                [(12, int(rng.integers(0, 3600))), (9, int(rng.integers(0, 360))),
+                 (6, int(rng.integers(0, 60))), (2, 0), (3, 0), (1, int(rng.integers(0, 2))),
+                 (19, int(rng.integers(0, 1 << 19)))])
+    assert len(bits) == 168
+    return bits
 
 
 def base_station_report(rng):

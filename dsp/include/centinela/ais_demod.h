@@ -72,10 +72,12 @@ typedef struct {
     uint64_t repaired;              /* of which after soft repair */
     uint64_t crc_fail;              /* candidates with an end flag whose CRC never passed */
     uint64_t repair_rejected;       /* repairs that passed the CRC but not the field checks, or
-                                       whose posterior odds against a chance pass were too low
-                                       (or, decoded under a soft cancellation, the SNR floor) */
+                                       whose posterior odds against a chance pass were too low,
+                                       before or at the data-aided second look (or, decoded
+                                       under a soft cancellation, the SNR floor) */
     uint64_t clean_rejected;        /* frames that passed the CRC unrepaired at so low an SNR
-                                       that a chance pass was not unlikely enough */
+                                       that a chance pass was not unlikely enough (odds, the
+                                       second look, a length off the octet boundary) */
     uint64_t repair_skipped;        /* failed frames whose soft values predicted too many errors to
                                        repair: not searched */
     uint64_t duplicates;            /* the same frame found again (other hypothesis) and dropped */
