@@ -97,6 +97,14 @@
  * repair that passes (repair_judge) looks at up to three flips among the REPAIR_LIST weakest */
 #define REPAIR_SEARCH 10
 #define REPAIR_LIST 16
+/* Rivals beyond three flips: every pattern of 4..REPAIR_DEEP_FLIPS flips among the REPAIR_DEEP
+ * weakest symbols is weighed as well (see repair_judge) */
+#ifndef REPAIR_DEEP_FLIPS
+#define REPAIR_DEEP_FLIPS 8
+#endif
+#ifndef REPAIR_DEEP_REFRAMING
+#define REPAIR_DEEP_REFRAMING 4
+#endif
 /* A repair (repair_judge), or a frame that passed unrepaired (clean_log10_odds), is accepted
  * only when its posterior odds against a chance pass of the CRC reach 10^this.  Synthesized
  * bursts at Eb/N0 2-7 dB, 165,000 (README): no threshold 11.5 wrong frames per 100,000 bursts,
@@ -381,7 +389,8 @@ struct ais_channel {
     float dcsum;
     int dcpos;
 
-    repair_map rmap; /* soft repair of the frame being decoded (link_decode) */
+    repair_map rmap[2]; /* soft repair of the frame being decoded (link_decode); [1] for
+                         * repair_judge's deeper patterns */
 
     /* per-candidate work areas, by burst bit */
     float xs[DATA0 + MAX_DATA];
@@ -617,7 +626,7 @@ static int repair_same_reading(const repair_map *M, int p)
 static int repair_trial(const link_ctx *L, repair_map *M, const int *ks, int nk, uint8_t *payload,
                         int *end_out)
 {
-    int tog[6], nt = 0; /* at most three flips */
+    int tog[2 * REPAIR_DEEP_FLIPS], nt = 0;
     for (int f = 0; f < nk; f++) {
         int ps[2] = {ks[f] - DATA0, ks[f] + L->lag - DATA0};
         for (int h = 0; h < 2; h++) {
@@ -753,6 +762,207 @@ static uint64_t message_hash(const uint8_t *payload, int nb)
     return h;
 }
 
+/* The verdict from the passing patterns pass[0, np) (the message of most mass that a pattern of
+ * at most max_flips flips gives), the log probability lp0 of no error and the odds mass `listed`
+ * of every pattern weighed */
+static void judge_verdict(int max_flips, const repair_pass *pass, int np, double lp0, double listed,
+                          repair_verdict *v)
+{
+    double total = 0, best_mass = -1;
+    int best = -1;
+    for (int p = 0; p < np; p++)
+        total += exp(-pass[p].cost);
+    for (int p = 0; p < np; p++) {
+        if (pass[p].nk > max_flips)
+            continue;
+        double mass = 0;
+        for (int q = 0; q < np; q++)
+            if (pass[q].msg == pass[p].msg)
+                mass += exp(-pass[q].cost);
+        if (mass > best_mass || (mass == best_mass && pass[p].cost < pass[best].cost)) {
+            best_mass = mass;
+            best = p;
+        }
+    }
+    if (best < 0)
+        return;
+    v->rivals = 0;
+    for (int p = 0; p < np; p++)
+        v->rivals += pass[p].msg != pass[best].msg;
+    v->cost = pass[best].cost;
+    v->msg = pass[best].msg;
+    v->nsel = pass[best].nk;
+    memcpy(v->sel, pass[best].rk, sizeof v->sel);
+    double p0 = exp(lp0), pout = 1 - p0 * (1 + listed);
+    if (pout < 1e-12)
+        pout = 1e-12;
+    double others = (total - best_mass) * p0;
+    if (others < 0)
+        others = 0;
+    v->log10_odds = (lp0 + log(best_mass) - log(others + pout / 32768.0)) / M_LN10;
+}
+
+/* A symbol flip's effect on the unrepaired frame when it leaves the framing as it is: the CRC
+ * register change of its two toggled bits (0 for bits past the end flag); returns 0 when a
+ * toggled bit changes the framing */
+static int flip_syndrome(repair_map *M, int k, int lag, uint16_t *syn)
+{
+    int ps[2] = {k - DATA0, k + lag - DATA0};
+    *syn = 0;
+    for (int h = 0; h < 2; h++) {
+        int p = ps[h];
+        if (p < 0 || p >= M->nd || p > M->stop)
+            continue;
+        M->d[p] ^= 1;
+        int same = repair_same_reading(M, p);
+        M->d[p] ^= 1;
+        if (!same)
+            return 0;
+        if (p < M->stop && M->cls[p] == RD_KEEP && M->at[p] < M->n)
+            *syn ^= T.syn[M->n - 1 - M->at[p]];
+    }
+    return 1;
+}
+
+typedef struct {
+    uint16_t x;    /* CRC register change of the subset */
+    uint16_t mask; /* its ranks among the deep set */
+} deep_half;
+
+static int deep_half_cmp(const void *a, const void *b)
+{
+    const deep_half *p = a, *q = b;
+    return (p->x > q->x) - (p->x < q->x);
+}
+
+/* Patterns S of the symbols idx[0, nd) (register changes syn, costs dc) on top of the flips
+ * U (nu of them, cost cu, symbols ku) that pass the CRC of the map Mu (U applied): found by
+ * meeting in the middle, each confirmed by deframing U + S on the unrepaired map M */
+static void deep_meet(const link_ctx *L, repair_map *M, const repair_map *Mu, const int *ku, int nu,
+                      double cu, const int *idx, const uint16_t *syn, const double *dc, int nd,
+                      double bound, repair_pass *pass, int *np, uint8_t *scratch)
+{
+    uint16_t want = Mu->crc ^ AIS_HDLC_CRC_GOOD;
+    int na = nd / 2, nb = nd - na;
+    deep_half A[1 << (REPAIR_LIST / 2)];
+    for (unsigned m = 0; m < 1u << na; m++) {
+        uint16_t x = 0;
+        for (int i = 0; i < na; i++)
+            if (m >> i & 1)
+                x ^= syn[i];
+        A[m] = (deep_half){x, (uint16_t)m};
+    }
+    qsort(A, (size_t)1 << na, sizeof *A, deep_half_cmp);
+    for (unsigned mb = 0; mb < 1u << nb; mb++) {
+        uint16_t x = want;
+        for (int i = 0; i < nb; i++)
+            if (mb >> i & 1)
+                x ^= syn[na + i];
+        int lo = 0, hi = 1 << na; /* the first of A with A.x >= x */
+        while (lo < hi) {
+            int mid = (lo + hi) / 2;
+            if (A[mid].x < x)
+                lo = mid + 1;
+            else
+                hi = mid;
+        }
+        for (; lo < 1 << na && A[lo].x == x; lo++) {
+            unsigned mask = A[lo].mask | mb << na;
+            int nk = nu + __builtin_popcount(mask);
+            if (nk < 4 || nk > REPAIR_DEEP_FLIPS || *np == REPAIR_MAX_PASSING)
+                continue;
+            int ks[REPAIR_DEEP_FLIPS], t = 0;
+            double cst = cu;
+            for (int i = 0; i < nu; i++)
+                ks[t++] = ku[i];
+            for (int i = 0; i < nd; i++)
+                if (mask >> i & 1) {
+                    ks[t++] = idx[i];
+                    cst += dc[i];
+                }
+            if (cst > bound)
+                continue;
+            int end_r = 0;
+            int n = repair_trial(L, M, ks, nk, scratch, &end_r);
+            if (!(n > 0 && ais_hdlc_fields_plausible(scratch, (size_t)n, 1)))
+                continue;
+            repair_pass *q = &pass[(*np)++];
+            q->rk[0] = q->rk[1] = q->rk[2] = -1;
+            q->nk = nk;
+            q->cost = cst;
+            q->msg = message_hash(scratch, n);
+        }
+    }
+}
+
+/* The deep part of repair_judge: patterns of 4..REPAIR_DEEP_FLIPS flips among the weak list.
+ * A flip that leaves the framing as it is changes the CRC register by a fixed amount (its two
+ * toggled bits' syndromes), so the patterns of such flips that pass are those whose changes add
+ * up (xor) to what the frame lacks: found by meeting in the middle (the subsets of each half,
+ * one half sorted) instead of trying each, and weighed in mass by the elementary symmetric sums
+ * of their odds.  The few flips that change the framing (a toggled bit in a run of ones: a
+ * stuffed bit or the end flag) are taken in every combination of the REPAIR_DEEP_REFRAMING
+ * cheapest, the frame read afresh under each (the rest of them are left outside).  Two flips
+ * whose toggled bits touch one run of ones can change the framing together though neither
+ * does alone: such a pattern is misread (rare; the weak symbols are spread over the frame). */
+static void deep_rivals(const link_ctx *L, repair_map *M, const weak_sym *weak, int nw,
+                        const double *cost, double bound, repair_pass *pass, int *np,
+                        double *listed, uint8_t *scratch)
+{
+    int ku[REPAIR_DEEP_REFRAMING], nuf = 0;
+    double cuf[REPAIR_DEEP_REFRAMING];
+    int skip[REPAIR_LIST] = {0};
+    for (int i = 0; i < nw; i++) {
+        uint16_t x;
+        if (!flip_syndrome(M, weak[i].idx, L->lag, &x)) {
+            skip[i] = 1;
+            if (nuf < REPAIR_DEEP_REFRAMING) {
+                ku[nuf] = weak[i].idx;
+                cuf[nuf++] = cost[i];
+            }
+        }
+    }
+    repair_map *Mu = M + 1; /* the caller's second map */
+    for (unsigned um = 0; um < 1u << nuf; um++) {
+        int kk[REPAIR_DEEP_REFRAMING], nu = 0;
+        double cu = 0;
+        for (int i = 0; i < nuf; i++)
+            if (um >> i & 1) {
+                kk[nu++] = ku[i];
+                cu += cuf[i];
+            }
+        if (cu > bound)
+            continue;
+        const repair_map *Mr = M;
+        if (nu) {
+            for (int i = 0; i < nu; i++)
+                L->u[kk[i]] = (int8_t)-L->u[kk[i]];
+            repair_map_build(L, Mu);
+            for (int i = 0; i < nu; i++)
+                L->u[kk[i]] = (int8_t)-L->u[kk[i]];
+            Mr = Mu;
+        }
+        if (!Mr->flag || Mr->n < 16 + 8)
+            continue;
+        int idx[REPAIR_LIST], nd = 0;
+        uint16_t syn[REPAIR_LIST];
+        double dc[REPAIR_LIST];
+        for (int i = 0; i < nw; i++)
+            if (!skip[i] && flip_syndrome((repair_map *)Mr, weak[i].idx, L->lag, &syn[nd])) {
+                idx[nd] = weak[i].idx;
+                dc[nd++] = cost[i];
+            }
+        /* mass of the patterns weighed: U and j more, 4 <= nu + j <= REPAIR_DEEP_FLIPS */
+        double e[REPAIR_DEEP_FLIPS + 1] = {1};
+        for (int i = 0; i < nd; i++)
+            for (int j = REPAIR_DEEP_FLIPS; j > 0; j--)
+                e[j] += e[j - 1] * exp(-dc[i]);
+        for (int j = 4 - nu > 0 ? 4 - nu : 0; j + nu <= REPAIR_DEEP_FLIPS; j++)
+            *listed += exp(-cu) * e[j];
+        deep_meet(L, M, Mr, kk, nu, cu, idx, syn, dc, nd, bound, pass, np, scratch);
+    }
+}
+
 /* S (ranks sel[0, nsel) ascending, giving payload[nb]) passed; v receives the most probable
  * message among the passing patterns (patterns that give one message add up), its likeliest
  * pattern of at most max_flips flips, and the message's odds. */
@@ -820,38 +1030,12 @@ static void repair_judge(int max_flips, const link_ctx *L, repair_map *M, const 
             }
         }
     }
-    /* the message of most mass that a pattern within repair_bits gives */
-    double total = 0, best_mass = -1;
-    int best = -1;
-    for (int p = 0; p < np; p++)
-        total += exp(-pass[p].cost);
-    for (int p = 0; p < np; p++) {
-        if (pass[p].nk > max_flips)
-            continue;
-        double mass = 0;
-        for (int q = 0; q < np; q++)
-            if (pass[q].msg == pass[p].msg)
-                mass += exp(-pass[q].cost);
-        if (mass > best_mass || (mass == best_mass && pass[p].cost < pass[best].cost)) {
-            best_mass = mass;
-            best = p;
-        }
-    }
-    if (best < 0)
-        return;
-    for (int p = 0; p < np; p++)
-        v->rivals += pass[p].msg != pass[best].msg;
-    v->cost = pass[best].cost;
-    v->msg = pass[best].msg;
-    v->nsel = pass[best].nk;
-    memcpy(v->sel, pass[best].rk, sizeof v->sel);
-    double p0 = exp(lp0), pout = 1 - p0 * (1 + listed);
-    if (pout < 1e-12)
-        pout = 1e-12;
-    double others = (total - best_mass) * p0;
-    if (others < 0)
-        others = 0;
-    v->log10_odds = (lp0 + log(best_mass) - log(others + pout / 32768.0)) / M_LN10;
+    /* Deeper patterns, among the REPAIR_DEEP weakest only: a frame at the sensitivity limit
+     * holds four or five symbols near zero, and the true message is then often such a pattern.
+     * They are never chosen (the first search stops at two flips) but weigh as rivals or add to
+     * the mass of the message they give, and the mass they hold is no longer outside. */
+    deep_rivals(L, M, weak, nw, cost, s_cost + REPAIR_JUDGE_SPAN, pass, &np, &listed, scratch);
+    judge_verdict(max_flips, pass, np, lp0, listed, v);
 }
 
 #ifdef AIS_REPAIR_TRACE
@@ -970,7 +1154,7 @@ static int link_search(ais_channel *c, link_ctx *L, uint8_t *payload, int end_hi
     /* least reliable symbols between the data start and the end flag */
     weak_sym weak[REPAIR_LIST];
     int nw = weak_list(L, end, weak);
-    repair_map *M = &c->rmap;
+    repair_map *M = c->rmap;
     repair_map_build(L, M);
 #ifdef AIS_REPAIR_TRACE
     int n0 = n;
@@ -1100,8 +1284,8 @@ static double link_refit(ais_channel *c, const link_ctx *L, int end, const uint8
     if (nsel != *ns)
         return -INFINITY;
     repair_verdict v;
-    repair_map_build(&L2, &c->rmap);
-    repair_judge(3, &L2, &c->rmap, weak, nw, end, sel, nsel, payload, nb, &v);
+    repair_map_build(&L2, c->rmap);
+    repair_judge(3, &L2, c->rmap, weak, nw, end, sel, nsel, payload, nb, &v);
     ri->cost = v.cost;
     ri->rivals = v.rivals;
     if (v.msg != message_hash(payload, nb))
@@ -1131,6 +1315,8 @@ static int link_decode(ais_channel *c, link_ctx *L, uint8_t *payload, int *flips
      * the discriminator's unrepaired frames weighed. */
     int judged = !c->sic_depth && !c->cap;
     uint64_t *rejected = R.nflip ? &c->stats->repair_rejected : &c->stats->clean_rejected;
+    double spare_lr = ais_hdlc_spare_log10_lr(payload, (size_t)n);
+    R.log10_odds += spare_lr;
     if (judged && (R.nflip || L->max_rel == 0) && !(R.log10_odds >= REPAIR_MIN_LOG10_ODDS)) {
         ++*rejected;
         return -2;
@@ -1150,7 +1336,7 @@ static int link_decode(ais_channel *c, link_ctx *L, uint8_t *payload, int *flips
             return -2;
         }
         refit_info ri;
-        double odds = link_refit(c, L, R.end, payload, n, &ri);
+        double odds = link_refit(c, L, R.end, payload, n, &ri) + spare_lr;
 #ifdef AIS_REPAIR_TRACE
         fprintf(stderr,
                 "RF odds0=%.4f odds1=%.4f flips=%d ns=%d end=%d nb=%d g0=%.4f g1=%.4f cost1=%.4f "

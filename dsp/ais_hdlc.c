@@ -253,3 +253,20 @@ int ais_hdlc_fields_plausible(const uint8_t *msb, size_t nbits, int flips)
         return flips <= 1;
     }
 }
+
+/* Type 1-3 position reports keep 3 spare bits after the manoeuvre indicator (M.1371-5 Table 46).
+ * Real feeds set them in 1.5 % of 127,123 reports (../shared nmea/real: AMSA 1.0-1.8 %, Vernon
+ * 0-2.7 % a day, DMA 0 %); a frame that passed the CRC by chance carries the errors of a frame
+ * at the sensitivity limit (4-6 wrong symbols, each toggling two data bits), one of which lands
+ * in those 3 of 184 bits about 15 % of the time.  Taking 2 % against 15 %: 10^-0.9. */
+#define SPARE_SET_LOG10_LR (-0.9)
+
+double ais_hdlc_spare_log10_lr(const uint8_t *msb, size_t nbits)
+{
+    if (nbits < 168)
+        return 0;
+    unsigned type = msb[0] >> 2;
+    if (type >= 1 && type <= 3 && get_u(msb, 145, 3) != 0)
+        return SPARE_SET_LOG10_LR;
+    return 0;
+}

@@ -61,4 +61,10 @@ int ais_hdlc_plausible(const uint8_t *msb, size_t nbits, int strict);
  * such fields (binary and management messages) are trusted after one flip only. */
 int ais_hdlc_fields_plausible(const uint8_t *msb, size_t nbits, int flips);
 
+/* What a message's reserved fields say about it, log10 of a likelihood ratio: 0, or below 0
+ * when a field M.1371-5 leaves spare ("not used, should be zero") is set, which few
+ * transmitters do and a frame with bit errors often shows.  For weighing a frame near the
+ * receiver's odds threshold, never for rejecting one outright. */
+double ais_hdlc_spare_log10_lr(const uint8_t *msb, size_t nbits);
+
 #endif
