@@ -2837,13 +2837,11 @@ void ais_channel_push_cf32(ais_channel *c, const float complex *x, size_t n)
             float ay = sqrtf(ps * c->dpow[p]);
             c->dhist[p] = s;
             c->dpow[p] = ps;
-            int pos = c->ypos[p];
-            c->yre[p][pos] = c->yre[p][pos + NT] = crealf(y);
-            c->yim[p][pos] = c->yim[p][pos + NT] = cimagf(y);
+            int pos = c->ypos[p], next = pos + 1 == NT ? 0 : pos + 1;
             c->esum[p] += ay - c->yabs[p][pos];
             esum_all += ay - c->yabs[p][pos];
             c->yabs[p][pos] = ay;
-            c->ypos[p] = pos + 1 == NT ? 0 : pos + 1;
+            c->ypos[p] = next;
             if (pos == 0) { /* re-sum now and then against rounding drift */
                 float e = 0;
                 for (int j = 0; j < NT; j++)
@@ -2878,8 +2876,11 @@ void ais_channel_push_cf32(ais_channel *c, const float complex *x, size_t n)
             candidate cd;
             if (!(esum_all < SQUELCH * floor_e)) {
                 open++;
-                const float *vr = &c->yre[p][c->ypos[p]],
-                            *vi = &c->yim[p][c->ypos[p]]; /* oldest first */
+                /* the window, oldest first; its newest value y is not stored yet (below) and
+                 * goes into the last lane from the register: a vector load over a value just
+                 * stored waits until the store has reached the cache (no forwarding from a
+                 * narrower store), which stalled every sample */
+                const float *vr = &c->yre[p][next], *vi = &c->yim[p][next];
                 float e = c->esum[p];
                 /* eight partial sums of each product, in the lanes of a vector (NT is a
                  * multiple of 8; GCC and Clang vector extensions, SSE or AVX as built) */
@@ -2888,6 +2889,10 @@ void ais_channel_push_cf32(ais_channel *c, const float complex *x, size_t n)
                     v8f a, b, tc, td;
                     V8_LOAD(a, vr + j);
                     V8_LOAD(b, vi + j);
+                    if (j + 8 == NT) {
+                        a[7] = crealf(y);
+                        b[7] = cimagf(y);
+                    }
                     V8_LOAD(tc, T.tyr + j);
                     V8_LOAD(td, T.tyi + j);
                     ac += a * tc;
@@ -2906,6 +2911,8 @@ void ais_channel_push_cf32(ais_channel *c, const float complex *x, size_t n)
                 rho = e > 0 ? sqrtf(ap >= am ? ap : am) / e : 0;
                 cd.rho = rho;
             }
+            c->yre[p][pos] = c->yre[p][pos + NT] = crealf(y);
+            c->yim[p][pos] = c->yim[p][pos + NT] = cimagf(y);
             dn++;
             detect_metric(c, dn, slot, rho, rho >= DET_THRESHOLD_CPLX ? &cd : NULL,
                           DET_THRESHOLD_CPLX);
