@@ -2908,7 +2908,14 @@ void ais_channel_push_cf32(ais_channel *c, const float complex *x, size_t n)
                 float ap = crealf(cp) * crealf(cp) + cimagf(cp) * cimagf(cp);
                 float am = crealf(cm) * crealf(cm) + cimagf(cm) * cimagf(cm);
                 cd = (candidate){dn, 0, ap >= am ? cp : cm, ap >= am ? 1 : -1, c->det_shift_hz};
-                rho = e > 0 ? sqrtf(ap >= am ? ap : am) / e : 0;
+                /* A metric below the threshold decides nothing: detect_metric compares only
+                 * metrics at or above it.  So the exact one (a square root and a division, in
+                 * the way of every sample) is computed only where it may reach the threshold;
+                 * below (0.9 of it squared, so a few float roundings cannot matter) it stays 0. */
+                const float lim = 0.81f * DET_THRESHOLD_CPLX * DET_THRESHOLD_CPLX;
+                float amax = ap >= am ? ap : am;
+                if (e > 0 && !(amax < lim * e * e))
+                    rho = sqrtf(amax) / e;
                 cd.rho = rho;
             }
             c->yre[p][pos] = c->yre[p][pos + NT] = crealf(y);
