@@ -29,6 +29,9 @@
 #include "gmsk_pulse.h"
 
 #include <liquid/liquid.h>
+#ifdef __SSE__
+#include <xmmintrin.h>
+#endif
 #include <math.h>
 #include <pthread.h>
 #include <stdlib.h>
@@ -331,7 +334,10 @@ struct ais_channel {
     /* detector */
     float det_h[DET_TAPS];
     fir_decim *det_c;
+    /* the pre-filter's output: SPS samples of the previous chunk, then the chunk's (the
+     * one-bit differential product reaches SPS samples back) */
     float complex *detbuf;
+    float *detwork; /* per sample of a chunk: the product (re, im), its magnitude, |x|^2 */
     /* Tuning error carried across bursts: the carrier offset of clean frames, smoothed.  A
      * receiver off tune shifts every station alike; once it is beyond DET_SHIFT_FROM_HZ the
      * detector's +-10 kHz pre-filter is centred on it (its input mixed down by det_shift_hz),
@@ -342,13 +348,11 @@ struct ais_channel {
     float complex det_rot, det_step;
     float complex *detmix;
     firfilt_rrrf det_r;
-    float complex dhist[SPS];
     /* per sample phase, values at bit spacing, doubled; real and imaginary parts apart, so the
      * correlation runs as four real dot products the compiler vectorises */
     float yre[SPS][2 * NT], yim[SPS][2 * NT];
     float yabs[SPS][NT]; /* |y| of the values in yre/yim, for the running sum */
     float esum[SPS];
-    float dpow[SPS]; /* |s|^2 of the samples in dhist */
     /* squelch: the correlator only runs while the energy of the last NT bits (sum of |y| over
      * all phases) stands above the tracked noise floor */
     float esum_all;
@@ -431,7 +435,8 @@ ais_channel *ais_channel_create(int real, char label, double channel_hz, double 
         /* detector pre-filter: +-10 kHz keeps a burst 9.7 kHz off tune detectable */
         liquid_firdes_kaiser(DET_TAPS, 10000.0f / 48000.0f, 40.0f, 0.0f, c->det_h);
         c->det_c = fir_decim_create(c->det_h, DET_TAPS, 1, 4096);
-        c->detbuf = x_malloc(4096 * sizeof *c->detbuf);
+        c->detbuf = x_calloc(SPS + 4096, sizeof *c->detbuf);
+        c->detwork = x_malloc(4 * 4096 * sizeof *c->detwork);
         c->detmix = x_malloc(4096 * sizeof *c->detmix);
         c->det_rot = 1;
         c->det_step = 1;
@@ -448,6 +453,7 @@ void ais_channel_destroy(ais_channel **pc)
     ais_channel *c = *pc;
     fir_decim_destroy(&c->det_c);
     free(c->detbuf);
+    free(c->detwork);
     free(c->detmix);
     if (c->det_r)
         firfilt_rrrf_destroy(c->det_r);
@@ -2799,6 +2805,19 @@ static inline v4f lane_sums4(const v8f *ac, const v8f *bd, const v8f *bc, const 
     return s;
 }
 
+/* a[i] = sqrtf(a[i]), four at a time where SSE is there: sqrtf itself is not vectorised, as it
+ * must set errno on a negative argument (the square root is correctly rounded either way) */
+static inline void sqrt_array(float *a, size_t n)
+{
+    size_t i = 0;
+#ifdef __SSE__
+    for (; i + 4 <= n; i += 4)
+        _mm_storeu_ps(a + i, _mm_sqrt_ps(_mm_loadu_ps(a + i)));
+#endif
+    for (; i < n; i++)
+        a[i] = sqrtf(a[i]);
+}
+
 DSP_CLONES
 void ais_channel_push_cf32(ais_channel *c, const float complex *x, size_t n)
 {
@@ -2815,9 +2834,27 @@ void ais_channel_push_cf32(ais_channel *c, const float complex *x, size_t n)
                 rot *= c->det_step;
             }
             c->det_rot = rot / fast_abs(rot);
-            fir_decim_run(c->det_c, c->detmix, chunk, c->detbuf);
+            fir_decim_run(c->det_c, c->detmix, chunk, c->detbuf + SPS);
         } else {
-            fir_decim_run(c->det_c, x, chunk, c->detbuf);
+            fir_decim_run(c->det_c, x, chunk, c->detbuf + SPS);
+        }
+        /* What does not depend on the running sums, for the whole chunk first: no sample
+         * waits on the one before, and the loop vectorises.  The one-bit differential product
+         * y = s conj(s SPS samples back), its magnitude |s| |s back| as sqrt(|s|^2 |s back|^2),
+         * and |x|^2 for the noise power, each as the loop below computed them. */
+        float *wyr = c->detwork, *wyi = wyr + 4096, *way = wyi + 4096, *wxp = way + 4096;
+        {
+            const float complex *sb = c->detbuf + SPS;
+            for (size_t i = 0; i < chunk; i++) {
+                float complex s = sb[i], o = sb[(ptrdiff_t)i - SPS], y = s * conjf(o);
+                float ps = crealf(s) * crealf(s) + cimagf(s) * cimagf(s);
+                float po = crealf(o) * crealf(o) + cimagf(o) * cimagf(o);
+                wyr[i] = crealf(y);
+                wyi[i] = cimagf(y);
+                way[i] = ps * po;
+                wxp[i] = crealf(x[i]) * crealf(x[i]) + cimagf(x[i]) * cimagf(x[i]);
+            }
+            sqrt_array(way, chunk);
         }
         /* The running state in locals while the chunk runs (registers: a sum kept in the
          * channel's memory made each sample wait on the store of the one before), and counters
@@ -2830,13 +2867,8 @@ void ais_channel_push_cf32(ais_channel *c, const float complex *x, size_t n)
         float floor_e = c->floor_e, noise_pow = c->noise_pow;
         uint64_t open = 0;
         for (size_t i = 0; i < chunk; i++) {
-            float complex s = c->detbuf[i];
-            blk_pow += crealf(x[i]) * crealf(x[i]) + cimagf(x[i]) * cimagf(x[i]);
-            float complex y = s * conjf(c->dhist[p]);
-            float ps = crealf(s) * crealf(s) + cimagf(s) * cimagf(s);
-            float ay = sqrtf(ps * c->dpow[p]);
-            c->dhist[p] = s;
-            c->dpow[p] = ps;
+            blk_pow += wxp[i];
+            float yr = wyr[i], yi = wyi[i], ay = way[i];
             int pos = c->ypos[p], next = pos + 1 == NT ? 0 : pos + 1;
             c->esum[p] += ay - c->yabs[p][pos];
             esum_all += ay - c->yabs[p][pos];
@@ -2890,8 +2922,8 @@ void ais_channel_push_cf32(ais_channel *c, const float complex *x, size_t n)
                     V8_LOAD(a, vr + j);
                     V8_LOAD(b, vi + j);
                     if (j + 8 == NT) {
-                        a[7] = crealf(y);
-                        b[7] = cimagf(y);
+                        a[7] = yr;
+                        b[7] = yi;
                     }
                     V8_LOAD(tc, T.tyr + j);
                     V8_LOAD(td, T.tyi + j);
@@ -2918,8 +2950,8 @@ void ais_channel_push_cf32(ais_channel *c, const float complex *x, size_t n)
                     rho = sqrtf(amax) / e;
                 cd.rho = rho;
             }
-            c->yre[p][pos] = c->yre[p][pos + NT] = crealf(y);
-            c->yim[p][pos] = c->yim[p][pos + NT] = cimagf(y);
+            c->yre[p][pos] = c->yre[p][pos + NT] = yr;
+            c->yim[p][pos] = c->yim[p][pos + NT] = yi;
             dn++;
             detect_metric(c, dn, slot, rho, rho >= DET_THRESHOLD_CPLX ? &cd : NULL,
                           DET_THRESHOLD_CPLX);
@@ -2927,6 +2959,8 @@ void ais_channel_push_cf32(ais_channel *c, const float complex *x, size_t n)
             blk = blk + 1 == NT * SPS ? 0 : blk + 1;
             slot = slot + 1 == W ? 0 : slot + 1;
         }
+        /* the last SPS samples go before the next chunk's */
+        memmove(c->detbuf, c->detbuf + chunk, SPS * sizeof *c->detbuf);
         c->n = dn;
         c->blk_pow = blk_pow;
         c->esum_all = esum_all;
