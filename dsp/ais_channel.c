@@ -2939,7 +2939,6 @@ void ais_channel_push_cf32(ais_channel *c, const float complex *x, size_t n)
                 float complex cm = (sac - sbd) + I * (sbc + sad);
                 float ap = crealf(cp) * crealf(cp) + cimagf(cp) * cimagf(cp);
                 float am = crealf(cm) * crealf(cm) + cimagf(cm) * cimagf(cm);
-                cd = (candidate){dn, 0, ap >= am ? cp : cm, ap >= am ? 1 : -1, c->det_shift_hz};
                 /* A metric below the threshold decides nothing: detect_metric compares only
                  * metrics at or above it.  So the exact one (a square root and a division, in
                  * the way of every sample) is computed only where it may reach the threshold;
@@ -2948,7 +2947,11 @@ void ais_channel_push_cf32(ais_channel *c, const float complex *x, size_t n)
                 float amax = ap >= am ? ap : am;
                 if (e > 0 && !(amax < lim * e * e))
                     rho = sqrtf(amax) / e;
-                cd.rho = rho;
+                /* the candidate only where it may be one (the polarity a branch mispredicted
+                 * about every other sample when it was filled in for all) */
+                if (rho >= DET_THRESHOLD_CPLX)
+                    cd = (candidate){dn, rho, ap >= am ? cp : cm, ap >= am ? 1 : -1,
+                                     c->det_shift_hz};
             }
             c->yre[p][pos] = c->yre[p][pos + NT] = yr;
             c->yim[p][pos] = c->yim[p][pos + NT] = yi;
