@@ -55,7 +55,7 @@ static inline float complex dot(const float *x, const float *hh, int n2)
 /* FIR_WAYS consecutive outputs, windows `step` floats apart, each summed exactly as dot() sums
  * it.  One output's additions form a chain, each waiting for the one before; several outputs'
  * chains interleaved keep the adders busy (and the taps are loaded once for all). */
-#define FIR_WAYS 4
+#define FIR_WAYS 8
 typedef float v8f __attribute__((vector_size(8 * sizeof(float))));
 typedef float v4f __attribute__((vector_size(4 * sizeof(float))));
 static inline void dot_ways(const float *x, size_t step, const float *hh, int n2,
