@@ -3,6 +3,7 @@
 
 #include "centinela/log.h"
 
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -80,9 +81,68 @@ static inline void dot_ways(const float *x, size_t step, const float *hh, int n2
     }
 }
 
-/* the dot product is most of the front end's CPU */
-DSP_CLONES
-size_t fir_decim_run(fir_decim *f, const float complex *x, size_t n, float complex *out)
+/* Outputs whose windows lie in x[0, n) from a + M j on, straight from x (the same sums as from
+ * the history); returns their count, *a the start of the next window */
+/* (the helpers are inlined into fir_decim_run, so each of its builds (DSP_CLONES) has its own) */
+#if defined(__GNUC__)
+#define FIR_INLINE static inline __attribute__((always_inline))
+#else
+#define FIR_INLINE static inline
+#endif
+
+FIR_INLINE size_t run_windows(const fir_decim *f, const float complex *x, size_t n, size_t *a,
+                              float complex *out)
+{
+    size_t L = (size_t)f->len, M = (size_t)f->m, no = 0, at = *a;
+    while (at + (FIR_WAYS - 1) * M + L <= n) {
+        dot_ways((const float *)(x + at), 2 * M, f->hh, f->n2, out + no);
+        no += FIR_WAYS;
+        at += FIR_WAYS * M;
+    }
+    while (at + L <= n) {
+        out[no++] = dot((const float *)(x + at), f->hh, f->n2);
+        at += M;
+    }
+    *a = at;
+    return no;
+}
+
+/* out does not overlap x: the windows that start in the history are completed with the first
+ * len - 1 inputs, the others read x where it lies, and only what the next call needs is kept.
+ * Copying every input into the history cost more than a third of the filter. */
+FIR_INLINE size_t run_direct(fir_decim *f, const float complex *x, size_t n, float complex *out)
+{
+    size_t L = (size_t)f->len, M = (size_t)f->m, no = 0, fill0 = f->fill;
+    if (f->pos < fill0) {
+        size_t take = n < L - 1 ? n : L - 1;
+        memcpy(f->hist + fill0, x, take * sizeof *x);
+        f->fill = fill0 + take;
+        while (f->pos < fill0 && f->pos + L <= f->fill) {
+            out[no++] = dot((const float *)(f->hist + f->pos), f->hh, f->n2);
+            f->pos += M;
+        }
+        if (f->pos < fill0) { /* x ends before the next window: all of it is history now */
+            memmove(f->hist, f->hist + f->pos, (f->fill - f->pos) * sizeof *f->hist);
+            f->fill -= f->pos;
+            f->pos = 0;
+            return no;
+        }
+    }
+    size_t a = f->pos - fill0; /* the next window starts at x + a */
+    no += run_windows(f, x, n, &a, out + no);
+    if (a < n) { /* fewer than len samples */
+        memcpy(f->hist, x + a, (n - a) * sizeof *x);
+        f->fill = n - a;
+        f->pos = 0;
+    } else {
+        f->fill = 0;
+        f->pos = a - n;
+    }
+    return no;
+}
+
+/* out overlaps x (filtering in place): every input is copied into the history first */
+FIR_INLINE size_t run_copying(fir_decim *f, const float complex *x, size_t n, float complex *out)
 {
     size_t no = 0;
     while (n > 0) {
@@ -92,16 +152,7 @@ size_t fir_decim_run(fir_decim *f, const float complex *x, size_t n, float compl
         f->fill += k;
         x += k;
         n -= k;
-        size_t L = (size_t)f->len, M = (size_t)f->m;
-        while (f->pos + (FIR_WAYS - 1) * M + L <= f->fill) {
-            dot_ways((const float *)(f->hist + f->pos), 2 * M, f->hh, f->n2, out + no);
-            no += FIR_WAYS;
-            f->pos += FIR_WAYS * M;
-        }
-        while (f->pos + L <= f->fill) {
-            out[no++] = dot((const float *)(f->hist + f->pos), f->hh, f->n2);
-            f->pos += M;
-        }
+        no += run_windows(f, f->hist, f->fill, &f->pos, out + no);
         /* keep the history the next window needs */
         size_t drop = f->pos;
         if (drop > f->fill)
@@ -111,6 +162,18 @@ size_t fir_decim_run(fir_decim *f, const float complex *x, size_t n, float compl
         f->pos -= drop;
     }
     return no;
+}
+
+/* the dot product is most of the front end's CPU */
+DSP_CLONES
+size_t fir_decim_run(fir_decim *f, const float complex *x, size_t n, float complex *out)
+{
+    /* addresses compared as integers: x and out may be different objects */
+    uintptr_t xa = (uintptr_t)x, oa = (uintptr_t)out;
+    size_t out_bytes = (n / (size_t)f->m + 1) * sizeof *out;
+    if (oa < xa + n * sizeof *x && xa < oa + out_bytes)
+        return run_copying(f, x, n, out);
+    return run_direct(f, x, n, out);
 }
 
 void fir_decim_destroy(fir_decim **pf)
