@@ -38,13 +38,21 @@ fir_decim *fir_decim_create(const float *h, int ntaps, int m, size_t block_max)
     return f;
 }
 
+/* The helpers are inlined into fir_decim_run, so each of its builds (DSP_CLONES) has its own
+ * (left to the compiler, one was made a function of its own, built for the baseline only). */
+#if defined(__GNUC__)
+#define FIR_INLINE static inline __attribute__((always_inline))
+#else
+#define FIR_INLINE static inline
+#endif
+
 /* lane sums of one output: real parts in the even lanes, imaginary in the odd */
-static inline float complex lanes_sum(const float a[8])
+FIR_INLINE float complex lanes_sum(const float a[8])
 {
     return ((a[0] + a[2]) + (a[4] + a[6])) + I * ((a[1] + a[3]) + (a[5] + a[7]));
 }
 
-static inline float complex dot(const float *x, const float *hh, int n2)
+FIR_INLINE float complex dot(const float *x, const float *hh, int n2)
 {
     float a[8] = {0};
     for (int i = 0; i < n2; i += 8)
@@ -56,11 +64,10 @@ static inline float complex dot(const float *x, const float *hh, int n2)
 /* FIR_WAYS consecutive outputs, windows `step` floats apart, each summed exactly as dot() sums
  * it.  One output's additions form a chain, each waiting for the one before; several outputs'
  * chains interleaved keep the adders busy (and the taps are loaded once for all). */
-#define FIR_WAYS 8
+#define FIR_WAYS 8 /* even */
 typedef float v8f __attribute__((vector_size(8 * sizeof(float))));
 typedef float v4f __attribute__((vector_size(4 * sizeof(float))));
-static inline void dot_ways(const float *x, size_t step, const float *hh, int n2,
-                            float complex *out)
+FIR_INLINE void dot_ways(const float *x, size_t step, const float *hh, int n2, float complex *out)
 {
     v8f a[FIR_WAYS] = {{0}};
     for (int i = 0; i < n2; i += 8) {
@@ -72,24 +79,20 @@ static inline void dot_ways(const float *x, size_t step, const float *hh, int n2
             a[w] += h * v;
         }
     }
-    for (int w = 0; w < FIR_WAYS; w++) {
-        /* lanes_sum in two vector additions: {a0 + a2, a1 + a3, a4 + a6, a5 + a7} */
-        v4f t = __builtin_shufflevector(a[w], a[w], 0, 1, 4, 5) +
-                __builtin_shufflevector(a[w], a[w], 2, 3, 6, 7);
-        float re = t[0] + t[2], im = t[1] + t[3];
-        out[w] = re + I * im;
+    /* lanes_sum of two outputs a, b at once: {a0 + a2, a1 + a3, b0 + b2, b1 + b3 | the same of
+     * lanes 4-7} (shuffles inside each half of the vector), then the halves added */
+    for (int w = 0; w < FIR_WAYS; w += 2) {
+        v8f t = __builtin_shufflevector(a[w], a[w + 1], 0, 1, 8, 9, 4, 5, 12, 13) +
+                __builtin_shufflevector(a[w], a[w + 1], 2, 3, 10, 11, 6, 7, 14, 15);
+        v4f r =
+            __builtin_shufflevector(t, t, 0, 1, 2, 3) + __builtin_shufflevector(t, t, 4, 5, 6, 7);
+        out[w] = r[0] + I * r[1];
+        out[w + 1] = r[2] + I * r[3];
     }
 }
 
 /* Outputs whose windows lie in x[0, n) from a + M j on, straight from x (the same sums as from
  * the history); returns their count, *a the start of the next window */
-/* (the helpers are inlined into fir_decim_run, so each of its builds (DSP_CLONES) has its own) */
-#if defined(__GNUC__)
-#define FIR_INLINE static inline __attribute__((always_inline))
-#else
-#define FIR_INLINE static inline
-#endif
-
 FIR_INLINE size_t run_windows(const fir_decim *f, const float complex *x, size_t n, size_t *a,
                               float complex *out)
 {
