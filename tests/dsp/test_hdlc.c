@@ -6,7 +6,7 @@
 #include <string.h>
 
 /* The definitions of the CRC and the deframer a bit at a time (M.1371-5 Annex 2, 3.2.2), against
- * which the library's byte-at-a-time versions are checked */
+ * which the library's versions (many bits at a time) are checked */
 static uint16_t crc_bitwise(const uint8_t *bits, size_t n)
 {
     uint16_t crc = 0xFFFF;
@@ -85,7 +85,8 @@ static int check_against_bitwise(void)
         if (fail > 10)
             break;
     }
-    printf("%s byte-at-a-time CRC and deframer against the bitwise ones\n", fail ? "FAIL" : "ok  ");
+    printf("%s CRC and deframer (many bits at a time) against the bitwise ones\n",
+           fail ? "FAIL" : "ok  ");
     return fail;
 }
 
