@@ -562,8 +562,11 @@ void iqfile_close(iqfile_reader **pr)
  * baseline (SSE2, four samples an instruction) and for AVX2 (eight), the loader picking the one
  * the processor runs; the floats are the same. */
 #if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__)
-__attribute__((target_clones("avx2", "default")))
+#define IQFILE_CLONES __attribute__((target_clones("avx2", "default")))
+#else
+#define IQFILE_CLONES
 #endif
+IQFILE_CLONES
 static void u8_to_float(const uint8_t *b, float *out, size_t n)
 {
     for (size_t i = 0; i < n; i++)
