@@ -2939,14 +2939,7 @@ void ais_channel_push_cf32(ais_channel *c, const float complex *x, size_t n)
                 float complex cm = (sac - sbd) + I * (sbc + sad);
                 float ap = crealf(cp) * crealf(cp) + cimagf(cp) * cimagf(cp);
                 float am = crealf(cm) * crealf(cm) + cimagf(cm) * cimagf(cm);
-                /* A metric below the threshold decides nothing: detect_metric compares only
-                 * metrics at or above it.  So the exact one (a square root and a division, in
-                 * the way of every sample) is computed only where it may reach the threshold;
-                 * below (0.9 of it squared, so a few float roundings cannot matter) it stays 0. */
-                const float lim = 0.81f * DET_THRESHOLD_CPLX * DET_THRESHOLD_CPLX;
-                float amax = ap >= am ? ap : am;
-                if (e > 0 && !(amax < lim * e * e))
-                    rho = sqrtf(amax) / e;
+                rho = e > 0 ? sqrtf(ap >= am ? ap : am) / e : 0;
                 /* the candidate only where it may be one (the polarity a branch mispredicted
                  * about every other sample when it was filled in for all) */
                 if (rho >= DET_THRESHOLD_CPLX)
