@@ -29,6 +29,9 @@
 #include "gmsk_pulse.h"
 
 #include <liquid/liquid.h>
+#ifdef __SSE__
+#include <xmmintrin.h>
+#endif
 #include <math.h>
 #include <pthread.h>
 #include <stdlib.h>
@@ -339,7 +342,10 @@ struct ais_channel {
     /* detector */
     float det_h[DET_TAPS];
     fir_decim *det_c;
+    /* the pre-filter's output: SPS samples of the previous chunk, then the chunk's (the
+     * one-bit differential product reaches SPS samples back) */
     float complex *detbuf;
+    float *detwork; /* per sample of a chunk: the product (re, im), its magnitude, |x|^2 */
     /* Tuning error carried across bursts: the carrier offset of clean frames, smoothed.  A
      * receiver off tune shifts every station alike; once it is beyond DET_SHIFT_FROM_HZ the
      * detector's +-10 kHz pre-filter is centred on it (its input mixed down by det_shift_hz),
@@ -350,13 +356,11 @@ struct ais_channel {
     float complex det_rot, det_step;
     float complex *detmix;
     firfilt_rrrf det_r;
-    float complex dhist[SPS];
     /* per sample phase, values at bit spacing, doubled; real and imaginary parts apart, so the
      * correlation runs as four real dot products the compiler vectorises */
     float yre[SPS][2 * NT], yim[SPS][2 * NT];
     float yabs[SPS][NT]; /* |y| of the values in yre/yim, for the running sum */
     float esum[SPS];
-    float dpow[SPS]; /* |s|^2 of the samples in dhist */
     /* squelch: the correlator only runs while the energy of the last NT bits (sum of |y| over
      * all phases) stands above the tracked noise floor */
     float esum_all;
@@ -440,7 +444,8 @@ ais_channel *ais_channel_create(int real, char label, double channel_hz, double 
         /* detector pre-filter: +-10 kHz keeps a burst 9.7 kHz off tune detectable */
         liquid_firdes_kaiser(DET_TAPS, 10000.0f / 48000.0f, 40.0f, 0.0f, c->det_h);
         c->det_c = fir_decim_create(c->det_h, DET_TAPS, 1, 4096);
-        c->detbuf = x_malloc(4096 * sizeof *c->detbuf);
+        c->detbuf = x_calloc(SPS + 4096, sizeof *c->detbuf);
+        c->detwork = x_malloc(4 * 4096 * sizeof *c->detwork);
         c->detmix = x_malloc(4096 * sizeof *c->detmix);
         c->det_rot = 1;
         c->det_step = 1;
@@ -457,6 +462,7 @@ void ais_channel_destroy(ais_channel **pc)
     ais_channel *c = *pc;
     fir_decim_destroy(&c->det_c);
     free(c->detbuf);
+    free(c->detwork);
     free(c->detmix);
     if (c->det_r)
         firfilt_rrrf_destroy(c->det_r);
@@ -1425,6 +1431,7 @@ static inline float fast_abs(float complex z)
 }
 
 typedef float v8f __attribute__((vector_size(8 * sizeof(float))));
+typedef float v4f __attribute__((vector_size(4 * sizeof(float))));
 _Static_assert(NT % 8 == 0, "the detector correlates NT bits in vectors of 8");
 
 /* a vector from 8 floats anywhere (unaligned); a macro, as a function returning a vector wider
@@ -2937,17 +2944,18 @@ static void add_candidate(ais_channel *c, const candidate *cd)
     c->pend[c->npend++] = *cd;
 }
 
-/* local-maximum picking over +-LOCAL_MAX detector outputs */
-static void detect_metric(ais_channel *c, float rho, const candidate *cd, float threshold)
+/* local-maximum picking over +-LOCAL_MAX detector outputs; n: the detector clock after this
+ * output, slot: n modulo 2 LOCAL_MAX + 1 */
+static inline void detect_metric(ais_channel *c, uint64_t n, int slot, float rho,
+                                 const candidate *cd, float threshold)
 {
     const int W = 2 * LOCAL_MAX + 1;
-    int slot = (int)(c->n % (uint64_t)W);
     c->mring[slot] = rho;
     if (cd) /* NULL below the threshold: never picked */
         c->cring[slot] = *cd;
-    int mid = (int)((c->n + (uint64_t)W - LOCAL_MAX) % (uint64_t)W);
+    int mid = slot >= LOCAL_MAX ? slot - LOCAL_MAX : slot + W - LOCAL_MAX; /* n - LOCAL_MAX */
     float m = c->mring[mid];
-    if (m < threshold || c->n < (uint64_t)W)
+    if (m < threshold || n < (uint64_t)W)
         return;
     for (int i = 0; i < W; i++)
         if (i != mid && (c->mring[i] > m || (c->mring[i] == m && i < mid)))
@@ -2955,9 +2963,51 @@ static void detect_metric(ais_channel *c, float rho, const candidate *cd, float 
     add_candidate(c, &c->cring[mid]);
 }
 
+/* The four sums of the correlator's lanes, s = {sum ac, sum bd, sum bc, sum ad}, each added
+ * lane 0 first as a loop over the lanes adds them: the 4 x 8 lanes transposed, then eight vector
+ * additions in place of 32 scalar ones and the moves out of the vectors */
+static inline v4f lane_sums4(const v8f *ac, const v8f *bd, const v8f *bc, const v8f *ad)
+{
+    /* (pointers: a vector wider than the baseline's registers passed by value draws an ABI
+     * note) */
+    v8f t0 = __builtin_shufflevector(*ac, *bd, 0, 8, 1, 9, 4, 12, 5, 13);
+    v8f t1 = __builtin_shufflevector(*ac, *bd, 2, 10, 3, 11, 6, 14, 7, 15);
+    v8f t2 = __builtin_shufflevector(*bc, *ad, 0, 8, 1, 9, 4, 12, 5, 13);
+    v8f t3 = __builtin_shufflevector(*bc, *ad, 2, 10, 3, 11, 6, 14, 7, 15);
+    /* u_l holds lane l of the four in its first half, lane l + 4 in its second */
+    v8f u0 = __builtin_shufflevector(t0, t2, 0, 1, 8, 9, 4, 5, 12, 13);
+    v8f u1 = __builtin_shufflevector(t0, t2, 2, 3, 10, 11, 6, 7, 14, 15);
+    v8f u2 = __builtin_shufflevector(t1, t3, 0, 1, 8, 9, 4, 5, 12, 13);
+    v8f u3 = __builtin_shufflevector(t1, t3, 2, 3, 10, 11, 6, 7, 14, 15);
+    v4f s = {0, 0, 0, 0};
+    s += __builtin_shufflevector(u0, u0, 0, 1, 2, 3);
+    s += __builtin_shufflevector(u1, u1, 0, 1, 2, 3);
+    s += __builtin_shufflevector(u2, u2, 0, 1, 2, 3);
+    s += __builtin_shufflevector(u3, u3, 0, 1, 2, 3);
+    s += __builtin_shufflevector(u0, u0, 4, 5, 6, 7);
+    s += __builtin_shufflevector(u1, u1, 4, 5, 6, 7);
+    s += __builtin_shufflevector(u2, u2, 4, 5, 6, 7);
+    s += __builtin_shufflevector(u3, u3, 4, 5, 6, 7);
+    return s;
+}
+
+/* a[i] = sqrtf(a[i]), four at a time where SSE is there: sqrtf itself is not vectorised, as it
+ * must set errno on a negative argument (the square root is correctly rounded either way) */
+static inline void sqrt_array(float *a, size_t n)
+{
+    size_t i = 0;
+#ifdef __SSE__
+    for (; i + 4 <= n; i += 4)
+        _mm_storeu_ps(a + i, _mm_sqrt_ps(_mm_loadu_ps(a + i)));
+#endif
+    for (; i < n; i++)
+        a[i] = sqrtf(a[i]);
+}
+
 DSP_CLONES
 void ais_channel_push_cf32(ais_channel *c, const float complex *x, size_t n)
 {
+    const int W = 2 * LOCAL_MAX + 1;
     while (n > 0) {
         size_t chunk = n > 4096 ? 4096 : n;
         compact(c, chunk);
@@ -2970,97 +3020,135 @@ void ais_channel_push_cf32(ais_channel *c, const float complex *x, size_t n)
                 rot *= c->det_step;
             }
             c->det_rot = rot / fast_abs(rot);
-            fir_decim_run(c->det_c, c->detmix, chunk, c->detbuf);
+            fir_decim_run(c->det_c, c->detmix, chunk, c->detbuf + SPS);
         } else {
-            fir_decim_run(c->det_c, x, chunk, c->detbuf);
+            fir_decim_run(c->det_c, x, chunk, c->detbuf + SPS);
         }
+        /* What does not depend on the running sums, for the whole chunk first: no sample
+         * waits on the one before, and the loop vectorises.  The one-bit differential product
+         * y = s conj(s SPS samples back), its magnitude |s| |s back| as sqrt(|s|^2 |s back|^2),
+         * and |x|^2 for the noise power, each as the loop below computed them. */
+        float *wyr = c->detwork, *wyi = wyr + 4096, *way = wyi + 4096, *wxp = way + 4096;
+        {
+            const float complex *sb = c->detbuf + SPS;
+            for (size_t i = 0; i < chunk; i++) {
+                float complex s = sb[i], o = sb[(ptrdiff_t)i - SPS], y = s * conjf(o);
+                float ps = crealf(s) * crealf(s) + cimagf(s) * cimagf(s);
+                float po = crealf(o) * crealf(o) + cimagf(o) * cimagf(o);
+                wyr[i] = crealf(y);
+                wyi[i] = cimagf(y);
+                way[i] = ps * po;
+                wxp[i] = crealf(x[i]) * crealf(x[i]) + cimagf(x[i]) * cimagf(x[i]);
+            }
+            sqrt_array(way, chunk);
+        }
+        /* The running state in locals while the chunk runs (registers: a sum kept in the
+         * channel's memory made each sample wait on the store of the one before), and counters
+         * for the clock's sample phase, noise block and ring slot instead of divisions of it.
+         * The arithmetic is the same, in the same order. */
+        uint64_t dn = c->n;
+        int p = (int)(dn % SPS), blk = (int)(dn % (NT * SPS));
+        int slot = (int)((dn + 1) % (uint64_t)W); /* of the clock after the sample */
+        float blk_pow = c->blk_pow, esum_all = c->esum_all;
+        float floor_e = c->floor_e, noise_pow = c->noise_pow;
+        uint64_t open = 0;
         for (size_t i = 0; i < chunk; i++) {
-            float complex s = c->detbuf[i];
-            int p = (int)(c->n % SPS);
-            c->blk_pow += crealf(x[i]) * crealf(x[i]) + cimagf(x[i]) * cimagf(x[i]);
-            float complex y = s * conjf(c->dhist[p]);
-            float ps = crealf(s) * crealf(s) + cimagf(s) * cimagf(s);
-            float ay = sqrtf(ps * c->dpow[p]);
-            c->dhist[p] = s;
-            c->dpow[p] = ps;
-            int pos = c->ypos[p];
-            c->yre[p][pos] = c->yre[p][pos + NT] = crealf(y);
-            c->yim[p][pos] = c->yim[p][pos + NT] = cimagf(y);
+            blk_pow += wxp[i];
+            float yr = wyr[i], yi = wyi[i], ay = way[i];
+            int pos = c->ypos[p], next = pos + 1 == NT ? 0 : pos + 1;
             c->esum[p] += ay - c->yabs[p][pos];
-            c->esum_all += ay - c->yabs[p][pos];
+            esum_all += ay - c->yabs[p][pos];
             c->yabs[p][pos] = ay;
-            c->ypos[p] = (pos + 1) % NT;
+            c->ypos[p] = next;
             if (pos == 0) { /* re-sum now and then against rounding drift */
                 float e = 0;
                 for (int j = 0; j < NT; j++)
                     e += c->yabs[p][j];
                 c->esum[p] = e;
             }
-            if (c->n % (NT * SPS) == 0) {
+            if (blk == 0) {
                 float e = 0;
                 for (int q = 0; q < SPS; q++)
                     e += c->esum[q];
-                c->esum_all = e;
+                esum_all = e;
                 /* noise floor: follows quiet blocks down quickly, creeps up very slowly
                  * (0.09 dB a second while no block is quiet).  Slot-packed traffic on a busy
                  * channel leaves no quiet 24-bit block for seconds; a faster creep (it was
                  * 0.8 dB/s) lifted the floor to the bursts' level and closed the squelch on
                  * every burst after the first second.  A real rise of the noise only keeps the
                  * squelch open (CPU, not sensitivity) until the floor has followed it. */
-                float pw = c->blk_pow / (NT * SPS);
-                c->blk_pow = 0;
-                if (c->floor_e == 0) {
-                    c->floor_e = e;
-                    c->noise_pow = pw;
-                } else if (e < 1.5f * c->floor_e) {
-                    c->floor_e = 0.95f * c->floor_e + 0.05f * e;
-                    c->noise_pow = 0.95f * c->noise_pow + 0.05f * pw;
+                float pw = blk_pow / (NT * SPS);
+                blk_pow = 0;
+                if (floor_e == 0) {
+                    floor_e = e;
+                    noise_pow = pw;
+                } else if (e < 1.5f * floor_e) {
+                    floor_e = 0.95f * floor_e + 0.05f * e;
+                    noise_pow = 0.95f * noise_pow + 0.05f * pw;
                 } else {
-                    c->floor_e *= 1.00005f;
-                    c->noise_pow *= 1.00005f;
+                    floor_e *= 1.00005f;
+                    noise_pow *= 1.00005f;
                 }
             }
-            if (c->esum_all < SQUELCH * c->floor_e) {
-                c->n++;
-                detect_metric(c, 0, NULL, DET_THRESHOLD_CPLX);
-                continue;
+            float rho = 0;
+            candidate cd;
+            if (!(esum_all < SQUELCH * floor_e)) {
+                open++;
+                /* the window, oldest first; its newest value y is not stored yet (below) and
+                 * goes into the last lane from the register: a vector load over a value just
+                 * stored waits until the store has reached the cache (no forwarding from a
+                 * narrower store), which stalled every sample */
+                const float *vr = &c->yre[p][next], *vi = &c->yim[p][next];
+                float e = c->esum[p];
+                /* eight partial sums of each product, in the lanes of a vector (NT is a
+                 * multiple of 8; GCC and Clang vector extensions, SSE or AVX as built) */
+                v8f ac = {0}, bd = {0}, bc = {0}, ad = {0};
+                for (int j = 0; j < NT; j += 8) {
+                    v8f a, b, tc, td;
+                    V8_LOAD(a, vr + j);
+                    V8_LOAD(b, vi + j);
+                    if (j + 8 == NT) {
+                        a[7] = yr;
+                        b[7] = yi;
+                    }
+                    V8_LOAD(tc, T.tyr + j);
+                    V8_LOAD(td, T.tyi + j);
+                    ac += a * tc;
+                    bd += b * td;
+                    bc += b * tc;
+                    ad += a * td;
+                }
+                v4f sums = lane_sums4(&ac, &bd, &bc, &ad);
+                float sac = sums[0], sbd = sums[1], sbc = sums[2], sad = sums[3];
+                /* y conj(t) for polarity +, y t for polarity - (its phase steps are mirrored) */
+                float complex cp = (sac + sbd) + I * (sbc - sad);
+                float complex cm = (sac - sbd) + I * (sbc + sad);
+                float ap = crealf(cp) * crealf(cp) + cimagf(cp) * cimagf(cp);
+                float am = crealf(cm) * crealf(cm) + cimagf(cm) * cimagf(cm);
+                rho = e > 0 ? sqrtf(ap >= am ? ap : am) / e : 0;
+                /* the candidate only where it may be one (the polarity a branch mispredicted
+                 * about every other sample when it was filled in for all) */
+                if (rho >= DET_THRESHOLD_CPLX)
+                    cd = (candidate){dn, rho, ap >= am ? cp : cm, ap >= am ? 1 : -1,
+                                     c->det_shift_hz};
             }
-            c->squelch_open++;
-            const float *vr = &c->yre[p][c->ypos[p]],
-                        *vi = &c->yim[p][c->ypos[p]]; /* oldest first */
-            float e = c->esum[p];
-            /* eight partial sums of each product, in the lanes of a vector (NT is a multiple
-             * of 8; GCC and Clang vector extensions, SSE or AVX as built) */
-            v8f ac = {0}, bd = {0}, bc = {0}, ad = {0};
-            for (int j = 0; j < NT; j += 8) {
-                v8f a, b, tc, td;
-                V8_LOAD(a, vr + j);
-                V8_LOAD(b, vi + j);
-                V8_LOAD(tc, T.tyr + j);
-                V8_LOAD(td, T.tyi + j);
-                ac += a * tc;
-                bd += b * td;
-                bc += b * tc;
-                ad += a * td;
-            }
-            float sac = 0, sbd = 0, sbc = 0, sad = 0;
-            for (int l = 0; l < 8; l++) {
-                sac += ac[l];
-                sbd += bd[l];
-                sbc += bc[l];
-                sad += ad[l];
-            }
-            /* y conj(t) for polarity +, y t for polarity - (its phase steps are mirrored) */
-            float complex cp = (sac + sbd) + I * (sbc - sad);
-            float complex cm = (sac - sbd) + I * (sbc + sad);
-            float ap = crealf(cp) * crealf(cp) + cimagf(cp) * cimagf(cp);
-            float am = crealf(cm) * crealf(cm) + cimagf(cm) * cimagf(cm);
-            candidate cd = {c->n, 0, ap >= am ? cp : cm, ap >= am ? 1 : -1, c->det_shift_hz};
-            float rho = e > 0 ? sqrtf(ap >= am ? ap : am) / e : 0;
-            cd.rho = rho;
-            c->n++;
-            detect_metric(c, rho, rho >= DET_THRESHOLD_CPLX ? &cd : NULL, DET_THRESHOLD_CPLX);
+            c->yre[p][pos] = c->yre[p][pos + NT] = yr;
+            c->yim[p][pos] = c->yim[p][pos + NT] = yi;
+            dn++;
+            detect_metric(c, dn, slot, rho, rho >= DET_THRESHOLD_CPLX ? &cd : NULL,
+                          DET_THRESHOLD_CPLX);
+            p = p + 1 == SPS ? 0 : p + 1;
+            blk = blk + 1 == NT * SPS ? 0 : blk + 1;
+            slot = slot + 1 == W ? 0 : slot + 1;
         }
+        /* the last SPS samples go before the next chunk's */
+        memmove(c->detbuf, c->detbuf + chunk, SPS * sizeof *c->detbuf);
+        c->n = dn;
+        c->blk_pow = blk_pow;
+        c->esum_all = esum_all;
+        c->floor_e = floor_e;
+        c->noise_pow = noise_pow;
+        c->squelch_open += open;
         x += chunk;
         n -= chunk;
         process_pending(c, 0);

@@ -292,8 +292,10 @@ static void channels_run(ais_demod *q, const float complex *x, size_t n)
             q->w3[k] = x[k] * o[l];
         /* o[l] holds sample n - n % 8 + l: the next block starts at o[n % 8], renormalised */
         c->osc = o[n % 8] / cabsf(o[n % 8]);
-        size_t no = fir_decim_run(c->dec, q->w3, n, q->w3);
-        ais_channel_push_cf32(c->ch, q->w3, no);
+        /* into w1 (free here: the CIC's output is consumed by then), not in place: the filter
+         * then reads its input where it lies instead of copying it */
+        size_t no = fir_decim_run(c->dec, q->w3, n, q->w1);
+        ais_channel_push_cf32(c->ch, q->w1, no);
     }
 }
 

@@ -4,8 +4,10 @@
  * build, and their window objects copy every sample twice; at 288 kS/s the front end spent more
  * than half of the receiver's time there.  This filter keeps a flat history, stores the taps
  * reversed and duplicated for interleaved I/Q, and runs an 8-lane dot product the compiler
- * vectorises.  Output alignment matches liquid's firdecim: output k ends with input
- * k M + M - 1. */
+ * vectorises, for several outputs at once; it reads the input where it lies and keeps only the
+ * last len - 1 samples (unless filtering in place).  Every output is summed in the same order
+ * whatever the block sizes (test_fir).  Output alignment matches liquid's firdecim: output k
+ * ends with input k M + M - 1. */
 #ifndef CENTINELA_DSP_FIR_H
 #define CENTINELA_DSP_FIR_H
 

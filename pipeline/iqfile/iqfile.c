@@ -2,8 +2,9 @@
  *
  * Headers are parsed from a sequential stream (no seeking), so WAV works on a pipe as well as on
  * a file.  Every header field is bounds-checked; a chunk that claims more bytes than the stream
- * holds is a clean error.  Sample conversion uses small lookup tables for the 8-bit formats,
- * which matters at 2.4 MS/s.
+ * holds is a clean error.  The 8-bit formats are converted by arithmetic the compiler vectorises
+ * (four or more samples an instruction): at 2.4 MS/s that takes half the time of a lookup table,
+ * which loads one value at a time, and gives the same floats.
  */
 #include "centinela/iqfile.h"
 
@@ -35,8 +36,6 @@ struct iqfile_reader {
     uint8_t *buf;
     size_t buf_cap;
     int eof;
-    float lut_u8[256];
-    float lut_s8[256];
 };
 
 static const struct {
@@ -420,10 +419,6 @@ static iqfile_reader *reader_new(const char *name, const iqfile_options *opt)
     r->info.center_hz = opt ? opt->center_hz : 0;
     r->info.total_samples = -1;
     r->data_left = -1;
-    for (int i = 0; i < 256; i++) {
-        r->lut_u8[i] = ((float)i - 127.5f) / 127.5f;
-        r->lut_s8[i] = (float)(int8_t)i / 128.0f;
-    }
     return r;
 }
 
@@ -563,6 +558,21 @@ void iqfile_close(iqfile_reader **pr)
 }
 
 /* Read up to n components into out; returns components read, -1 on error. */
+/* cu8 to float, the conversion of most recordings.  GCC on x86-64 builds it twice, for the
+ * baseline (SSE2, four samples an instruction) and for AVX2 (eight), the loader picking the one
+ * the processor runs; the floats are the same. */
+#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__)
+#define IQFILE_CLONES __attribute__((target_clones("avx2", "default")))
+#else
+#define IQFILE_CLONES
+#endif
+IQFILE_CLONES
+static void u8_to_float(const uint8_t *b, float *out, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        out[i] = ((float)b[i] - 127.5f) / 127.5f;
+}
+
 static long read_components(iqfile_reader *r, float *out, size_t ncomp)
 {
     if (r->eof)
@@ -630,12 +640,11 @@ static long read_components(iqfile_reader *r, float *out, size_t ncomp)
     const uint8_t *b = r->buf;
     switch (r->info.sample) {
     case IQFILE_SAMPLE_U8:
-        for (size_t i = 0; i < n; i++)
-            out[i] = r->lut_u8[b[i]];
+        u8_to_float(b, out, n);
         break;
     case IQFILE_SAMPLE_S8:
         for (size_t i = 0; i < n; i++)
-            out[i] = r->lut_s8[b[i]];
+            out[i] = (float)(int8_t)b[i] / 128.0f;
         break;
     case IQFILE_SAMPLE_S16:
         for (size_t i = 0; i < n; i++)
