@@ -831,74 +831,48 @@ static int flip_syndrome(repair_map *M, int k, int lag, uint16_t *syn)
 }
 
 typedef struct {
-    uint16_t x;    /* CRC register change of the subset */
-    uint16_t mask; /* its ranks among the deep set */
-} deep_half;
+    const link_ctx *L;
+    repair_map *M; /* the unrepaired map: each pattern is confirmed on it */
+    const int *ku; /* framing-changing flips U under the pattern */
+    int nu;
+    double cu;
+    const int *idx; /* the other flips S may take */
+    const double *dc;
+    int nd;
+    double bound;
+    repair_pass *pass;
+    int *np;
+    uint8_t *scratch;
+} deep_ctx;
 
-static int deep_half_cmp(const void *a, const void *b)
+/* a subset S (mask over idx) that makes U + S pass the CRC by the register changes: confirmed by
+ * deframing U + S on the unrepaired map, kept as a passing pattern when its fields are plausible */
+static void deep_found(unsigned mask, void *arg)
 {
-    const deep_half *p = a, *q = b;
-    return (p->x > q->x) - (p->x < q->x);
-}
-
-/* Patterns S of the symbols idx[0, nd) (register changes syn, costs dc) on top of the flips
- * U (nu of them, cost cu, symbols ku) that pass the CRC of the map Mu (U applied): found by
- * meeting in the middle, each confirmed by deframing U + S on the unrepaired map M */
-static void deep_meet(const link_ctx *L, repair_map *M, const repair_map *Mu, const int *ku, int nu,
-                      double cu, const int *idx, const uint16_t *syn, const double *dc, int nd,
-                      double bound, repair_pass *pass, int *np, uint8_t *scratch)
-{
-    uint16_t want = Mu->crc ^ AIS_HDLC_CRC_GOOD;
-    int na = nd / 2, nb = nd - na;
-    deep_half A[1 << (REPAIR_LIST / 2)];
-    for (unsigned m = 0; m < 1u << na; m++) {
-        uint16_t x = 0;
-        for (int i = 0; i < na; i++)
-            if (m >> i & 1)
-                x ^= syn[i];
-        A[m] = (deep_half){x, (uint16_t)m};
-    }
-    qsort(A, (size_t)1 << na, sizeof *A, deep_half_cmp);
-    for (unsigned mb = 0; mb < 1u << nb; mb++) {
-        uint16_t x = want;
-        for (int i = 0; i < nb; i++)
-            if (mb >> i & 1)
-                x ^= syn[na + i];
-        int lo = 0, hi = 1 << na; /* the first of A with A.x >= x */
-        while (lo < hi) {
-            int mid = (lo + hi) / 2;
-            if (A[mid].x < x)
-                lo = mid + 1;
-            else
-                hi = mid;
+    deep_ctx *d = arg;
+    int nk = d->nu + __builtin_popcount(mask);
+    if (nk < 4 || nk > REPAIR_DEEP_FLIPS || *d->np == REPAIR_MAX_PASSING)
+        return;
+    int ks[REPAIR_DEEP_FLIPS], t = 0;
+    double cst = d->cu;
+    for (int i = 0; i < d->nu; i++)
+        ks[t++] = d->ku[i];
+    for (int i = 0; i < d->nd; i++)
+        if (mask >> i & 1) {
+            ks[t++] = d->idx[i];
+            cst += d->dc[i];
         }
-        for (; lo < 1 << na && A[lo].x == x; lo++) {
-            unsigned mask = A[lo].mask | mb << na;
-            int nk = nu + __builtin_popcount(mask);
-            if (nk < 4 || nk > REPAIR_DEEP_FLIPS || *np == REPAIR_MAX_PASSING)
-                continue;
-            int ks[REPAIR_DEEP_FLIPS], t = 0;
-            double cst = cu;
-            for (int i = 0; i < nu; i++)
-                ks[t++] = ku[i];
-            for (int i = 0; i < nd; i++)
-                if (mask >> i & 1) {
-                    ks[t++] = idx[i];
-                    cst += dc[i];
-                }
-            if (cst > bound)
-                continue;
-            int end_r = 0;
-            int n = repair_trial(L, M, ks, nk, scratch, &end_r);
-            if (!(n > 0 && ais_hdlc_fields_plausible(scratch, (size_t)n, 1)))
-                continue;
-            repair_pass *q = &pass[(*np)++];
-            q->rk[0] = q->rk[1] = q->rk[2] = -1;
-            q->nk = nk;
-            q->cost = cst;
-            q->msg = message_hash(scratch, n);
-        }
-    }
+    if (cst > d->bound)
+        return;
+    int end_r = 0;
+    int n = repair_trial(d->L, d->M, ks, nk, d->scratch, &end_r);
+    if (!(n > 0 && ais_hdlc_fields_plausible(d->scratch, (size_t)n, 1)))
+        return;
+    repair_pass *q = &d->pass[(*d->np)++];
+    q->rk[0] = q->rk[1] = q->rk[2] = -1;
+    q->nk = nk;
+    q->cost = cst;
+    q->msg = message_hash(d->scratch, n);
 }
 
 /* The deep part of repair_judge: patterns of 4..REPAIR_DEEP_FLIPS flips among the weak list.
@@ -965,7 +939,8 @@ static void deep_rivals(const link_ctx *L, repair_map *M, const weak_sym *weak, 
                 e[j] += e[j - 1] * exp(-dc[i]);
         for (int j = 4 - nu > 0 ? 4 - nu : 0; j + nu <= REPAIR_DEEP_FLIPS; j++)
             *listed += exp(-cu) * e[j];
-        deep_meet(L, M, Mr, kk, nu, cu, idx, syn, dc, nd, bound, pass, np, scratch);
+        deep_ctx d = {L, M, kk, nu, cu, idx, dc, nd, bound, pass, np, scratch};
+        ais_hdlc_xor_subsets(syn, nd, Mr->crc ^ AIS_HDLC_CRC_GOOD, deep_found, &d);
     }
 }
 

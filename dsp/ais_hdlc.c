@@ -1,6 +1,7 @@
 /* HDLC framing for AIS (ITU-R M.1371-5 Annex 2, 3.2.2). */
 #include "centinela/ais_hdlc.h"
 
+#include <stdlib.h>
 #include <string.h>
 #ifdef __SSE2__
 #include <emmintrin.h>
@@ -402,4 +403,52 @@ double ais_hdlc_spare_log10_lr(const uint8_t *msb, size_t nbits)
     if (type >= 1 && type <= 3 && get_u(msb, 145, 3) != 0)
         return SPARE_SET_LOG10_LR;
     return 0;
+}
+
+typedef struct {
+    uint16_t x;    /* xor of the subset */
+    uint16_t mask; /* its members */
+} xor_half;
+
+static int xor_half_cmp(const void *a, const void *b)
+{
+    const xor_half *p = a, *q = b;
+    return (p->x > q->x) - (p->x < q->x);
+}
+
+size_t ais_hdlc_xor_subsets(const uint16_t *v, int n, uint16_t want, ais_hdlc_subset_fn fn,
+                            void *ctx)
+{
+    if (n < 0 || n > 16)
+        return 0;
+    int na = n / 2, nb = n - na;
+    xor_half A[1 << 8];
+    for (unsigned m = 0; m < 1u << na; m++) {
+        uint16_t x = 0;
+        for (int i = 0; i < na; i++)
+            if (m >> i & 1)
+                x ^= v[i];
+        A[m] = (xor_half){x, (uint16_t)m};
+    }
+    qsort(A, (size_t)1 << na, sizeof *A, xor_half_cmp);
+    size_t found = 0;
+    for (unsigned mb = 0; mb < 1u << nb; mb++) {
+        uint16_t x = want;
+        for (int i = 0; i < nb; i++)
+            if (mb >> i & 1)
+                x ^= v[na + i];
+        int lo = 0, hi = 1 << na; /* the first of A with A.x >= x */
+        while (lo < hi) {
+            int mid = (lo + hi) / 2;
+            if (A[mid].x < x)
+                lo = mid + 1;
+            else
+                hi = mid;
+        }
+        for (; lo < 1 << na && A[lo].x == x; lo++) {
+            fn(A[lo].mask | mb << na, ctx);
+            found++;
+        }
+    }
+    return found;
 }

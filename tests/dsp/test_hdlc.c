@@ -90,6 +90,68 @@ static int check_against_bitwise(void)
     return fail;
 }
 
+/* ais_hdlc_xor_subsets against every subset tried in turn: random 16-bit vectors (some
+ * repeated, some zero, so that a target has several subsets), n = 0..16 */
+typedef struct {
+    uint32_t seen[1 << 16 >> 5];
+    size_t calls;
+    int dup;
+} subsets_seen;
+
+static void note_subset(unsigned mask, void *ctx)
+{
+    subsets_seen *s = ctx;
+    s->calls++;
+    if (s->seen[mask >> 5] >> (mask & 31) & 1)
+        s->dup++;
+    s->seen[mask >> 5] |= 1u << (mask & 31);
+}
+
+static int check_xor_subsets(void)
+{
+    static subsets_seen s;
+    uint64_t rng = 99;
+    int fail = 0;
+    size_t total = 0;
+    for (int t = 0; t < 120; t++) {
+        int n = t % 17;
+        uint16_t v[16];
+        for (int i = 0; i < n; i++) {
+            rng = rng * 6364136223846793005ull + 1442695040888963407ull;
+            v[i] = (uint16_t)(rng >> 48);
+            if (t % 5 == 0)
+                v[i] &= 0x00FF; /* a narrow span: many subsets meet each target */
+            if (i > 2 && (rng >> 20) % 9 == 0)
+                v[i] = v[i - 3];
+        }
+        rng = rng * 6364136223846793005ull + 1442695040888963407ull;
+        uint16_t want = (uint16_t)(rng >> 48);
+        if (t % 5 == 0)
+            want &= 0x00FF;
+        memset(&s, 0, sizeof s);
+        size_t got = ais_hdlc_xor_subsets(v, n, want, note_subset, &s);
+        size_t expect = 0;
+        int wrong = 0;
+        for (unsigned m = 0; m < 1u << n; m++) {
+            uint16_t x = 0;
+            for (int i = 0; i < n; i++)
+                if (m >> i & 1)
+                    x ^= v[i];
+            int hit = x == want;
+            expect += hit;
+            wrong += hit != (int)(s.seen[m >> 5] >> (m & 31) & 1);
+        }
+        total += expect;
+        if (got != expect || s.calls != expect || s.dup || wrong) {
+            printf("FAIL xor subsets n %d: %zu found, %zu expected, %d wrong\n", n, got, expect,
+                   wrong);
+            fail++;
+        }
+    }
+    printf("%s xor subsets: %zu found as by trying every subset\n", fail ? "FAIL" : "ok  ", total);
+    return fail;
+}
+
 int main(void)
 {
     int fail = check_against_bitwise();
@@ -227,6 +289,17 @@ int main(void)
         printf("%s symbol-domain CRC, lag %d: rank %d, %d patterns of 1-2 symbols pass, %d of 3\n",
                ok ? "ok  " : "FAIL", lag, rank, low, triples);
         fail += !ok;
+    }
+    fail += check_xor_subsets();
+    /* spare bits of a position report: the real report above has them clear (no weight); set,
+     * they count against a frame near the odds threshold; a type 5 has no such field here */
+    uint8_t spare[21];
+    memcpy(spare, pos, sizeof spare);
+    spare[146 / 8] |= 0x80u >> (146 % 8);
+    if (ais_hdlc_spare_log10_lr(pos, 168) != 0 || !(ais_hdlc_spare_log10_lr(spare, 168) < 0) ||
+        ais_hdlc_spare_log10_lr(spare, 160) != 0 || ais_hdlc_spare_log10_lr(t5, 424) != 0) {
+        printf("FAIL spare bits\n");
+        fail++;
     }
     printf("%s\n", fail ? "hdlc: failures" : "hdlc: ok");
     return fail != 0;

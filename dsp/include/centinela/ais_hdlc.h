@@ -61,6 +61,15 @@ int ais_hdlc_plausible(const uint8_t *msb, size_t nbits, int strict);
  * such fields (binary and management messages) are trusted after one flip only. */
 int ais_hdlc_fields_plausible(const uint8_t *msb, size_t nbits, int flips);
 
+/* The subsets of v[0, n) (n <= 16) whose xor is `want`: fn(mask, ctx) for each (bit i of mask:
+ * v[i] taken), by meeting in the middle (2^(n/2) subsets a half, one half sorted), so that all
+ * 2^n subsets are searched at the cost of a few hundred.  For the CRC: the patterns of bit errors
+ * whose register changes (ais_hdlc_crc_step from 0) make up a frame's syndrome.  Returns the
+ * number of subsets found. */
+typedef void (*ais_hdlc_subset_fn)(unsigned mask, void *ctx);
+size_t ais_hdlc_xor_subsets(const uint16_t *v, int n, uint16_t want, ais_hdlc_subset_fn fn,
+                            void *ctx);
+
 /* What a message's reserved fields say about it, log10 of a likelihood ratio: 0, or below 0
  * when a field M.1371-5 leaves spare ("not used, should be zero") is set, which few
  * transmitters do and a frame with bit errors often shows.  For weighing a frame near the
