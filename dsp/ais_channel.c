@@ -747,7 +747,12 @@ static double expected_errors(const link_ctx *L, int end, double limit)
  * pass (3 wrong of 765 below 10^1 where 283 were predicted).  The threshold
  * REPAIR_MIN_LOG10_ODDS trades wrong frames against sensitivity (README).
  * Patterns much less likely than the first repair found (cost beyond REPAIR_JUDGE_SPAN) are not
- * deframed: whether they pass changes the odds by less than 1e-4 of the repair's. */
+ * deframed: whether they pass changes the odds by less than 1e-4 of the repair's.
+ * Patterns of four to REPAIR_DEEP_FLIPS flips are weighed too (deep_rivals; M[1] is its scratch
+ * map): at the sensitivity limit the true pattern of a wrong repair was often one of them (a
+ * wrong frame on rxcheck.py's bursts at 2.5-5 dB had five wrong symbols, all among the eight
+ * weakest), and what they hold is no longer counted in P_out.  A clean frame (nsel 0) is judged
+ * as the pattern of no flip. */
 #define REPAIR_JUDGE_SPAN 9.0
 #define REPAIR_MAX_PASSING 32 /* passing patterns kept (more than a few is rare noise) */
 typedef struct {
@@ -850,7 +855,8 @@ typedef struct {
 } deep_ctx;
 
 /* a subset S (mask over idx) that makes U + S pass the CRC by the register changes: confirmed by
- * deframing U + S on the unrepaired map, kept as a passing pattern when its fields are plausible */
+ * deframing U + S on the unrepaired map, kept as a passing pattern when its fields are plausible
+ * (held as for one flip: a rival is weighed, never delivered, so a binary message counts too) */
 static void deep_found(unsigned mask, void *arg)
 {
     deep_ctx *d = arg;
