@@ -923,7 +923,7 @@ static void deep_rivals(const link_ctx *L, repair_map *M, const weak_sym *weak, 
             }
         if (cu > bound)
             continue;
-        const repair_map *Mr = M;
+        repair_map *Mr = M;
         if (nu) {
             for (int i = 0; i < nu; i++)
                 L->u[kk[i]] = (int8_t)-L->u[kk[i]];
@@ -938,7 +938,7 @@ static void deep_rivals(const link_ctx *L, repair_map *M, const weak_sym *weak, 
         uint16_t syn[REPAIR_LIST];
         double dc[REPAIR_LIST];
         for (int i = 0; i < nw; i++)
-            if (!skip[i] && flip_syndrome((repair_map *)Mr, weak[i].idx, L->lag, &syn[nd])) {
+            if (!skip[i] && flip_syndrome(Mr, weak[i].idx, L->lag, &syn[nd])) {
                 idx[nd] = weak[i].idx;
                 dc[nd++] = cost[i];
             }
